@@ -1,0 +1,317 @@
+//! What each command does, in the domain's terms. Output that a command
+//! prints is rendered to a String first, so tests can read what a user sees.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::keys;
+use crate::output::Outputs;
+use crate::output::events::EventLog;
+use crate::output::terminal::{self, Look};
+use crate::paths::Paths;
+use crate::plan::{Plan, plan};
+use crate::routine::Routine;
+use crate::routine::catalog::{self, Entry, Origin};
+use crate::routine::duration::{clock, human};
+use crate::session::clock::SystemClock;
+use crate::session::{self, Control, Speed};
+
+pub enum Command {
+    Run(RunOptions),
+    List,
+    Show { routine: Option<String> },
+    Check { files: Vec<String> },
+}
+
+pub struct RunOptions {
+    pub routine: Option<String>,
+    pub speed: Speed,
+    pub events: Option<EventsTo>,
+    /// stderr is a terminal that can redraw bars.
+    pub bars: bool,
+    /// stdin is a terminal to read keys from.
+    pub keys: bool,
+}
+
+pub enum EventsTo {
+    Stdout,
+    File(PathBuf),
+}
+
+pub fn run(command: Command, color: bool) -> Result<ExitCode> {
+    let paths = Paths::from_env();
+    match command {
+        Command::Run(options) => run_session(&paths, options, color),
+        Command::List => print(&list(&paths)),
+        Command::Show { routine } => {
+            let (routine, origin) = find(&paths, routine.as_deref())?;
+            print(&show(&plan(routine), &origin))
+        }
+        Command::Check { files } => check(&paths, &files, color),
+    }
+}
+
+/// Prints to stdout; a reader that went away (`| head`) is not an error.
+fn print(text: &str) -> Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Error::Runtime(format!("cannot write the output: {e}")))
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The routine named, or the default one.
+fn find(paths: &Paths, word: Option<&str>) -> Result<(Routine, Origin)> {
+    let word = match word {
+        Some(word) => word.to_owned(),
+        None => match paths.config_file() {
+            Some(file) => Config::load(&file)?
+                .default_routine
+                .unwrap_or_else(|| catalog::DEFAULT.to_owned()),
+            None => catalog::DEFAULT.to_owned(),
+        },
+    };
+    catalog::find(&word, paths.routines_dir().as_deref())
+}
+
+fn origin_word(entry: &Entry) -> &'static str {
+    match (&entry.origin, entry.shadowing) {
+        (Origin::Bundled, false) => "bundled",
+        (Origin::Bundled, true) => "bundled (hidden by yours)",
+        (_, false) => "yours",
+        (_, true) => "yours (replaces bundled)",
+    }
+}
+
+pub fn list(paths: &Paths) -> String {
+    let entries = catalog::entries(paths.routines_dir().as_deref());
+    let rows: Vec<[String; 4]> = entries
+        .iter()
+        .map(|entry| {
+            let (length, about) = match &entry.routine {
+                Ok(routine) => (
+                    clock(routine.length()),
+                    routine.description.lines().next().unwrap_or("").to_owned(),
+                ),
+                Err(_) => (
+                    "-".to_owned(),
+                    format!(
+                        "invalid: see `nocturne check {}`",
+                        entry
+                            .origin
+                            .path()
+                            .map_or(String::new(), |p| p.display().to_string())
+                    ),
+                ),
+            };
+            [
+                entry.id.clone(),
+                origin_word(entry).to_owned(),
+                length,
+                about,
+            ]
+        })
+        .collect();
+    let mut out = table(
+        &["NAME", "FROM", "LENGTH", "ABOUT"],
+        &rows,
+        &[false, false, true, false],
+    );
+    if let Some(dir) = paths.routines_dir() {
+        out.push_str(&format!("\nYour routines live in {}\n", dir.display()));
+    }
+    out
+}
+
+pub fn show(plan: &Plan, origin: &Origin) -> String {
+    let routine = &plan.routine;
+    let from = match origin {
+        Origin::Bundled => "bundled".to_owned(),
+        Origin::User(path) | Origin::File(path) => path.display().to_string(),
+    };
+    let mut out = format!("{} ({}, {from})\n", routine.name, routine.id);
+    if !routine.description.is_empty() {
+        out.push_str(&format!("{}\n", routine.description));
+    }
+    if let Some(source) = &routine.source {
+        out.push_str(&format!("Source: {source}\n"));
+    }
+    out.push('\n');
+
+    let rows: Vec<[String; 6]> = plan
+        .segments
+        .iter()
+        .map(|segment| {
+            let step = plan.step(segment);
+            [
+                clock(segment.offset),
+                human(segment.duration),
+                plan.action(segment).to_owned(),
+                step.name.clone(),
+                segment.side.map_or(String::new(), |s| s.to_string()),
+                if step.reps > 1 {
+                    format!("{}/{}", segment.rep, step.reps)
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &["START", "LENGTH", "DO", "STEP", "SIDE", "REP"],
+        &rows,
+        &[true, true, false, false, false, false],
+    ));
+    out.push_str(&format!(
+        "\nTotal {} in {} segments, {} steps\n",
+        clock(plan.total),
+        plan.segments.len(),
+        routine.steps.len()
+    ));
+    out
+}
+
+/// Columns padded to their widest cell; `right` aligns numbers.
+fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]], right: &[bool; N]) -> String {
+    let mut widths = header.map(console::measure_text_width);
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(console::measure_text_width(cell));
+        }
+    }
+    let line = |cells: [&str; N]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = " ".repeat(widths[i] - console::measure_text_width(cell));
+            if right[i] {
+                text.push_str(&format!("{pad}{cell}  "));
+            } else {
+                text.push_str(&format!("{cell}{pad}  "));
+            }
+        }
+        format!("{}\n", text.trim_end())
+    };
+    let mut out = line(*header);
+    for row in rows {
+        out.push_str(&line(row.each_ref().map(String::as_str)));
+    }
+    out
+}
+
+fn check(paths: &Paths, words: &[String], color: bool) -> Result<ExitCode> {
+    let mut invalid = 0;
+    let mut ok = String::new();
+    for word in words {
+        match catalog::find(word, paths.routines_dir().as_deref()) {
+            Ok((_, origin)) => {
+                let name = origin
+                    .path()
+                    .map_or(word.clone(), |p| p.display().to_string());
+                ok.push_str(&format!("{name}: ok\n"));
+            }
+            Err(e) => {
+                invalid += 1;
+                print(&std::mem::take(&mut ok))?;
+                eprint!("{}", e.render(color));
+            }
+        }
+    }
+    print(&ok)?;
+    Ok(if invalid > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Shown once, before the first session.
+const DISCLAIMER: &str = "\
+nocturne guides general self-care stretches; it does not diagnose or treat.
+See a doctor about cramps that are severe, frequent, or that come with
+swelling, redness, numbness or weakness. (This note appears once.)";
+
+fn first_run_note(paths: &Paths) -> Option<&'static str> {
+    let marker = paths.data_file("first-run-done")?;
+    if marker.exists() {
+        return None;
+    }
+    let written = marker
+        .parent()
+        .map(std::fs::create_dir_all)
+        .transpose()
+        .and_then(|_| File::create(&marker));
+    // Where the note cannot be remembered, it is shown every time: better
+    // than never.
+    let _ = written;
+    Some(DISCLAIMER)
+}
+
+fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCode> {
+    let (routine, _) = find(paths, options.routine.as_deref())?;
+    let plan = plan(routine);
+
+    let mut outputs = Outputs::default();
+    if let Some(to) = &options.events {
+        let (out, what): (Box<dyn Write>, String) = match to {
+            EventsTo::Stdout => (Box::new(io::stdout()), "stdout".to_owned()),
+            EventsTo::File(path) => {
+                let file = File::create(path).map_err(|e| {
+                    Error::Usage(format!(
+                        "cannot write events to {}: {}",
+                        path.display(),
+                        crate::tomlfile::io_reason(&e)
+                    ))
+                })?;
+                (Box::new(file), path.display().to_string())
+            }
+        };
+        outputs.push(EventLog::new(out, what));
+    }
+
+    if let Some(note) = first_run_note(paths) {
+        eprintln!("{note}\n");
+    }
+
+    let (mut clock, controls) = SystemClock::new();
+    let signals = controls.clone();
+    // Ctrl-C and termination signals end the session through the engine,
+    // so the summary is shown and the terminal restored.
+    let _ = ctrlc::set_handler(move || {
+        let _ = signals.send(Control::Interrupt);
+    });
+    keys::restore_on_panic();
+    let mut look = Look {
+        color,
+        bars: options.bars,
+        keys: false,
+    };
+    let key_reader = if options.keys {
+        match keys::listen(controls) {
+            Ok(reader) => {
+                look.keys = true;
+                Some(reader)
+            }
+            Err(why) => {
+                outputs.notice(&format!("keys are off: {why}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    outputs.push_boxed(terminal::display(look));
+
+    let summary = session::run(&plan, options.speed, &mut clock, &mut outputs);
+    drop(key_reader);
+    Ok(if summary.interrupted {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,197 @@
+//! The command line. clap lives here and nowhere else: arguments are turned
+//! into the domain's own values before anything runs.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::app::{self, Command, EventsTo, RunOptions};
+use crate::session::Speed;
+
+const EXAMPLES: &str = "\
+Examples:
+  nocturne run                  tonight's routine (nightly, unless set otherwise)
+  nocturne run wind-down        the full 12 to 15 minute wind-down
+  nocturne show nightly         every timed step of a routine, before you start
+  nocturne check my-calves.toml check a routine file you wrote
+
+nocturne offers general self-care stretches, not a diagnosis or treatment.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "nocturne",
+    version,
+    about = "A calm bedtime stretching timer for night leg cramps",
+    after_help = EXAMPLES,
+    propagate_version = true
+)]
+struct Cli {
+    /// When to use colour: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    color: ColorWhen,
+
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// Guide you through a routine, step by step.
+    #[command(after_help = "\
+Keys: space pauses and goes on, n or Right skips to the next step, p or Left
+restarts the step (press again for the one before), q or Esc ends early.
+
+Examples:
+  nocturne run
+  nocturne run nightly-seated
+  nocturne run wind-down --speed 30      preview it at 30 times the speed
+  nocturne run ~/my-routine.toml --events events.jsonl")]
+    Run {
+        /// A routine's name (see `nocturne list`) or the path of a .toml file.
+        /// Default: `default_routine` from the settings, else `nightly`.
+        routine: Option<String>,
+
+        /// Run this many times faster, to preview a routine (above 0, up to 1000).
+        #[arg(long, value_name = "FACTOR", default_value = "1", value_parser = parse_speed)]
+        speed: Speed,
+
+        /// Write each event as a line of JSON to this file, or `-` for stdout.
+        #[arg(long, value_name = "PATH")]
+        events: Option<PathBuf>,
+    },
+
+    /// List every routine: bundled ones and your own.
+    #[command(after_help = "\
+Your routines are the .toml files in the `routines` folder of the config
+folder ($NOCTURNE_CONFIG_DIR, else $XDG_CONFIG_HOME/nocturne on Linux).
+A file named like a bundled routine takes its place.")]
+    List,
+
+    /// Print a routine's timed plan: every segment, its start and length.
+    #[command(after_help = "\
+Examples:
+  nocturne show
+  nocturne show wind-down
+  nocturne show ./my-routine.toml")]
+    Show {
+        /// A routine's name or the path of a .toml file; default as for `run`.
+        routine: Option<String>,
+    },
+
+    /// Check routine files and report every problem, with line and column.
+    #[command(after_help = "\
+Prints \"ok\" for each good file. Exits with 2 if any file is invalid.
+
+Examples:
+  nocturne check my-routine.toml
+  nocturne check ~/.config/nocturne/routines/*.toml")]
+    Check {
+        /// Paths of .toml files, or routine names.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+    },
+}
+
+fn parse_speed(text: &str) -> Result<Speed, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(Speed::new)
+        .ok_or_else(|| {
+            format!(
+                "expected a number above 0 and at most {}, such as 30",
+                Speed::MAX
+            )
+        })
+}
+
+/// Colour is used when asked for, or when stderr is a terminal and neither
+/// NO_COLOR nor TERM=dumb says otherwise.
+fn use_color(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && !dumb_terminal()
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+fn dumb_terminal() -> bool {
+    std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = use_color(cli.color);
+    console::set_colors_enabled(color);
+    console::set_colors_enabled_stderr(color);
+
+    let command = match cli.command {
+        Sub::Run {
+            routine,
+            speed,
+            events,
+        } => Command::Run(RunOptions {
+            routine,
+            speed,
+            events: events.map(|path| {
+                if path.as_os_str() == "-" {
+                    EventsTo::Stdout
+                } else {
+                    EventsTo::File(path)
+                }
+            }),
+            bars: std::io::stderr().is_terminal() && !dumb_terminal(),
+            keys: std::io::stdin().is_terminal(),
+        }),
+        Sub::List => Command::List,
+        Sub::Show { routine } => Command::Show { routine },
+        Sub::Check { files } => Command::Check { files },
+    };
+
+    match app::run(command, color) {
+        Ok(code) => code,
+        Err(e) => {
+            eprint!("{}", e.render(color));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn speed_must_be_sensible() {
+        assert!(parse_speed("30").is_ok());
+        assert!(parse_speed("0.5").is_ok());
+        for bad in ["0", "-2", "fast", "inf", "NaN", "1001"] {
+            assert!(parse_speed(bad).is_err(), "{bad}");
+        }
+    }
+}

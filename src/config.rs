@@ -1,0 +1,89 @@
+//! The user's settings file, `config.toml` in the config folder. Read with
+//! the same care as a routine: a misspelt key is an error with a
+//! suggestion, never ignored. nocturne does not write this file.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, FileReport};
+use crate::tomlfile;
+
+const KEYS: &[&str] = &["default_routine"];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// The routine `run` starts when none is named.
+    pub default_routine: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawConfig {
+    default_routine: Option<Spanned<String>>,
+}
+
+impl Config {
+    /// Reads the settings; a file that does not exist means the defaults.
+    pub fn load(path: &Path) -> Result<Config, FileReport> {
+        if !path.exists() {
+            return Ok(Config::default());
+        }
+        tomlfile::load(path, Config::parse)
+    }
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let document = tomlfile::parse(text).map_err(|d| vec![d])?;
+        let mut problems = Vec::new();
+        tomlfile::unknown_keys(
+            document.get_ref(),
+            KEYS,
+            "the settings file",
+            "in the settings",
+            &mut problems,
+        );
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let raw = RawConfig::deserialize(toml::de::Deserializer::from(document))
+            .map_err(|e| vec![tomlfile::type_problem(&e, text)])?;
+        let mut config = Config::default();
+        if let Some(name) = raw.default_routine {
+            let word = name.get_ref().trim();
+            if word.is_empty() {
+                return Err(vec![
+                    Diagnostic::new("`default_routine` is empty")
+                        .at(name.span())
+                        .help("name a routine, such as default_routine = \"nightly\""),
+                ]);
+            }
+            config.default_routine = Some(word.to_owned());
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_default_routine() {
+        let config = Config::parse("default_routine = \"wind-down\"\n").unwrap();
+        assert_eq!(config.default_routine.as_deref(), Some("wind-down"));
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn a_misspelt_key_is_an_error() {
+        let problems = Config::parse("default_rutine = \"x\"\n").unwrap_err();
+        assert_eq!(
+            problems[0].message,
+            "unknown key `default_rutine` in the settings"
+        );
+        assert_eq!(
+            problems[0].label.as_deref(),
+            Some("did you mean `default_routine`?")
+        );
+    }
+}

@@ -1,0 +1,279 @@
+//! Problems found in a user's file, shown the way a compiler shows them:
+//! the file, line and column, the line itself with a caret under the fault,
+//! and what would have been accepted.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use console::Style;
+
+/// One problem at one place in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub message: String,
+    /// Byte range in the file's text; `None` when no place in the text is
+    /// to blame (the file cannot be read at all).
+    pub span: Option<Range<usize>>,
+    /// Short text printed after the caret.
+    pub label: Option<String>,
+    /// What would be accepted, printed below the excerpt.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            span: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, span: Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Every problem found in one file, with the text needed to show them.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Line and column (both from 1) of a byte offset, counting columns in
+/// characters so a caret lines up under non-ASCII text.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = text[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The longest stretch of a line shown around a caret; longer lines are cut
+/// so a minified or corrupt file cannot flood the terminal.
+const WINDOW: usize = 100;
+
+impl FileReport {
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for (i, diagnostic) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            self.render_one(diagnostic, color, &mut out);
+        }
+        out
+    }
+
+    fn render_one(&self, d: &Diagnostic, color: bool, out: &mut String) {
+        let error = Style::new().red().bold().force_styling(color);
+        let gutter = Style::new().blue().bold().force_styling(color);
+        let caret = Style::new().red().bold().force_styling(color);
+        let bold = Style::new().bold().force_styling(color);
+
+        let _ = writeln!(
+            out,
+            "{}{}",
+            error.apply_to("error"),
+            bold.apply_to(format!(": {}", d.message))
+        );
+        let Some(span) = &d.span else {
+            let _ = writeln!(out, "  {} {}", gutter.apply_to("-->"), self.path);
+            if let Some(help) = &d.help {
+                let _ = writeln!(out, "  {} help: {help}", gutter.apply_to("="));
+            }
+            return;
+        };
+
+        let (line_no, col) = line_col(&self.text, span.start);
+        let number = line_no.to_string();
+        let pad = " ".repeat(number.len());
+        let line_text = self.text.lines().nth(line_no - 1).unwrap_or("");
+        let (shown, caret_at, caret_len) = excerpt(line_text, col - 1, span.len());
+
+        let bar = gutter.apply_to("|");
+        let _ = writeln!(
+            out,
+            "{pad}{} {}:{line_no}:{col}",
+            gutter.apply_to("-->"),
+            self.path
+        );
+        let _ = writeln!(out, "{pad} {bar}");
+        let _ = writeln!(out, "{} {bar} {shown}", gutter.apply_to(&number));
+        let marks = caret.apply_to(format!(
+            "{}{}",
+            "^".repeat(caret_len),
+            d.label
+                .as_deref()
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default()
+        ));
+        let _ = writeln!(out, "{pad} {bar} {}{marks}", " ".repeat(caret_at));
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "{pad} {} help: {help}", gutter.apply_to("="));
+        }
+    }
+}
+
+/// The part of `line` worth showing, cleaned of control characters, with
+/// the display column and width of the caret under character `col`.
+fn excerpt(line: &str, col: usize, span_bytes: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let col = col.min(chars.len());
+    let start = col.saturating_sub(WINDOW / 2);
+    let end = (start + WINDOW).min(chars.len());
+
+    let mut shown = String::new();
+    let mut caret_at = 0;
+    if start > 0 {
+        shown.push('…');
+        caret_at += 1;
+    }
+    for (i, c) in chars[start..end].iter().enumerate() {
+        let text = visible(*c);
+        if start + i < col {
+            caret_at += console::measure_text_width(&text);
+        }
+        shown.push_str(&text);
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+
+    // The caret covers the span, but never runs past the shown line.
+    let from = chars[..col].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let span_chars = line[from..]
+        .char_indices()
+        .take_while(|(i, _)| *i < span_bytes)
+        .count();
+    let room = end.saturating_sub(col).max(1);
+    (shown, caret_at, span_chars.clamp(1, room))
+}
+
+fn visible(c: char) -> String {
+    match c {
+        '\t' => "    ".to_owned(),
+        c if c.is_control() => "\u{fffd}".to_owned(),
+        c => c.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(text: &str, d: Diagnostic) -> String {
+        FileReport {
+            path: "mine.toml".into(),
+            text: text.into(),
+            diagnostics: vec![d],
+        }
+        .render(false)
+    }
+
+    #[test]
+    fn points_at_the_line_and_column() {
+        let text = "name = \"x\"\n\n[[steps]]\nholds = \"10s\"\n";
+        let at = text.find("holds").unwrap();
+        let shown = report(
+            text,
+            Diagnostic::new("unknown key `holds` in step 1")
+                .at(at..at + 5)
+                .label("did you mean `hold`?")
+                .help("a step takes name, hold"),
+        );
+        assert_eq!(
+            shown,
+            "error: unknown key `holds` in step 1\n \
+             --> mine.toml:4:1\n  \
+             |\n\
+             4 | holds = \"10s\"\n  \
+             | ^^^^^ did you mean `hold`?\n  \
+             = help: a step takes name, hold\n"
+        );
+    }
+
+    #[test]
+    fn counts_columns_in_characters() {
+        assert_eq!(line_col("é = 1\nab", 7), (2, 1));
+        assert_eq!(line_col("é = 1\nab", 8), (2, 2));
+        assert_eq!(line_col("ab", 99), (1, 3));
+    }
+
+    #[test]
+    fn cleans_and_cuts_what_it_shows() {
+        let long = format!("x = \"{}\u{1b}[2J\"", "a".repeat(500));
+        let at = long.find('\u{1b}').unwrap();
+        let shown = report(&long, Diagnostic::new("bad").at(at..at + 1));
+        assert!(!shown.contains('\u{1b}'), "{shown}");
+        assert!(shown.contains('\u{fffd}'));
+        assert!(shown.lines().all(|l| l.chars().count() < 130), "{shown}");
+    }
+}
+
+/// The accepted word closest to a mistyped one, when it is close enough
+/// to be a likely slip rather than a different idea.
+pub fn closest<'a>(word: &str, accepted: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    accepted
+        .into_iter()
+        .map(|candidate| {
+            (
+                strsim::jaro_winkler(&word, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// "a, b or c" for help lines.
+pub fn one_of(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => format!("`{one}`"),
+        [init @ .., last] => {
+            let init: Vec<String> = init.iter().map(|w| format!("`{w}`")).collect();
+            format!("{} or `{last}`", init.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_misses_only() {
+        let keys = ["name", "hold", "reps", "relax", "sides"];
+        assert_eq!(closest("holds", keys), Some("hold"));
+        assert_eq!(closest("rep", keys), Some("reps"));
+        assert_eq!(closest("Side", keys), Some("sides"));
+        assert_eq!(closest("colour", keys), None);
+        assert_eq!(one_of(&["a", "b", "c"]), "`a`, `b` or `c`");
+    }
+}

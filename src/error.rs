@@ -1,0 +1,45 @@
+//! The errors that reach the user, and the exit code each one earns.
+
+use crate::diag::FileReport;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A user's file is wrong; the report shows where and how.
+    #[error("{}", .0.render(false))]
+    File(Box<FileReport>),
+    /// The command line asks for something that cannot be done as asked.
+    #[error("{0}")]
+    Usage(String),
+    /// Something failed while doing what was asked.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl Error {
+    /// 2 for bad input, 1 for a failure while running.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::File(_) | Error::Usage(_) => 2,
+            Error::Runtime(_) => 1,
+        }
+    }
+
+    /// The message as the user sees it, in colour where allowed.
+    pub fn render(&self, color: bool) -> String {
+        match self {
+            Error::File(report) => report.render(color),
+            Error::Usage(message) | Error::Runtime(message) => {
+                let red = console::Style::new().red().bold().force_styling(color);
+                format!("{}: {message}\n", red.apply_to("error"))
+            }
+        }
+    }
+}
+
+impl From<FileReport> for Error {
+    fn from(report: FileReport) -> Self {
+        Error::File(Box::new(report))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

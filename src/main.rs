@@ -1,0 +1,19 @@
+//! nocturne: a calm bedtime stretching timer for people who wake at night
+//! with leg cramps. This file only starts the program; see `cli` and `app`.
+
+mod app;
+mod cli;
+mod config;
+mod diag;
+mod error;
+mod keys;
+mod output;
+mod paths;
+mod plan;
+mod routine;
+mod session;
+mod tomlfile;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -1,0 +1,511 @@
+//! The second stage of loading: from the raw file to a checked `Routine`,
+//! with one clear message, at the right place, for everything that makes no
+//! sense.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::duration::{self, DurationError};
+use super::raw::{DURATION_FORMS, ROUTINE_KEYS, RawDuration, RawRoutine, RawStep, STEP_KEYS};
+use super::{Kind, Routine, Sides, Step};
+use crate::diag::{Diagnostic, FileReport, closest, one_of};
+use crate::tomlfile;
+
+/// The bounds a routine must keep; generous for any real evening, tight
+/// enough that a typo ("10h" for "10s") is caught.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub longest_hold: Duration,
+    pub longest_routine: Duration,
+    pub most_steps: usize,
+    pub most_reps: i64,
+}
+
+pub const LIMITS: Limits = Limits {
+    longest_hold: Duration::from_secs(3600),
+    longest_routine: Duration::from_secs(4 * 3600),
+    most_steps: 200,
+    most_reps: 100,
+};
+
+const DEFAULT_LEAD_IN: Duration = Duration::from_secs(5);
+const DEFAULT_RELAX: Duration = Duration::from_secs(5);
+const DEFAULT_SWITCH: Duration = Duration::from_secs(5);
+
+/// Reads and checks a routine file; `id` is the name it is called by.
+pub fn load_file(path: &Path, id: &str) -> Result<Routine, FileReport> {
+    tomlfile::load(path, |text| load(id, text))
+}
+
+/// Checks a routine's text; every problem found is returned, not just the
+/// first, so a user can fix a file in one pass.
+pub fn load(id: &str, text: &str) -> Result<Routine, Vec<Diagnostic>> {
+    let document = tomlfile::parse(text).map_err(|d| vec![d])?;
+
+    let mut problems = Vec::new();
+    tomlfile::unknown_keys(
+        document.get_ref(),
+        ROUTINE_KEYS,
+        "a routine",
+        "in this routine",
+        &mut problems,
+    );
+    if let Some(steps) = document.get_ref().get("steps")
+        && let Some(steps) = steps.get_ref().as_array()
+    {
+        for (i, step) in steps.iter().enumerate() {
+            if let Some(table) = step.get_ref().as_table() {
+                let place = format!("in step {}", i + 1);
+                tomlfile::unknown_keys(table, STEP_KEYS, "a step", &place, &mut problems);
+            }
+        }
+    }
+
+    let whole = document.span();
+    let raw = RawRoutine::deserialize(toml::de::Deserializer::from(document));
+    let raw = match raw {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(tomlfile::type_problem(&e, text));
+            return Err(problems);
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let mut check = Check::default();
+    let routine = check.routine(id, raw, whole);
+    match routine {
+        Some(routine) if check.problems.is_empty() => Ok(routine),
+        _ => Err(check.problems),
+    }
+}
+
+#[derive(Default)]
+struct Check {
+    problems: Vec<Diagnostic>,
+}
+
+impl Check {
+    fn routine(
+        &mut self,
+        id: &str,
+        raw: RawRoutine,
+        whole: std::ops::Range<usize>,
+    ) -> Option<Routine> {
+        let start = whole.start..whole.start;
+        let name = match &raw.name {
+            Some(name) => self.text("name", name, false),
+            None => {
+                self.problems.push(
+                    Diagnostic::new("this routine has no `name`")
+                        .at(start.clone())
+                        .help("add a title at the top, such as name = \"Evening calf stretches\""),
+                );
+                None
+            }
+        };
+        let description = raw
+            .description
+            .as_ref()
+            .and_then(|d| self.text("description", d, true));
+        let source = raw
+            .source
+            .as_ref()
+            .and_then(|s| self.text("source", s, true));
+        let lead_in = self.duration("lead_in", raw.lead_in.as_ref(), DEFAULT_LEAD_IN);
+
+        let raw_steps = raw.steps.map(Spanned::into_inner).unwrap_or_default();
+        if raw_steps.is_empty() {
+            self.problems.push(
+                Diagnostic::new("this routine has no steps")
+                    .at(start)
+                    .help("add at least one [[steps]] table with a `name` and a `hold`"),
+            );
+        }
+        if raw_steps.len() > LIMITS.most_steps {
+            let extra = &raw_steps[LIMITS.most_steps];
+            self.problems.push(
+                Diagnostic::new(format!(
+                    "this routine has {} steps; at most {} are accepted",
+                    raw_steps.len(),
+                    LIMITS.most_steps
+                ))
+                .at(extra.span())
+                .label(format!("step {} is one too many", LIMITS.most_steps + 1))
+                .help("split it into several routines"),
+            );
+            return None;
+        }
+
+        let mut steps = Vec::with_capacity(raw_steps.len());
+        let mut total = lead_in;
+        let mut over_limit_reported = false;
+        for (i, raw_step) in raw_steps.into_iter().enumerate() {
+            let span = raw_step.span();
+            let Some(step) = self.step(i + 1, raw_step) else {
+                continue;
+            };
+            total += step.length();
+            if total > LIMITS.longest_routine && !over_limit_reported {
+                over_limit_reported = true;
+                self.problems.push(
+                    Diagnostic::new(format!(
+                        "this routine would last more than 4 hours (it passes {} at step {})",
+                        duration::human(total),
+                        i + 1
+                    ))
+                    .at(span)
+                    .label("the routine passes 4 hours here")
+                    .help("a routine may last at most 4 hours in all; shorten holds or split it"),
+                );
+            }
+            steps.push(step);
+        }
+
+        Some(Routine {
+            id: id.to_owned(),
+            name: name?,
+            description: description.unwrap_or_default(),
+            source,
+            lead_in,
+            steps,
+        })
+    }
+
+    fn step(&mut self, number: usize, raw: Spanned<RawStep>) -> Option<Step> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let title = match &raw.name {
+            Some(name) => format!("step {number} (\"{}\")", name.get_ref().trim()),
+            None => format!("step {number}"),
+        };
+        let before = self.problems.len();
+
+        let name = match &raw.name {
+            Some(name) => self.text("name", name, false),
+            None => {
+                self.problems.push(
+                    Diagnostic::new(format!("{title} has no `name`"))
+                        .at(span.clone())
+                        .help("add name = \"...\": what the user will see, such as \"Wall calf stretch\""),
+                );
+                None
+            }
+        };
+
+        let hold = match &raw.hold {
+            None => {
+                self.problems.push(
+                    Diagnostic::new(format!("{title} has no `hold`"))
+                        .at(span.clone())
+                        .help("add how long one repetition lasts, such as hold = \"10s\""),
+                );
+                Duration::ZERO
+            }
+            Some(hold) => {
+                let known = self.problems.len();
+                let value = self.duration("hold", Some(hold), Duration::ZERO);
+                if value.is_zero() && self.problems.len() == known {
+                    self.problems.push(
+                        Diagnostic::new(format!("the `hold` of {title} is zero"))
+                            .at(hold.span())
+                            .label("must be longer than zero")
+                            .help(format!("write {DURATION_FORMS}, at least 1 second")),
+                    );
+                }
+                value
+            }
+        };
+
+        let kind = match &raw.kind {
+            None => Some(Kind::Stretch),
+            Some(word) => self.choice("kind", word, Kind::parse, &Kind::ALL.map(Kind::as_str)),
+        };
+        let sides = match &raw.sides {
+            None => Some(Sides::None),
+            Some(word) => self.choice("sides", word, Sides::parse, &Sides::NAMES),
+        };
+
+        let reps = match &raw.reps {
+            None => 1,
+            Some(reps) => {
+                let n = reps.get_ref().0;
+                if (1..=LIMITS.most_reps).contains(&n) {
+                    n as u32
+                } else {
+                    self.problems.push(
+                        Diagnostic::new(format!("`reps` of {title} is {n}"))
+                            .at(reps.span())
+                            .label(if n < 1 { "too few" } else { "too many" })
+                            .help(format!(
+                                "reps is a whole number from 1 to {}",
+                                LIMITS.most_reps
+                            )),
+                    );
+                    1
+                }
+            }
+        };
+
+        let relax = self.duration("relax", raw.relax.as_ref(), DEFAULT_RELAX);
+        let switch = self.duration("switch", raw.switch.as_ref(), DEFAULT_SWITCH);
+        let rest = self.duration("rest", raw.rest.as_ref(), Duration::ZERO);
+        let instructions = raw
+            .instructions
+            .as_ref()
+            .and_then(|text| self.text("instructions", text, true))
+            .unwrap_or_default();
+        let optional = raw.optional.is_some_and(|o| *o.get_ref());
+
+        if self.problems.len() > before {
+            return None;
+        }
+        let sides = sides?;
+        Some(Step {
+            name: name?,
+            kind: kind?,
+            hold,
+            reps,
+            relax: if reps > 1 { relax } else { Duration::ZERO },
+            switch: if sides == Sides::Both {
+                switch
+            } else {
+                Duration::ZERO
+            },
+            sides,
+            rest,
+            instructions,
+            optional,
+        })
+    }
+
+    /// A duration field, or its default when absent.
+    fn duration(
+        &mut self,
+        field: &str,
+        raw: Option<&Spanned<RawDuration>>,
+        default: Duration,
+    ) -> Duration {
+        let Some(raw) = raw else {
+            return default;
+        };
+        let parsed = match raw.get_ref() {
+            RawDuration::Text(text) => duration::parse(text),
+            RawDuration::Seconds(secs) => duration::from_integer(*secs),
+        };
+        let problem = match parsed {
+            Ok(d) if d <= LIMITS.longest_hold => return d,
+            Ok(d) => Diagnostic::new(format!(
+                "`{field}` is {}; at most 1 hour is accepted",
+                duration::human(d)
+            ))
+            .label("too long")
+            .help("write a shorter duration, such as \"10s\" for ten seconds"),
+            Err(e) => {
+                let label = match e {
+                    DurationError::Negative => "negative",
+                    DurationError::Fraction => "not a whole number of seconds",
+                    DurationError::TooLong => "too long",
+                    DurationError::Unreadable(_) => "not a duration",
+                };
+                Diagnostic::new(format!("`{field}` is not a usable duration: {e}"))
+                    .label(label)
+                    .help(format!("write {DURATION_FORMS}"))
+            }
+        };
+        self.problems.push(problem.at(raw.span()));
+        Duration::ZERO
+    }
+
+    /// A text field: trimmed, and free of control characters that could
+    /// upset the terminal. Line breaks are kept where `multiline`.
+    fn text(&mut self, field: &str, raw: &Spanned<String>, multiline: bool) -> Option<String> {
+        let text = raw.get_ref().trim();
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t')))
+        {
+            self.problems.push(
+                Diagnostic::new(format!(
+                    "`{field}` contains a control character (U+{:04X})",
+                    c as u32
+                ))
+                .at(raw.span())
+                .help("use plain text"),
+            );
+            return None;
+        }
+        if text.is_empty() && field == "name" {
+            self.problems.push(
+                Diagnostic::new("`name` is empty")
+                    .at(raw.span())
+                    .help("give it a few words the user will recognise"),
+            );
+            return None;
+        }
+        Some(text.to_owned())
+    }
+
+    /// One of a fixed set of words, with a suggestion when it is misspelt.
+    fn choice<T>(
+        &mut self,
+        field: &str,
+        raw: &Spanned<String>,
+        parse: impl Fn(&str) -> Option<T>,
+        accepted: &[&str],
+    ) -> Option<T> {
+        let word = raw.get_ref();
+        if let Some(value) = parse(word) {
+            return Some(value);
+        }
+        let label = match closest(word, accepted.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("not a {field} nocturne knows"),
+        };
+        self.problems.push(
+            Diagnostic::new(format!("unknown {field} `{word}`"))
+                .at(raw.span())
+                .label(label)
+                .help(format!("{field} is one of {}", one_of(accepted))),
+        );
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routine::Side;
+
+    fn problems(text: &str) -> Vec<String> {
+        load("test", text)
+            .unwrap_err()
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn fills_in_the_defaults() {
+        let routine = load(
+            "mine",
+            "name = \"Mine\"\n[[steps]]\nname = \"Calf\"\nhold = 10\n\
+             [[steps]]\nname = \"Both\"\nhold = \"1m\"\nreps = 2\nsides = \"both\"\n",
+        )
+        .unwrap();
+        assert_eq!(routine.id, "mine");
+        assert_eq!(routine.lead_in, Duration::from_secs(5));
+        let calf = &routine.steps[0];
+        assert_eq!(calf.kind, Kind::Stretch);
+        assert_eq!(calf.reps, 1);
+        assert_eq!(calf.sides, Sides::None);
+        // Relax and switch only exist where there is something to separate.
+        assert_eq!(
+            (calf.relax, calf.switch, calf.rest),
+            (Duration::ZERO, Duration::ZERO, Duration::ZERO)
+        );
+        let both = &routine.steps[1];
+        assert_eq!((both.relax, both.switch), (DEFAULT_RELAX, DEFAULT_SWITCH));
+        assert_eq!(both.sides.sequence(), [Some(Side::Left), Some(Side::Right)]);
+        assert_eq!(both.length(), Duration::from_secs(2 * (60 + 5 + 60) + 5));
+    }
+
+    #[test]
+    fn names_each_fault_in_plain_words() {
+        assert_eq!(
+            problems("name = \"x\"\n[[steps]]\nname = \"Calf\"\n"),
+            ["step 1 (\"Calf\") has no `hold`"]
+        );
+        assert_eq!(
+            problems("[[steps]]\nhold = 5\n"),
+            ["this routine has no `name`", "step 1 has no `name`"]
+        );
+        assert_eq!(
+            problems("name = \"x\"\nsteps = []\n"),
+            ["this routine has no steps"]
+        );
+        assert_eq!(
+            problems(
+                "name = \" \"\n[[steps]]\nname = \"a\"\nhold = 5\nreps = -1\nrest = \"1.5s\"\n"
+            ),
+            [
+                "`name` is empty",
+                "`reps` of step 1 (\"a\") is -1",
+                "`rest` is not a usable duration: durations are whole seconds; fractions are not accepted",
+            ]
+        );
+    }
+
+    #[test]
+    fn reports_unknown_keys_everywhere_at_once() {
+        let found = load(
+            "t",
+            "name = \"x\"\ncolour = \"blue\"\n[[steps]]\nname = \"a\"\nhold = 5\nrep = 2\n",
+        )
+        .unwrap_err();
+        let labels: Vec<_> = found
+            .iter()
+            .map(|d| (d.message.as_str(), d.label.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (
+                    "unknown key `colour` in this routine",
+                    "not a key nocturne knows"
+                ),
+                ("unknown key `rep` in step 1", "did you mean `reps`?"),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_bundled_routine_loads() {
+        for (id, text) in super::super::catalog::BUNDLED {
+            let routine = load(id, text).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+            assert!(routine.source.is_some(), "{id} names its source");
+            assert!(
+                routine.steps.iter().all(|s| !s.instructions.is_empty()),
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn bundled_routines_keep_to_the_evidence() {
+        let length = |id: &str| {
+            let (_, text) = super::super::catalog::BUNDLED
+                .iter()
+                .find(|(n, _)| *n == id)
+                .unwrap();
+            load(id, text).unwrap().length().as_secs()
+        };
+        // The trial's protocol takes about three to four minutes.
+        assert!((180..=240).contains(&length("nightly")));
+        assert!((180..=240).contains(&length("nightly-seated")));
+        // The full wind-down takes 12 to 15 minutes.
+        assert!((12 * 60..=15 * 60).contains(&length("wind-down")));
+        let nightly = load("nightly", super::super::catalog::BUNDLED[0].1).unwrap();
+        for step in &nightly.steps {
+            assert_eq!(
+                (
+                    step.hold.as_secs(),
+                    step.reps,
+                    step.relax.as_secs(),
+                    step.sides
+                ),
+                (10, 3, 10, Sides::Both),
+                "{}",
+                step.name
+            );
+        }
+        for (id, text) in super::super::catalog::BUNDLED {
+            assert!(!text.to_lowercase().contains("quinine"), "{id}");
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Routines: what a user stretches tonight, as read from a TOML file and
+//! checked. Everything past this module can trust a `Routine`.
+
+pub mod catalog;
+pub mod duration;
+pub mod load;
+mod raw;
+
+use std::fmt;
+use std::time::Duration;
+
+/// A checked routine, ready to be planned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Routine {
+    /// The name it is called by on the command line: the file name without
+    /// `.toml`.
+    pub id: String,
+    /// The title shown to the user.
+    pub name: String,
+    pub description: String,
+    /// Where the routine comes from (a study, a guideline), shown by `show`.
+    pub source: Option<String>,
+    /// Get-ready countdown before the first step.
+    pub lead_in: Duration,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub name: String,
+    pub kind: Kind,
+    /// How long one repetition lasts.
+    pub hold: Duration,
+    pub reps: u32,
+    /// Pause between repetitions on the same side.
+    pub relax: Duration,
+    pub sides: Sides,
+    /// Time to change from the left side to the right.
+    pub switch: Duration,
+    /// Pause after the step, before the next one.
+    pub rest: Duration,
+    pub instructions: String,
+    /// Shown as optional; the user may skip it with a clear conscience.
+    pub optional: bool,
+}
+
+impl Step {
+    /// How long the step takes, rest included; the plan spends exactly this.
+    pub fn length(&self) -> Duration {
+        let sides = self.sides.sequence().len() as u32;
+        let one_side = self.hold * self.reps + self.relax * (self.reps - 1);
+        one_side * sides + self.switch * (sides - 1) + self.rest
+    }
+}
+
+impl Routine {
+    pub fn length(&self) -> Duration {
+        self.lead_in + self.steps.iter().map(Step::length).sum::<Duration>()
+    }
+}
+
+/// What kind of activity a step is; it sets the word the display uses for
+/// the timed part ("Hold", "Rub", "Drink") and, later, the cue played.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Stretch,
+    Massage,
+    Heat,
+    Walk,
+    Hydrate,
+    Rest,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Stretch,
+        Kind::Massage,
+        Kind::Heat,
+        Kind::Walk,
+        Kind::Hydrate,
+        Kind::Rest,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Stretch => "stretch",
+            Kind::Massage => "massage",
+            Kind::Heat => "heat",
+            Kind::Walk => "walk",
+            Kind::Hydrate => "hydrate",
+            Kind::Rest => "rest",
+        }
+    }
+
+    /// The verb for the timed part of a step of this kind.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Kind::Stretch => "Hold",
+            Kind::Massage => "Rub",
+            Kind::Heat => "Warm",
+            Kind::Walk => "Walk",
+            Kind::Hydrate => "Drink",
+            Kind::Rest => "Rest",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+}
+
+/// Which legs a step works, and in what order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sides {
+    /// Left, then right.
+    Both,
+    Left,
+    Right,
+    /// Not one-sided (a drink, a warm compress on both calves).
+    None,
+}
+
+impl Sides {
+    pub const NAMES: [&'static str; 4] = ["both", "left", "right", "none"];
+
+    pub fn parse(word: &str) -> Option<Sides> {
+        match word {
+            "both" => Some(Sides::Both),
+            "left" => Some(Sides::Left),
+            "right" => Some(Sides::Right),
+            "none" => Some(Sides::None),
+            _ => None,
+        }
+    }
+
+    /// The sides worked, in order; `None` stands for a step with no side.
+    pub fn sequence(self) -> &'static [Option<Side>] {
+        match self {
+            Sides::Both => &[Some(Side::Left), Some(Side::Right)],
+            Sides::Left => &[Some(Side::Left)],
+            Sides::Right => &[Some(Side::Right)],
+            Sides::None => &[None],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Left => "left",
+            Side::Right => "right",
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

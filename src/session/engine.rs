@@ -1,0 +1,458 @@
+//! The state machine behind a session. Every segment's start is computed
+//! from the session's start (an absolute deadline), never from the previous
+//! segment's, so lateness cannot add up over a long routine; a pause moves
+//! all remaining deadlines by its length.
+
+use std::time::Duration;
+
+use super::{Control, Event, Progress, Speed, StepOutcome, Summary};
+use crate::plan::{Phase, Plan};
+
+/// Two presses of "back" within this much real time go one step further.
+const DOUBLE_PRESS: Duration = Duration::from_secs(3);
+
+pub struct Engine<'p> {
+    plan: &'p Plan,
+    speed: Speed,
+    /// Clock time the session began.
+    origin: Duration,
+    /// Clock time spent in pauses that are over.
+    paused_for: Duration,
+    /// Clock time the current pause began.
+    paused_at: Option<Duration>,
+    /// Routine time elapsed, and plan position, at the last jump (skip or
+    /// restart); between jumps both advance together.
+    anchor_elapsed: Duration,
+    anchor_position: Duration,
+    current: usize,
+    last_back: Option<Duration>,
+    outcomes: Vec<StepOutcome>,
+    finished: bool,
+}
+
+impl<'p> Engine<'p> {
+    /// Starts a session at clock time `now` and enters its first segment.
+    pub fn start(plan: &'p Plan, speed: Speed, now: Duration, out: &mut Vec<Event>) -> Self {
+        let engine = Engine {
+            plan,
+            speed,
+            origin: now,
+            paused_for: Duration::ZERO,
+            paused_at: None,
+            anchor_elapsed: Duration::ZERO,
+            anchor_position: Duration::ZERO,
+            current: 0,
+            last_back: None,
+            outcomes: vec![StepOutcome::Unfinished; plan.routine.steps.len()],
+            finished: false,
+        };
+        out.push(Event::SessionStarted { speed });
+        out.push(Event::SegmentStarted {
+            elapsed: Duration::ZERO,
+            index: 0,
+        });
+        engine
+    }
+
+    /// Routine time since the start, pauses left out.
+    pub fn elapsed(&self, now: Duration) -> Duration {
+        let paused = self.paused_for + self.paused_at.map_or(Duration::ZERO, |at| now - at);
+        now.saturating_sub(self.origin + paused)
+            .mul_f64(self.speed.factor())
+    }
+
+    pub fn progress(&self, now: Duration) -> Progress {
+        let elapsed = self.elapsed(now);
+        let position = self.anchor_position + elapsed.saturating_sub(self.anchor_elapsed);
+        let segment = &self.plan.segments[self.current];
+        Progress {
+            elapsed,
+            // A late wake-up must not show a segment as more than full.
+            position: position.min(segment.end()),
+            index: self.current,
+            paused: self.paused_at.is_some(),
+        }
+    }
+
+    /// Clock time at which the plan reaches `position`, if running.
+    fn clock_time_of(&self, position: Duration) -> Option<Duration> {
+        if self.paused_at.is_some() || self.finished {
+            return None;
+        }
+        let elapsed = self.anchor_elapsed + position.saturating_sub(self.anchor_position);
+        Some(self.origin + self.paused_for + elapsed.div_f64(self.speed.factor()))
+    }
+
+    /// When the current segment ends: the next thing the session must do.
+    pub fn next_deadline(&self) -> Option<Duration> {
+        self.clock_time_of(self.plan.segments[self.current].end())
+    }
+
+    /// The next whole `every` of the current segment's countdown, for
+    /// displays; `None` when paused or when the segment ends first.
+    pub fn next_redraw(&self, now: Duration, every: Duration) -> Option<Duration> {
+        let segment = &self.plan.segments[self.current];
+        let into = self.progress(now).position.saturating_sub(segment.offset);
+        let next = every * (into.as_nanos() / every.as_nanos() + 1) as u32;
+        (next < segment.duration)
+            .then(|| self.clock_time_of(segment.offset + next))
+            .flatten()
+    }
+
+    /// Moves through every segment whose end has come by `now`.
+    pub fn advance(&mut self, now: Duration, out: &mut Vec<Event>) {
+        while let Some(deadline) = self.next_deadline() {
+            if now < deadline {
+                return;
+            }
+            if self.plan.ends_step(self.current) {
+                self.outcomes[self.plan.segments[self.current].step] = StepOutcome::Done;
+            }
+            let next = self.current + 1;
+            if next == self.plan.segments.len() {
+                self.finish(now, true, false, out);
+                return;
+            }
+            self.current = next;
+            out.push(Event::SegmentStarted {
+                elapsed: self.elapsed(now),
+                index: next,
+            });
+        }
+    }
+
+    pub fn control(&mut self, control: Control, now: Duration, out: &mut Vec<Event>) {
+        if self.finished {
+            return;
+        }
+        let elapsed = self.elapsed(now);
+        match control {
+            Control::TogglePause => match self.paused_at.take() {
+                Some(at) => {
+                    self.paused_for += now - at;
+                    out.push(Event::Resumed { elapsed });
+                }
+                None => {
+                    self.paused_at = Some(now);
+                    out.push(Event::Paused { elapsed });
+                }
+            },
+            Control::Next => self.skip(now, out),
+            Control::Back => {
+                let again = self
+                    .last_back
+                    .is_some_and(|at| now.saturating_sub(at) < DOUBLE_PRESS);
+                self.last_back = Some(now);
+                let here = self.unit_start(self.current);
+                let target = match (again, here) {
+                    (true, 0) | (false, _) => here,
+                    (true, _) => self.unit_start(here - 1),
+                };
+                self.jump(target, now, out);
+            }
+            Control::Quit => self.finish(now, false, false, out),
+            Control::Interrupt => self.finish(now, false, true, out),
+        }
+    }
+
+    /// "Next": leave the current step (or the lead-in) for the next one.
+    fn skip(&mut self, now: Duration, out: &mut Vec<Event>) {
+        let segment = self.plan.segments[self.current];
+        if segment.phase == Phase::LeadIn {
+            let first = self.plan.step_starts[0];
+            self.jump(first, now, out);
+            return;
+        }
+        if segment.phase != Phase::Rest {
+            let outcome = &mut self.outcomes[segment.step];
+            if *outcome != StepOutcome::Done {
+                *outcome = StepOutcome::Skipped;
+            }
+            out.push(Event::StepSkipped {
+                elapsed: self.elapsed(now),
+                step: segment.step,
+            });
+        }
+        match self.plan.step_starts.get(segment.step + 1) {
+            Some(&next) => self.jump(next, now, out),
+            None => self.finish(now, true, false, out),
+        }
+    }
+
+    /// First segment of the unit (the lead-in, or a step) holding `index`.
+    fn unit_start(&self, index: usize) -> usize {
+        match self.plan.segments[index].phase {
+            Phase::LeadIn => 0,
+            _ => self.plan.step_starts[self.plan.segments[index].step],
+        }
+    }
+
+    fn jump(&mut self, index: usize, now: Duration, out: &mut Vec<Event>) {
+        let elapsed = self.elapsed(now);
+        self.anchor_elapsed = elapsed;
+        self.anchor_position = self.plan.segments[index].offset;
+        self.current = index;
+        out.push(Event::SegmentStarted { elapsed, index });
+    }
+
+    fn finish(&mut self, now: Duration, completed: bool, interrupted: bool, out: &mut Vec<Event>) {
+        let elapsed = self.elapsed(now);
+        self.finished = true;
+        out.push(Event::SessionFinished {
+            elapsed,
+            summary: Summary {
+                elapsed,
+                completed,
+                interrupted,
+                steps: self.outcomes.clone(),
+            },
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    use crate::output::events::to_json;
+    use crate::output::{Failure, Output, Outputs};
+    use crate::plan::{Plan, plan};
+    use crate::routine::load::load;
+    use crate::session::clock::{Clock, ManualClock};
+    use crate::session::{Control, Event, Speed, StepOutcome, Summary, run};
+
+    /// Lead-in 0-5; A: hold 5-15, relax 15-20, hold 20-30, rest 30-35;
+    /// B: left 35-45, switch 45-50, right 50-60.
+    const ROUTINE: &str = r#"
+name = "Test"
+lead_in = "5s"
+[[steps]]
+name = "A"
+hold = "10s"
+reps = 2
+relax = "5s"
+rest = "5s"
+[[steps]]
+name = "B"
+hold = "10s"
+sides = "both"
+switch = "5s"
+"#;
+
+    fn test_plan() -> Plan {
+        plan(load("test", ROUTINE).unwrap())
+    }
+
+    /// Keeps each event as "name elapsed_ms [index]".
+    struct Recorder(Rc<RefCell<Vec<String>>>);
+
+    impl Output for Recorder {
+        fn event(&mut self, plan: &Plan, event: &Event) -> Result<(), Failure> {
+            let json = to_json(plan, event);
+            let mut line = format!("{} {}", json["event"].as_str().unwrap(), json["elapsed_ms"]);
+            if let Some(index) = json.get("index") {
+                line.push_str(&format!(" #{index}"));
+            }
+            if let Some(step) = json
+                .get("step_index")
+                .filter(|_| json.get("index").is_none())
+            {
+                line.push_str(&format!(" step{step}"));
+            }
+            self.0.borrow_mut().push(line);
+            Ok(())
+        }
+    }
+
+    fn session(
+        speed: f64,
+        script: &[(u64, Control)],
+        lateness_ms: u64,
+    ) -> (Vec<String>, Summary, Duration) {
+        let plan = test_plan();
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let mut outputs = Outputs::default();
+        outputs.push(Recorder(log.clone()));
+        let mut clock = ManualClock::new(script);
+        clock.lateness = Duration::from_millis(lateness_ms);
+        let summary = run(&plan, Speed::new(speed).unwrap(), &mut clock, &mut outputs);
+        let events = log.borrow().clone();
+        (events, summary, clock.now())
+    }
+
+    fn starts(events: &[String]) -> Vec<&str> {
+        events
+            .iter()
+            .filter(|e| e.starts_with("segment_started"))
+            .map(|e| &e["segment_started ".len()..])
+            .collect()
+    }
+
+    #[test]
+    fn every_segment_starts_at_its_planned_offset() {
+        let (events, summary, ended) = session(1.0, &[], 0);
+        assert_eq!(events.first().unwrap(), "session_started null");
+        assert_eq!(
+            starts(&events),
+            [
+                "0 #0", "5000 #1", "15000 #2", "20000 #3", "30000 #4", "35000 #5", "45000 #6",
+                "50000 #7"
+            ]
+        );
+        assert_eq!(events.last().unwrap(), "session_finished 60000");
+        assert!(summary.completed && !summary.interrupted);
+        assert_eq!(summary.steps, [StepOutcome::Done, StepOutcome::Done]);
+        assert_eq!(ended, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn lateness_does_not_add_up() {
+        // Every wake-up comes 40 ms late, yet no segment starts more than
+        // 40 ms after its plan, however many came before.
+        let (events, _, ended) = session(1.0, &[], 40);
+        let offsets = [0, 5000, 15000, 20000, 30000, 35000, 45000, 50000];
+        for (start, planned) in starts(&events).iter().zip(offsets) {
+            let at: u64 = start.split(' ').next().unwrap().parse().unwrap();
+            assert!(
+                (planned..=planned + 40).contains(&at),
+                "{start} vs {planned}"
+            );
+        }
+        assert!(ended <= Duration::from_millis(60_040), "{ended:?}");
+    }
+
+    #[test]
+    fn speed_shortens_real_time_but_not_routine_time() {
+        let (events, _, ended) = session(10.0, &[], 0);
+        assert_eq!(starts(&events)[5], "35000 #5");
+        assert_eq!(events.last().unwrap(), "session_finished 60000");
+        assert_eq!(ended, Duration::from_secs(6));
+    }
+
+    #[test]
+    fn a_pause_moves_every_later_start_by_its_length() {
+        let script = [
+            (12_000, Control::TogglePause),
+            (42_000, Control::TogglePause),
+        ];
+        let (events, summary, ended) = session(1.0, &script, 0);
+        assert_eq!(events[3], "paused 12000");
+        assert_eq!(events[4], "resumed 12000");
+        assert_eq!(
+            starts(&events)[2..],
+            [
+                "15000 #2", "20000 #3", "30000 #4", "35000 #5", "45000 #6", "50000 #7"
+            ]
+        );
+        assert_eq!(ended, Duration::from_secs(90));
+        assert!(summary.completed);
+        assert_eq!(summary.elapsed, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn next_skips_the_step_and_the_plan_carries_on_from_there() {
+        let (events, summary, ended) = session(1.0, &[(7_000, Control::Next)], 0);
+        assert_eq!(
+            events[3..6],
+            [
+                "step_skipped 7000 step0",
+                "segment_started 7000 #5",
+                "segment_started 17000 #6"
+            ]
+        );
+        assert_eq!(summary.steps, [StepOutcome::Skipped, StepOutcome::Done]);
+        assert!(summary.completed);
+        assert_eq!(ended, Duration::from_secs(32));
+    }
+
+    #[test]
+    fn next_in_the_lead_in_or_a_rest_skips_nothing() {
+        let script = [(1_000, Control::Next), (27_000, Control::Next)];
+        let (events, summary, _) = session(1.0, &script, 0);
+        // The lead-in gives way to step A, whose holds run to the end; in
+        // its rest, `n` only moves on.
+        assert_eq!(
+            starts(&events)[..6],
+            [
+                "0 #0", "1000 #1", "11000 #2", "16000 #3", "26000 #4", "27000 #5"
+            ]
+        );
+        assert!(!events.iter().any(|e| e.starts_with("step_skipped")));
+        assert_eq!(summary.steps, [StepOutcome::Done, StepOutcome::Done]);
+    }
+
+    #[test]
+    fn back_restarts_the_step_and_twice_goes_to_the_one_before() {
+        let script = [
+            (40_000, Control::Back), // in B: back to B's start
+            (41_000, Control::Back), // again at once: back to A
+            (50_000, Control::Back), // later: restart A
+        ];
+        let (events, summary, _) = session(1.0, &script, 0);
+        assert_eq!(
+            starts(&events)[6..10],
+            ["40000 #5", "41000 #1", "50000 #1", "60000 #2"]
+        );
+        assert!(summary.completed);
+        // A restarts at 50 s and the 55 s from A's first hold to the end
+        // follow.
+        assert_eq!(summary.elapsed, Duration::from_secs(105));
+    }
+
+    #[test]
+    fn quit_and_interrupt_end_early() {
+        let (events, summary, _) = session(1.0, &[(12_000, Control::Quit)], 0);
+        assert_eq!(events.last().unwrap(), "session_finished 12000");
+        assert!(!summary.completed && !summary.interrupted);
+        assert_eq!(
+            summary.steps,
+            [StepOutcome::Unfinished, StepOutcome::Unfinished]
+        );
+
+        let (_, summary, _) = session(1.0, &[(12_000, Control::Interrupt)], 0);
+        assert!(!summary.completed && summary.interrupted);
+    }
+
+    #[test]
+    fn skipping_while_paused_stays_paused() {
+        let script = [
+            (6_000, Control::TogglePause),
+            (8_000, Control::Next),
+            (20_000, Control::TogglePause),
+        ];
+        let (events, _, ended) = session(1.0, &script, 0);
+        assert_eq!(
+            events[3..8],
+            [
+                "paused 6000",
+                "step_skipped 6000 step0",
+                "segment_started 6000 #5",
+                "resumed 6000",
+                "segment_started 16000 #6"
+            ]
+        );
+        assert_eq!(ended, Duration::from_secs(45));
+    }
+
+    #[test]
+    fn skipping_the_last_step_ends_the_session() {
+        let (events, summary, _) = session(1.0, &[(52_000, Control::Next)], 0);
+        assert_eq!(events[events.len() - 2], "step_skipped 52000 step1");
+        assert_eq!(events.last().unwrap(), "session_finished 52000");
+        assert!(summary.completed);
+        assert_eq!(summary.steps, [StepOutcome::Done, StepOutcome::Skipped]);
+    }
+
+    #[test]
+    fn the_clock_is_only_read_through_the_trait() {
+        // A clock that never moves would hang a session that polled; the
+        // engine only waits for deadlines, so a scripted quit ends it.
+        let mut clock = ManualClock::new(&[(0, Control::Quit)]);
+        assert_eq!(
+            clock.wait(Some(Duration::from_secs(1))),
+            Some(Control::Quit)
+        );
+    }
+}

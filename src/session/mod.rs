@@ -1,0 +1,130 @@
+//! The guided session: an engine that walks a plan on an injected clock and
+//! reports what happens as events. It knows nothing of terminals, sound or
+//! notifications; those are outputs that listen to the events.
+
+pub mod clock;
+mod engine;
+
+use std::time::Duration;
+
+pub use engine::Engine;
+
+use crate::output::Outputs;
+use crate::plan::Plan;
+use clock::Clock;
+
+/// What the user can ask of a running session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Pause, or go on after a pause.
+    TogglePause,
+    /// Skip to the next step.
+    Next,
+    /// Restart the current step; pressed again soon, go to the one before.
+    Back,
+    /// End the session early.
+    Quit,
+    /// Ctrl-C or a termination signal: end early, and say so in the exit code.
+    Interrupt,
+}
+
+/// How much faster than real time a session runs (1 for a real evening).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Speed(f64);
+
+impl Speed {
+    pub const REAL: Speed = Speed(1.0);
+    pub const MAX: f64 = 1000.0;
+
+    /// A speed factor above 0 and at most 1000.
+    pub fn new(factor: f64) -> Option<Speed> {
+        (factor.is_finite() && factor > 0.0 && factor <= Self::MAX).then_some(Speed(factor))
+    }
+
+    pub fn factor(self) -> f64 {
+        self.0
+    }
+}
+
+/// Something that happened in a session. `elapsed` is routine time since
+/// the start, pauses left out and not divided by the speed factor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    SessionStarted { speed: Speed },
+    SegmentStarted { elapsed: Duration, index: usize },
+    Paused { elapsed: Duration },
+    Resumed { elapsed: Duration },
+    StepSkipped { elapsed: Duration, step: usize },
+    SessionFinished { elapsed: Duration, summary: Summary },
+}
+
+/// How each step of the routine went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// Every hold of the step ran to its end (at least once).
+    Done,
+    /// The user moved on before the step's holds were over.
+    Skipped,
+    /// The session ended before the step was done.
+    Unfinished,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub elapsed: Duration,
+    /// The session ran to the end of the plan (skipped steps allowed).
+    pub completed: bool,
+    /// Ended by Ctrl-C or a signal rather than by the user's `q`.
+    pub interrupted: bool,
+    pub steps: Vec<StepOutcome>,
+}
+
+impl Summary {
+    pub fn count(&self, outcome: StepOutcome) -> usize {
+        self.steps.iter().filter(|s| **s == outcome).count()
+    }
+}
+
+/// Where a session stands at one instant, for displays that redraw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub elapsed: Duration,
+    /// Position in the plan: equal to `elapsed` until a step is skipped or
+    /// repeated.
+    pub position: Duration,
+    pub index: usize,
+    pub paused: bool,
+}
+
+/// How often, in routine time, displays are told to redraw: every second
+/// of countdown, but never more than ten times a second of real time.
+fn redraw_every(speed: Speed) -> Duration {
+    Duration::from_secs((speed.factor() / 10.0).ceil().max(1.0) as u64)
+}
+
+/// Runs a plan to its end, feeding every event to the outputs. Sleeps on the
+/// clock between segment starts, so an idle session costs nothing.
+pub fn run(plan: &Plan, speed: Speed, clock: &mut dyn Clock, outputs: &mut Outputs) -> Summary {
+    let redraw = redraw_every(speed);
+    let mut events = Vec::new();
+    let mut engine = Engine::start(plan, speed, clock.now(), &mut events);
+    loop {
+        for event in events.drain(..) {
+            outputs.event(plan, &event);
+            if let Event::SessionFinished { summary, .. } = event {
+                return summary;
+            }
+        }
+        let now = clock.now();
+        outputs.tick(plan, &engine.progress(now));
+
+        let wake = match (engine.next_deadline(), engine.next_redraw(now, redraw)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(control) = clock.wait(wake) {
+            engine.control(control, clock.now(), &mut events);
+        }
+        engine.advance(clock.now(), &mut events);
+    }
+}

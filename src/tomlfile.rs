@@ -1,0 +1,203 @@
+//! Reading a user's TOML file without trusting it: bounded in size, checked
+//! for UTF-8, parsed with the position of every key kept, and checked for
+//! keys the program does not know, so a misspelt key is never silently
+//! ignored.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::DeTable;
+
+use crate::diag::{Diagnostic, FileReport, closest, one_of};
+
+/// No routine or settings file is anywhere near this; anything larger is a
+/// mistake (the wrong file) and is refused before it is read into memory.
+pub const MAX_BYTES: u64 = 1024 * 1024;
+
+/// Reads `path` as text, or explains why it cannot be used.
+pub fn read(path: &Path) -> Result<String, FileReport> {
+    let display = path.display().to_string();
+    let fail = |d: Diagnostic| FileReport {
+        path: display.clone(),
+        text: String::new(),
+        diagnostics: vec![d],
+    };
+
+    let meta = std::fs::metadata(path).map_err(|e| {
+        fail(Diagnostic::new(format!(
+            "cannot read this file: {}",
+            io_reason(&e)
+        )))
+    })?;
+    if !meta.is_file() {
+        return Err(fail(
+            Diagnostic::new("this is not a regular file").help("give the path of a .toml file"),
+        ));
+    }
+    let too_large = || {
+        fail(
+            Diagnostic::new("this file is larger than 1 MiB")
+                .help("routine and settings files are small text files; check the path"),
+        )
+    };
+    if meta.len() > MAX_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    File::open(path)
+        .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| {
+            fail(Diagnostic::new(format!(
+                "cannot read this file: {}",
+                io_reason(&e)
+            )))
+        })?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(too_large());
+    }
+    text_from_bytes(bytes).map_err(|(text, d)| FileReport {
+        path: display.clone(),
+        text,
+        diagnostics: vec![d],
+    })
+}
+
+/// Reads `path` and checks its text with `check`; any problem comes back
+/// with the text, so it can be shown in place.
+pub fn load<T>(
+    path: &Path,
+    check: impl FnOnce(&str) -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, FileReport> {
+    let text = read(path)?;
+    check(&text).map_err(|diagnostics| FileReport {
+        path: path.display().to_string(),
+        text,
+        diagnostics,
+    })
+}
+
+/// Text from raw bytes; on failure, the text as far as it could be read and
+/// a diagnostic pointing at the first byte that is not UTF-8.
+pub fn text_from_bytes(bytes: Vec<u8>) -> Result<String, (String, Diagnostic)> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let d = Diagnostic::new("this file is not UTF-8 text")
+            .at(at..at + 1)
+            .label("this byte is not valid UTF-8")
+            .help("save the file as UTF-8 (plain text)");
+        (text, d)
+    })
+}
+
+/// An I/O error in words, without the "(os error 2)" tail.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file".to_owned(),
+        PermissionDenied => "permission denied".to_owned(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            }
+        }
+    }
+}
+
+/// Parses TOML, keeping the span of every key and value.
+pub fn parse(text: &str) -> Result<Spanned<DeTable<'_>>, Diagnostic> {
+    DeTable::parse(text).map_err(|e| {
+        let message = e.message().trim().replace('\n', "; ");
+        let d = Diagnostic::new(format!("this is not valid TOML: {message}"));
+        match e.span() {
+            Some(span) => d.at(span),
+            None => d,
+        }
+    })
+}
+
+/// A value of the wrong type, as serde found it, said in the user's terms:
+/// which key, what was found, what the key takes.
+pub fn type_problem(e: &toml::de::Error, text: &str) -> Diagnostic {
+    let message = e.message().trim().replace('\n', "; ");
+    let Some(span) = e.span() else {
+        return Diagnostic::new(message);
+    };
+    let key = key_before(text, span.start);
+    let d = match message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        Some((found, expected)) => {
+            let subject = key.map_or("this value".to_owned(), |k| format!("`{k}`"));
+            let expected = match expected {
+                "a sequence" => "a list",
+                "a boolean" => "`true` or `false`",
+                "a string" => "text in quotes",
+                other if other.starts_with("struct ") => "a table",
+                other => other,
+            };
+            Diagnostic::new(format!("{subject} should be {expected}"))
+                .label(format!("this is {}", article(found)))
+        }
+        None => match key {
+            Some(k) => Diagnostic::new(format!("`{k}`: {message}")),
+            None => Diagnostic::new(message),
+        },
+    };
+    d.at(span)
+}
+
+/// The key on the same line just before a value, as in `reps = "three"`.
+fn key_before(text: &str, at: usize) -> Option<&str> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..at]
+        .trim_end()
+        .strip_suffix('=')?
+        .trim_end();
+    let key = before.rsplit([' ', '{', ',', '.']).next()?;
+    (!key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
+    .then_some(key)
+}
+
+/// "string \"three\"" becomes "a string \"three\"".
+fn article(found: &str) -> String {
+    let starts_with_vowel = found.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {found}", if starts_with_vowel { "an" } else { "a" })
+}
+
+/// Reports every key of `table` that is not in `accepted`, suggesting the
+/// nearest accepted key when one is close.
+pub fn unknown_keys(
+    table: &DeTable<'_>,
+    accepted: &[&str],
+    owner: &str,
+    place: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut unknown: Vec<&Spanned<std::borrow::Cow<'_, str>>> = table
+        .keys()
+        .filter(|k| !accepted.contains(&k.get_ref().as_ref()))
+        .collect();
+    unknown.sort_by_key(|k| k.span().start);
+    for key in unknown {
+        let name = key.get_ref().as_ref();
+        let label = match closest(name, accepted.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => "not a key nocturne knows".to_owned(),
+        };
+        out.push(
+            Diagnostic::new(format!("unknown key `{name}` {place}"))
+                .at(key.span())
+                .label(label)
+                .help(format!("{owner} accepts {}", one_of(accepted))),
+        );
+    }
+}

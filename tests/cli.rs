@@ -1,0 +1,521 @@
+//! The real binary, as a user runs it: list, show, check and run.
+
+#![allow(clippy::unwrap_used, clippy::disallowed_methods)]
+
+mod common;
+
+use common::{Home, SHORT, events, repo, stderr, stdout};
+
+#[test]
+fn list_shows_bundled_and_user_routines_with_origin_and_length() {
+    let home = Home::new();
+    home.user_routine("nightly", SHORT);
+    home.user_routine("mine", SHORT);
+    home.user_routine("broken", "name = \"Broken\"\n");
+    let out = home.nocturne().arg("list").output().unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let line = |start: &str| {
+        text.lines()
+            .filter(|l| l.split_whitespace().next() == Some(start))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        text.lines()
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        ["NAME", "FROM", "LENGTH", "ABOUT"]
+    );
+    assert_eq!(
+        line("nightly"),
+        [
+            "nightly bundled (hidden by yours) 3:40 Two gentle stretches for both legs, right before you sleep. About 3½ minutes.",
+            "nightly yours (replaces bundled) 0:12 For tests",
+        ]
+    );
+    assert_eq!(line("mine"), ["mine yours 0:12 For tests"]);
+    assert!(line("wind-down")[0].starts_with("wind-down bundled 14:55 "));
+    assert!(line("cramp")[0].starts_with("cramp bundled "));
+    assert!(line("nightly-seated")[0].starts_with("nightly-seated bundled 3:40 "));
+    let broken = &line("broken")[0];
+    assert!(
+        broken.starts_with("broken yours - invalid: see `nocturne check "),
+        "{broken}"
+    );
+    assert!(text.contains(&format!(
+        "Your routines live in {}",
+        home.config().join("routines").display()
+    )));
+}
+
+#[test]
+fn show_prints_the_plan_that_run_follows() {
+    let home = Home::new();
+    let file = home.write("short.toml", SHORT);
+    let out = home.nocturne().arg("show").arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let expected = format!(
+        "Short test routine (short, {})
+For tests
+
+START  LENGTH  DO            STEP    SIDE   REP
+ 0:00      1s  Get ready     Step A         1/2
+ 0:01      2s  Hold          Step A         1/2
+ 0:03      1s  Relax         Step A         2/2
+ 0:04      2s  Hold          Step A         2/2
+ 0:06      1s  Rest          Step A         2/2
+ 0:07      2s  Rub           Step B  left
+ 0:09      1s  Change sides  Step B  right
+ 0:10      2s  Rub           Step B  right
+
+Total 0:12 in 8 segments, 2 steps
+",
+        file.display()
+    );
+    assert_eq!(text, expected);
+}
+
+#[test]
+fn show_names_the_source_of_a_bundled_routine() {
+    let out = Home::new()
+        .nocturne()
+        .args(["show", "nightly"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.starts_with("Nightly calf and hamstring stretches (nightly, bundled)\n"));
+    assert!(text.contains("Source: Hallegraeff et al., J Physiother 2012"));
+    assert!(
+        text.ends_with("Total 3:40 in 24 segments, 2 steps\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn run_follows_the_plan_and_writes_events() {
+    let home = Home::new();
+    let file = home.write("short.toml", SHORT);
+    let out = home
+        .nocturne()
+        .args(["run", "--speed", "20", "--events", "-"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let events = events(&stdout(&out));
+
+    let started = &events[0];
+    assert_eq!(started["event"], "session_started");
+    assert_eq!(started["routine"], "short");
+    assert_eq!(started["total_ms"], 12_000);
+    assert_eq!(started["speed"], 20.0);
+
+    let segments: Vec<_> = events
+        .iter()
+        .filter(|e| e["event"] == "segment_started")
+        .collect();
+    let planned = [
+        ("lead_in", "Step A", 0, 1, 0),
+        ("hold", "Step A", 1000, 1, 0),
+        ("relax", "Step A", 3000, 2, 0),
+        ("hold", "Step A", 4000, 2, 0),
+        ("rest", "Step A", 6000, 2, 0),
+        ("hold", "Step B", 7000, 1, 1),
+        ("switch", "Step B", 9000, 1, 1),
+        ("hold", "Step B", 10_000, 1, 1),
+    ];
+    assert_eq!(segments.len(), planned.len());
+    for (i, (event, (phase, step, offset, rep, step_index))) in
+        segments.iter().zip(planned).enumerate()
+    {
+        assert_eq!(event["index"], i);
+        assert_eq!(event["phase"], phase);
+        assert_eq!(event["step"], step);
+        assert_eq!(event["step_index"], step_index);
+        assert_eq!(event["rep"], rep);
+        // Routine time, not divided by the speed; a segment starts when the
+        // plan says, give or take the scheduler.
+        let elapsed = event["elapsed_ms"].as_u64().unwrap();
+        assert!((offset..offset + 200).contains(&elapsed), "{event}");
+    }
+    assert_eq!(segments[5]["side"], "left");
+    assert_eq!(segments[5]["kind"], "massage");
+    assert_eq!(segments[7]["side"], "right");
+    assert_eq!(segments[0]["side"], serde_json::Value::Null);
+
+    let finished = events.last().unwrap();
+    assert_eq!(finished["event"], "session_finished");
+    assert_eq!(finished["completed"], true);
+    assert_eq!(finished["steps_done"], 2);
+
+    // Not a terminal: plain lines, no escape codes.
+    let text = stderr(&out);
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(
+        text.contains("Short test routine · 0:12 · preview at 20× speed\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[0:00] Get ready 1s: Step A, 1 of 2\n       Do A.\n"),
+        "{text}"
+    );
+    assert!(text.contains("[0:07] Rub 2s: Step B, left leg\n"), "{text}");
+    assert!(
+        text.contains("[0:09] Change sides 1s: to the right leg\n"),
+        "{text}"
+    );
+    assert!(text.ends_with(
+        "Finished in 0:12: 2 of 2 steps done.\nWell done. Settle in, keep the covers loose, and sleep well.\n"
+    ), "{text}");
+}
+
+#[test]
+fn events_can_go_to_a_file() {
+    let home = Home::new();
+    let file = home.write("short.toml", SHORT);
+    let log = home.path("events.jsonl");
+    let out = home
+        .nocturne()
+        .args(["run", "--speed", "50", "--events"])
+        .arg(&log)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(stdout(&out).is_empty());
+    let written = events(&std::fs::read_to_string(&log).unwrap());
+    assert_eq!(written.len(), 10);
+    assert_eq!(written.last().unwrap()["event"], "session_finished");
+}
+
+#[test]
+fn the_first_run_shows_the_disclaimer_once() {
+    let home = Home::new();
+    let file = home.write("short.toml", SHORT);
+    let run = || {
+        home.nocturne()
+            .args(["run", "--speed", "100"])
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    let first = stderr(&run());
+    assert!(
+        first.starts_with(
+            "nocturne guides general self-care stretches; it does not diagnose or treat."
+        ),
+        "{first}"
+    );
+    let second = stderr(&run());
+    assert!(!second.contains("diagnose"), "{second}");
+}
+
+#[test]
+fn the_default_routine_comes_from_the_settings() {
+    let home = Home::new();
+    home.user_routine("mine", SHORT);
+    home.write("config/config.toml", "default_routine = \"mine\"\n");
+    let out = home
+        .nocturne()
+        .args(["run", "--speed", "100", "--events", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(events(&stdout(&out))[0]["routine"], "mine");
+
+    let out = Home::new().nocturne().arg("show").output().unwrap();
+    assert!(stdout(&out).starts_with("Nightly calf and hamstring stretches (nightly, bundled)"));
+}
+
+#[test]
+fn broken_settings_are_reported_and_left_alone() {
+    let home = Home::new();
+    let text = "# my settings\ndefault_rutine = \"wind-down\"\n";
+    let config = home.write("config/config.toml", text);
+    let out = home
+        .nocturne()
+        .args(["run", "--speed", "100"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: unknown key `default_rutine` in the settings
+ --> {}:2:1
+  |
+2 | default_rutine = \"wind-down\"
+  | ^^^^^^^^^^^^^^ did you mean `default_routine`?
+  = help: the settings file accepts `default_routine`
+",
+            config.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+}
+
+#[test]
+fn an_unknown_routine_gets_a_suggestion() {
+    let out = Home::new()
+        .nocturne()
+        .args(["run", "nightli"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: there is no routine called `nightli`; did you mean `nightly`? `nocturne list` shows them all\n"
+    );
+}
+
+#[test]
+fn a_user_routine_shadows_the_bundled_one() {
+    let home = Home::new();
+    home.user_routine("nightly", SHORT);
+    let out = home.nocturne().args(["show", "nightly"]).output().unwrap();
+    assert!(stdout(&out).starts_with("Short test routine (nightly, "));
+}
+
+#[test]
+fn check_says_ok_for_good_files_and_bundled_names() {
+    let home = Home::new();
+    let mut cmd = home.nocturne();
+    cmd.arg("check");
+    for name in ["nightly", "nightly-seated", "wind-down", "cramp"] {
+        cmd.arg(repo(&format!("routines/{name}.toml")));
+    }
+    cmd.arg("nightly");
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 5);
+    assert!(text.lines().all(|l| l.ends_with(": ok")), "{text}");
+    assert!(text.contains("routines/wind-down.toml: ok"));
+}
+
+/// Each broken example, and the first line of what `check` says about it.
+const BROKEN: &[(&str, &str, &str)] = &[
+    ("misspelt-key", "unknown key `holds` in step 1", ":5:1"),
+    ("missing-hold", "step 1 (\"Calf\") has no `hold`", ":3:1"),
+    (
+        "zero-hold",
+        "the `hold` of step 1 (\"Calf\") is zero",
+        ":5:8",
+    ),
+    (
+        "negative-duration",
+        "`relax` is not a usable duration: a duration cannot be negative",
+        ":6:9",
+    ),
+    (
+        "unparsable-duration",
+        "`hold` is not a usable duration: `ten seconds` is not a duration",
+        ":5:8",
+    ),
+    ("zero-reps", "`reps` of step 1 (\"Calf\") is 0", ":6:8"),
+    (
+        "too-many-reps",
+        "`reps` of step 1 (\"Calf\") is 101",
+        ":6:8",
+    ),
+    (
+        "long-hold",
+        "`hold` is 1h1m; at most 1 hour is accepted",
+        ":5:8",
+    ),
+    (
+        "too-long",
+        "this routine would last more than 4 hours (it passes 4h5s at step 4)",
+        ":14:1",
+    ),
+    ("no-steps", "this routine has no steps", ":1:1"),
+    (
+        "too-many-steps",
+        "this routine has 201 steps; at most 200 are accepted",
+        ":602:1",
+    ),
+    ("unknown-kind", "unknown kind `strech`", ":5:8"),
+    ("unknown-sides", "unknown sides `lefft`", ":6:9"),
+    (
+        "bad-syntax",
+        "this is not valid TOML: unclosed array table, expected `]`",
+        ":3:9",
+    ),
+    ("not-utf8", "this file is not UTF-8 text", ":1:20"),
+    (
+        "wrong-type",
+        "`reps` should be a whole number such as 3",
+        ":6:8",
+    ),
+    ("too-large", "this file is larger than 1 MiB", ""),
+];
+
+#[test]
+fn check_explains_every_broken_example() {
+    for (name, message, place) in BROKEN {
+        let path = repo(&format!("tests/routines/broken/{name}.toml"));
+        let out = Home::new()
+            .nocturne()
+            .arg("check")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let text = stderr(&out);
+        assert_eq!(
+            text.lines().next().unwrap(),
+            format!("error: {message}"),
+            "{name}"
+        );
+        assert!(
+            text.contains(&format!("--> {}{place}\n", path.display())),
+            "{name}: {text}"
+        );
+        assert!(stdout(&out).is_empty(), "{name}");
+    }
+    // Every example in the folder is covered above.
+    let files = std::fs::read_dir(repo("tests/routines/broken"))
+        .unwrap()
+        .count();
+    assert_eq!(files, BROKEN.len());
+}
+
+#[test]
+fn check_shows_the_line_a_caret_and_what_is_accepted() {
+    let path = repo("tests/routines/broken/unknown-kind.toml");
+    let out = Home::new()
+        .nocturne()
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: unknown kind `strech`
+ --> {}:5:8
+  |
+5 | kind = \"strech\"
+  |        ^^^^^^^^ did you mean `stretch`?
+  = help: kind is one of `stretch`, `massage`, `heat`, `walk`, `hydrate` or `rest`
+",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn check_reports_all_problems_and_still_passes_good_files() {
+    let home = Home::new();
+    let good = home.write("good.toml", SHORT);
+    let bad = home.write(
+        "bad.toml",
+        "name = \"Two faults\"\nlead-in = 5\n[[steps]]\nname = \"A\"\nhold = 5\nsids = \"both\"\n",
+    );
+    let out = home
+        .nocturne()
+        .arg("check")
+        .arg(&good)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), format!("{}: ok\n", good.display()));
+    let text = stderr(&out);
+    assert!(
+        text.contains("error: unknown key `lead-in` in this routine"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `lead_in`?"), "{text}");
+    assert!(
+        text.contains("error: unknown key `sids` in step 1"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `sides`?"), "{text}");
+}
+
+#[test]
+fn unreadable_inputs_are_refused_without_hanging() {
+    let home = Home::new();
+    let dir = home.path("a-folder.toml");
+    std::fs::create_dir(&dir).unwrap();
+    for path in [
+        dir.display().to_string(),
+        "/dev/zero".to_owned(),
+        home.path("missing.toml").display().to_string(),
+    ] {
+        let out = home.nocturne().args(["check", &path]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{path}");
+        assert!(stderr(&out).contains(&format!("--> {path}")), "{path}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_has_examples() {
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .args(["run", "--speed", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("expected a number above 0 and at most 1000"));
+
+    let out = home.nocturne().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("Examples:\n  nocturne run "));
+    for sub in ["run", "list", "show", "check"] {
+        let out = home.nocturne().args([sub, "--help"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).contains("nocturne"), "{sub}");
+    }
+    let out = home.nocturne().arg("--version").output().unwrap();
+    assert_eq!(
+        stdout(&out),
+        format!("nocturne {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn ctrl_c_ends_the_session_with_its_summary_and_exit_130() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let home = Home::new();
+    let mut child = home
+        .nocturne()
+        .args(["run", "wind-down", "--events", "-"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the session to be under way before interrupting it.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("session_started"), "{first}");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    let last = events(rest.last().unwrap())[0].clone();
+    assert_eq!(last["event"], "session_finished");
+    assert_eq!(last["completed"], false);
+    assert_eq!(last["interrupted"], true);
+    let text = stderr(&output);
+    assert!(
+        text.contains("Ended early at 0:00: 0 of 9 steps done."),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("Every stretch counts. Sleep well.\n"),
+        "{text}"
+    );
+}

@@ -1,0 +1,256 @@
+//! Keys in a real terminal: the session runs in a tmux pane, the test types
+//! into it, reads the screen and the event log, and checks that the
+//! terminal settings are the same afterwards as before.
+
+#![allow(clippy::unwrap_used, clippy::disallowed_methods)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{Home, bin, events};
+
+/// Holds long enough that keys always land in the step the test means.
+const SLOW: &str = r#"
+name = "Slow test routine"
+lead_in = 1
+
+[[steps]]
+name = "Step A"
+hold = 60
+reps = 2
+relax = 5
+instructions = "Do A slowly."
+
+[[steps]]
+name = "Step B"
+hold = 60
+sides = "both"
+"#;
+
+struct Pane {
+    socket: String,
+    dir: PathBuf,
+}
+
+impl Pane {
+    /// Starts `nocturne ARGS` in a new 100x30 pane; the shell around it
+    /// records the terminal settings before and after, and the exit code.
+    fn start(home: &Home, args: &str) -> Pane {
+        let dir = home.path("pane");
+        std::fs::create_dir_all(&dir).unwrap();
+        let socket = format!("nocturne-test-{}-{}", std::process::id(), unique());
+        let script = format!(
+            "cd '{dir}' && stty -g > before && \
+             NOCTURNE_CONFIG_DIR='{config}' NOCTURNE_DATA_DIR='{data}' TERM=xterm-256color \
+             '{bin}' {args}; echo $? > status; stty -g > after; sleep 600",
+            dir = dir.display(),
+            config = home.config().display(),
+            data = home.data().display(),
+            bin = bin().display(),
+        );
+        let started = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "100",
+                "-y",
+                "30",
+            ])
+            .arg(script)
+            .status()
+            .expect("tmux runs (the CI script installs it)");
+        assert!(started.success());
+        Pane { socket, dir }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys"])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn file(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.join(name)).unwrap_or_default()
+    }
+
+    /// Waits (up to a generous limit, so a slow machine does not fail the
+    /// test) until `ready` holds, and returns the screen.
+    fn wait_for(&self, what: &str, ready: impl Fn(&Pane) -> bool) -> String {
+        let limit = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < limit {
+            if ready(self) {
+                return self.screen();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("waited in vain for {what}; the screen:\n{}", self.screen());
+    }
+
+    fn events(&self) -> Vec<serde_json::Value> {
+        let text = self.file("events.jsonl");
+        // The last line may still be being written.
+        let complete = text.rfind('\n').map_or("", |i| &text[..=i]);
+        events(complete)
+    }
+
+    fn has_event(&self, name: &str) -> bool {
+        self.events().iter().any(|e| e["event"] == name)
+    }
+}
+
+impl Drop for Pane {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+fn routine(home: &Home) -> PathBuf {
+    home.write("slow.toml", SLOW)
+}
+
+fn started(pane: &Pane) -> bool {
+    pane.events()
+        .iter()
+        .any(|e| e["event"] == "segment_started" && e["phase"] == "hold")
+}
+
+#[test]
+fn space_pauses_n_skips_and_q_ends_the_session() {
+    let home = Home::new();
+    let file = routine(&home);
+    let pane = Pane::start(
+        &home,
+        &format!("run '{}' --events events.jsonl", file.display()),
+    );
+
+    let screen = pane.wait_for("the first hold", started);
+    assert!(screen.contains("Step A, 1 of 2"), "{screen}");
+    assert!(screen.contains("Do A slowly."), "{screen}");
+    assert!(
+        screen.contains("space pause · n next · p back · q quit"),
+        "{screen}"
+    );
+
+    pane.keys(&["Space"]);
+    let screen = pane.wait_for("the pause", |p| {
+        p.has_event("paused") && p.screen().contains("paused · press space to go on")
+    });
+    assert!(screen.contains("Hold"), "{screen}");
+    pane.keys(&["Space"]);
+    pane.wait_for("going on", |p| p.has_event("resumed"));
+
+    pane.keys(&["n"]);
+    let screen = pane.wait_for("step B", |p| {
+        p.has_event("step_skipped") && p.screen().contains("Step B, left leg")
+    });
+    assert!(screen.contains("Skipped Step A"), "{screen}");
+    let skipped = pane
+        .events()
+        .into_iter()
+        .find(|e| e["event"] == "step_skipped")
+        .unwrap();
+    assert_eq!(skipped["step_index"], 0);
+
+    pane.keys(&["q"]);
+    let screen = pane.wait_for("the end", |p| !p.file("after").is_empty());
+    assert!(screen.contains("Ended early at"), "{screen}");
+    assert!(screen.contains("0 of 2 steps done, 1 skipped."), "{screen}");
+    assert!(
+        !screen.contains("space pause"),
+        "the bars are cleared:\n{screen}"
+    );
+    let last = pane.events().pop().unwrap();
+    assert_eq!(last["event"], "session_finished");
+    assert_eq!(last["completed"], false);
+    assert_eq!(pane.file("status").trim(), "0");
+    assert_eq!(
+        pane.file("before"),
+        pane.file("after"),
+        "terminal settings restored"
+    );
+}
+
+#[test]
+fn arrows_move_between_steps_and_ctrl_c_exits_130() {
+    let home = Home::new();
+    let file = routine(&home);
+    let pane = Pane::start(
+        &home,
+        &format!("run '{}' --events events.jsonl", file.display()),
+    );
+    pane.wait_for("the first hold", started);
+
+    pane.keys(&["Right"]);
+    pane.wait_for("step B", |p| p.screen().contains("Step B, left leg"));
+    pane.keys(&["Left"]);
+    pane.keys(&["Left"]);
+    // The first press restarts step B, the second, right after, goes back
+    // to step A.
+    pane.wait_for("step A again", |p| p.screen().contains("Step A, 1 of 2"));
+    let holds: Vec<_> = pane
+        .events()
+        .into_iter()
+        .filter(|e| e["event"] == "segment_started" && e["phase"] == "hold")
+        .map(|e| e["step"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(holds, ["Step A", "Step B", "Step B", "Step A"]);
+
+    pane.keys(&["C-c"]);
+    let screen = pane.wait_for("the end", |p| !p.file("after").is_empty());
+    assert!(
+        screen.contains("Every stretch counts. Sleep well."),
+        "{screen}"
+    );
+    assert_eq!(pane.file("status").trim(), "130");
+    assert_eq!(
+        pane.file("before"),
+        pane.file("after"),
+        "terminal settings restored"
+    );
+    assert_eq!(pane.events().pop().unwrap()["interrupted"], true);
+}
+
+#[test]
+fn without_a_terminal_on_stdin_the_session_runs_without_keys() {
+    let home = Home::new();
+    let file = routine(&home);
+    let pane = Pane::start(
+        &home,
+        &format!(
+            "run '{}' --speed 200 --events events.jsonl < /dev/null",
+            file.display()
+        ),
+    );
+    let screen = pane.wait_for("the end", |p| !p.file("status").is_empty());
+    assert!(!screen.contains("space pause"), "{screen}");
+    assert!(screen.contains("Finished in"), "{screen}");
+    assert_eq!(pane.file("status").trim(), "0");
+    assert!(Path::new(&pane.dir.join("events.jsonl")).exists());
+}
