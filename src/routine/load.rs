@@ -509,3 +509,77 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use crate::diag::FileReport;
+
+    /// Loads `text` and renders whatever it says; neither may panic.
+    fn survive(text: &str) {
+        if let Err(diagnostics) = load("t", text) {
+            assert!(!diagnostics.is_empty());
+            let shown = FileReport {
+                path: "t.toml".into(),
+                text: text.into(),
+                diagnostics,
+            }
+            .render(true);
+            assert!(shown.starts_with("\u{1b}["), "{shown}");
+        }
+    }
+
+    #[test]
+    fn no_mangled_routine_makes_it_panic() {
+        let seeds: Vec<&str> = super::super::catalog::BUNDLED
+            .iter()
+            .map(|(_, t)| *t)
+            .collect();
+        // A small deterministic generator, so a failure can be replayed.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let junk = [
+            "\"",
+            "[",
+            "]",
+            "=",
+            "\n",
+            "-",
+            "0",
+            "99999999999999999999",
+            "{",
+            "}",
+            "é",
+            "\u{1b}",
+            "\t",
+            "#",
+            "'''",
+            "1.5",
+            "[[steps]]",
+        ];
+        for seed in &seeds {
+            for cut in (0..seed.len()).step_by(13) {
+                if seed.is_char_boundary(cut) {
+                    survive(&seed[..cut]);
+                }
+            }
+            for _ in 0..400 {
+                let mut text = seed.to_string();
+                for _ in 0..1 + next() % 4 {
+                    let mut at = (next() as usize) % text.len();
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    let piece = junk[(next() as usize) % junk.len()];
+                    text.insert_str(at, piece);
+                }
+                survive(&text);
+            }
+        }
+    }
+}
