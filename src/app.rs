@@ -3,14 +3,17 @@
 
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use crate::config::Config;
+use crate::config::{Config, DEFAULT_VOLUME};
+use crate::diag::closest;
 use crate::error::{Error, Result};
 use crate::keys;
 use crate::output::Outputs;
 use crate::output::events::EventLog;
+use crate::output::sound::SoundOutput;
 use crate::output::terminal::{self, Look};
 use crate::paths::Paths;
 use crate::plan::{Plan, plan};
@@ -19,17 +22,25 @@ use crate::routine::catalog::{self, Entry, Origin};
 use crate::routine::duration::{clock, human};
 use crate::session::clock::SystemClock;
 use crate::session::{self, Control, Speed};
+use crate::sound::{self, Cue, Speaker};
 
 pub enum Command {
     Run(RunOptions),
     List,
     Show { routine: Option<String> },
     Check { files: Vec<String> },
+    Sounds,
+    PlaySound { name: String, volume: Option<u8> },
 }
 
 pub struct RunOptions {
     pub routine: Option<String>,
     pub speed: Speed,
+    /// 0 to 100; 0 turns sound off.
+    pub volume: Option<u8>,
+    /// Where to note how long each cue took to reach the device
+    /// (`NOCTURNE_SOUND_TRACE`, for the benchmark).
+    pub sound_trace: Option<PathBuf>,
     pub events: Option<EventsTo>,
     /// stderr is a terminal that can redraw bars.
     pub bars: bool,
@@ -48,11 +59,77 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
         Command::Run(options) => run_session(&paths, options, color),
         Command::List => print(&list(&paths)),
         Command::Show { routine } => {
-            let (routine, origin) = find(&paths, routine.as_deref())?;
+            let config = if routine.is_some() {
+                Config::default()
+            } else {
+                settings(&paths)?
+            };
+            let (routine, origin) = find(&paths, routine.as_deref(), &config)?;
             print(&show(&plan(routine), &origin))
         }
         Command::Check { files } => check(&paths, &files, color),
+        Command::Sounds => print(&sounds()),
+        Command::PlaySound { name, volume } => {
+            let volume = match volume {
+                Some(v) => v,
+                None => settings(&paths)?.volume.unwrap_or(DEFAULT_VOLUME),
+            };
+            play_sound(&name, volume)
+        }
     }
+}
+
+/// The user's settings, or the defaults where there is no settings file.
+fn settings(paths: &Paths) -> Result<Config> {
+    match paths.config_file() {
+        Some(file) => Ok(Config::load(&file)?),
+        None => Ok(Config::default()),
+    }
+}
+
+pub fn sounds() -> String {
+    let rows: Vec<[String; 3]> = Cue::ALL
+        .iter()
+        .map(|cue| {
+            let length = sound::bundled(*cue)
+                .map(|clip| format!("{:.2}s", clip.duration().as_secs_f64()))
+                .unwrap_or_else(|e| format!("({e})"));
+            [cue.to_string(), length, cue.when().to_owned()]
+        })
+        .collect();
+    let mut out = table(
+        &["CUE", "LENGTH", "PLAYS WHEN"],
+        &rows,
+        &[false, true, false],
+    );
+    out.push_str("\nTry one: nocturne sounds play relax --volume 40\n");
+    out
+}
+
+fn play_sound(name: &str, volume: u8) -> Result<ExitCode> {
+    let clip = match Cue::parse(name) {
+        Some(cue) => sound::bundled(cue),
+        None if catalog::is_path(name) || name.contains('.') => sound::load_file(Path::new(name))
+            .map_err(|why| format!("{name} cannot be played: {why}")),
+        None => {
+            let hint = closest(name, Cue::NAMES)
+                .map(|near| format!("did you mean `{near}`? "))
+                .unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "there is no sound called `{name}`; {hint}`nocturne sounds` lists them"
+            )));
+        }
+    }
+    .map_err(Error::Usage)?;
+    let speaker = Speaker::open(Duration::from_secs(3), None)
+        .map_err(|why| Error::Runtime(format!("cannot play a sound: {why}")))?;
+    eprintln!(
+        "{name} · {:.2}s · volume {volume}",
+        clip.duration().as_secs_f64()
+    );
+    speaker.play(&clip, sound::gain(volume), false);
+    speaker.close(clip.duration() + Duration::from_secs(1));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints to stdout; a reader that went away (`| head`) is not an error.
@@ -67,17 +144,11 @@ fn print(text: &str) -> Result<ExitCode> {
 }
 
 /// The routine named, or the default one.
-fn find(paths: &Paths, word: Option<&str>) -> Result<(Routine, Origin)> {
-    let word = match word {
-        Some(word) => word.to_owned(),
-        None => match paths.config_file() {
-            Some(file) => Config::load(&file)?
-                .default_routine
-                .unwrap_or_else(|| catalog::DEFAULT.to_owned()),
-            None => catalog::DEFAULT.to_owned(),
-        },
-    };
-    catalog::find(&word, paths.routines_dir().as_deref())
+fn find(paths: &Paths, word: Option<&str>, config: &Config) -> Result<(Routine, Origin)> {
+    let word = word
+        .or(config.default_routine.as_deref())
+        .unwrap_or(catalog::DEFAULT);
+    catalog::find(word, paths.routines_dir().as_deref())
 }
 
 fn origin_word(entry: &Entry) -> &'static str {
@@ -253,7 +324,13 @@ fn first_run_note(paths: &Paths) -> Option<&'static str> {
 }
 
 fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCode> {
-    let (routine, _) = find(paths, options.routine.as_deref())?;
+    let config = settings(paths)?;
+    let (routine, _) = find(paths, options.routine.as_deref(), &config)?;
+    let volume = options
+        .volume
+        .or(routine.volume)
+        .or(config.volume)
+        .unwrap_or(DEFAULT_VOLUME);
     let plan = plan(routine);
 
     let mut outputs = Outputs::default();
@@ -276,6 +353,21 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
 
     if let Some(note) = first_run_note(paths) {
         eprintln!("{note}\n");
+    }
+
+    // The device opens on its own thread; a slow one is waited for only
+    // briefly, and before the session starts, so no segment is delayed.
+    if volume > 0 {
+        match Speaker::open(Duration::from_millis(500), options.sound_trace.clone()) {
+            Ok(speaker) => {
+                let (sound, problems) = SoundOutput::new(speaker, &plan, volume);
+                for problem in problems {
+                    outputs.notice(&problem);
+                }
+                outputs.push(sound);
+            }
+            Err(why) => outputs.notice(&format!("sound is off: {why}")),
+        }
     }
 
     let (mut clock, controls) = SystemClock::new();

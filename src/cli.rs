@@ -67,6 +67,15 @@ Examples:
         /// Write each event as a line of JSON to this file, or `-` for stdout.
         #[arg(long, value_name = "PATH")]
         events: Option<PathBuf>,
+
+        /// Loudness of the sound cues, 0 to 100 (default: the routine's, the
+        /// settings', else 40).
+        #[arg(long, value_name = "0..100", value_parser = clap::value_parser!(u8).range(0..=100))]
+        volume: Option<u8>,
+
+        /// No sound cues this time.
+        #[arg(long, alias = "no-sound", conflicts_with = "volume")]
+        mute: bool,
     },
 
     /// List every routine: bundled ones and your own.
@@ -87,6 +96,18 @@ Examples:
         routine: Option<String>,
     },
 
+    /// List the sound cues, or play one to try the volume before bed.
+    #[command(after_help = "\
+Examples:
+  nocturne sounds
+  nocturne sounds play relax
+  nocturne sounds play finish --volume 25
+  nocturne sounds play ~/chime.ogg")]
+    Sounds {
+        #[command(subcommand)]
+        action: Option<SoundsAction>,
+    },
+
     /// Check routine files and report every problem, with line and column.
     #[command(after_help = "\
 Prints \"ok\" for each good file. Exits with 2 if any file is invalid.
@@ -98,6 +119,19 @@ Examples:
         /// Paths of .toml files, or routine names.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SoundsAction {
+    /// Play one cue, or a sound file, once.
+    Play {
+        /// A cue's name (see `nocturne sounds`) or the path of a sound file.
+        name: String,
+
+        /// Loudness, 0 to 100 (default: the settings', else 40).
+        #[arg(long, value_name = "0..100", value_parser = clap::value_parser!(u8).range(0..=100))]
+        volume: Option<u8>,
     },
 }
 
@@ -149,9 +183,13 @@ pub fn main() -> ExitCode {
             routine,
             speed,
             events,
+            volume,
+            mute,
         } => Command::Run(RunOptions {
             routine,
             speed,
+            volume: if mute { Some(0) } else { volume },
+            sound_trace: std::env::var_os("NOCTURNE_SOUND_TRACE").map(PathBuf::from),
             events: events.map(|path| {
                 if path.as_os_str() == "-" {
                     EventsTo::Stdout
@@ -165,6 +203,10 @@ pub fn main() -> ExitCode {
         Sub::List => Command::List,
         Sub::Show { routine } => Command::Show { routine },
         Sub::Check { files } => Command::Check { files },
+        Sub::Sounds { action: None } => Command::Sounds,
+        Sub::Sounds {
+            action: Some(SoundsAction::Play { name, volume }),
+        } => Command::PlaySound { name, volume },
     };
 
     match app::run(command, color) {

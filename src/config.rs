@@ -8,19 +8,28 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, FileReport};
+use crate::routine::load::volume;
+use crate::routine::raw::RawCount;
 use crate::tomlfile;
 
-const KEYS: &[&str] = &["default_routine"];
+const KEYS: &[&str] = &["default_routine", "volume"];
+
+/// How loud cues are when neither the routine nor `--volume` says: quiet
+/// enough not to wake a sleeping partner.
+pub const DEFAULT_VOLUME: u8 = 40;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     /// The routine `run` starts when none is named.
     pub default_routine: Option<String>,
+    /// Loudness of the sound cues, 0 to 100.
+    pub volume: Option<u8>,
 }
 
 #[derive(Deserialize)]
 struct RawConfig {
     default_routine: Option<Spanned<String>>,
+    volume: Option<Spanned<RawCount>>,
 }
 
 impl Config {
@@ -59,6 +68,9 @@ impl Config {
             }
             config.default_routine = Some(word.to_owned());
         }
+        if let Some(raw) = raw.volume {
+            config.volume = Some(volume(&raw).map_err(|d| vec![d])?);
+        }
         Ok(config)
     }
 }
@@ -72,6 +84,17 @@ mod tests {
         let config = Config::parse("default_routine = \"wind-down\"\n").unwrap();
         assert_eq!(config.default_routine.as_deref(), Some("wind-down"));
         assert_eq!(Config::parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn reads_the_volume_and_refuses_nonsense() {
+        assert_eq!(Config::parse("volume = 25\n").unwrap().volume, Some(25));
+        let problems = Config::parse("volume = 140\n").unwrap_err();
+        assert_eq!(problems[0].message, "`volume` is 140");
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("volume is a whole number from 0 (silent) to 100 (full)")
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod paths;
 mod plan;
 mod routine;
 mod session;
+mod sound;
 mod tomlfile;
 
 fn main() -> std::process::ExitCode {

@@ -50,6 +50,18 @@ impl Segment {
     pub fn end(&self) -> Duration {
         self.offset + self.duration
     }
+
+    /// How many of a segment's last seconds are counted down (by a soft
+    /// tick each): the last 3 of a get-ready or a change of sides, never
+    /// its very start.
+    pub fn countdown(&self) -> u32 {
+        match self.phase {
+            Phase::LeadIn | Phase::Switch => {
+                self.duration.as_secs().saturating_sub(1).min(3) as u32
+            }
+            Phase::Hold | Phase::Relax | Phase::Rest => 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -250,7 +250,7 @@ fn broken_settings_are_reported_and_left_alone() {
   |
 2 | default_rutine = \"wind-down\"
   | ^^^^^^^^^^^^^^ did you mean `default_routine`?
-  = help: the settings file accepts `default_routine`
+  = help: the settings file accepts `default_routine` or `volume`
 ",
             config.display()
         )
@@ -352,6 +352,19 @@ const BROKEN: &[(&str, &str, &str)] = &[
         ":6:8",
     ),
     ("too-large", "this file is larger than 1 MiB", ""),
+    ("unknown-sound", "unknown sound `finnish`", ":4:8"),
+    ("unknown-cue", "unknown key `start` in [sounds]", ":4:1"),
+    (
+        "missing-sound-file",
+        "the sound file `no-such-file.ogg` cannot be used: no such file",
+        ":8:8",
+    ),
+    (
+        "undecodable-sound",
+        "the sound file `../../sounds/not-a-sound.wav` cannot be used: not a sound nocturne can decode (WAV, Ogg Vorbis, FLAC or MP3)",
+        ":4:9",
+    ),
+    ("bad-volume", "`volume` is 150", ":2:10"),
 ];
 
 #[test]

@@ -44,9 +44,10 @@ impl Pane {
         let socket = format!("nocturne-test-{}-{}", std::process::id(), unique());
         let script = format!(
             "cd '{dir}' && stty -g > before && \
-             NOCTURNE_CONFIG_DIR='{config}' NOCTURNE_DATA_DIR='{data}' TERM=xterm-256color \
+             HOME='{home}' NOCTURNE_CONFIG_DIR='{config}' NOCTURNE_DATA_DIR='{data}' TERM=xterm-256color \
              '{bin}' {args}; echo $? > status; stty -g > after; sleep 600",
             dir = dir.display(),
+            home = home.dir.path().display(),
             config = home.config().display(),
             data = home.data().display(),
             bin = bin().display(),

@@ -59,6 +59,11 @@ pub fn to_json(plan: &Plan, event: &Event) -> Value {
                 "offset_ms": ms(segment.offset),
             })
         }
+        Event::Countdown { elapsed, remaining } => json!({
+            "event": "countdown",
+            "elapsed_ms": ms(*elapsed),
+            "remaining": remaining,
+        }),
         Event::Paused { elapsed } => json!({"event": "paused", "elapsed_ms": ms(*elapsed)}),
         Event::Resumed { elapsed } => json!({"event": "resumed", "elapsed_ms": ms(*elapsed)}),
         Event::StepSkipped { elapsed, step } => json!({

@@ -3,6 +3,7 @@
 //! device) is reported once, in one line, and dropped; the session goes on.
 
 pub mod events;
+pub mod sound;
 pub mod terminal;
 
 use crate::plan::Plan;

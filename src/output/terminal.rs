@@ -138,6 +138,8 @@ impl Output for Lines {
                 }
                 Ok(())
             }
+            // The countdown is heard, not printed.
+            Event::Countdown { .. } => Ok(()),
             Event::Paused { elapsed } => self.say(&format!("[{}] Paused", clock(*elapsed))),
             Event::Resumed { elapsed } => self.say(&format!("[{}] Going on", clock(*elapsed))),
             Event::StepSkipped { elapsed, step } => self.say(&format!(
@@ -285,7 +287,7 @@ impl Output for Bars {
             Event::Paused { .. } => self
                 .segment
                 .set_message("paused · press space to go on".to_owned()),
-            Event::Resumed { .. } => {}
+            Event::Resumed { .. } | Event::Countdown { .. } => {}
             Event::StepSkipped { step, .. } => {
                 let line = format!("Skipped {}", plan.routine.steps[*step].name);
                 let _ = self

@@ -2,16 +2,19 @@
 //! with one clear message, at the right place, for everything that makes no
 //! sense.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::duration::{self, DurationError};
-use super::raw::{DURATION_FORMS, ROUTINE_KEYS, RawDuration, RawRoutine, RawStep, STEP_KEYS};
-use super::{Kind, Routine, Sides, Step};
+use super::raw::{
+    DURATION_FORMS, ROUTINE_KEYS, RawCount, RawDuration, RawRoutine, RawSounds, RawStep, STEP_KEYS,
+};
+use super::{Kind, Routine, Sides, Sound, Sounds, Step};
 use crate::diag::{Diagnostic, FileReport, closest, one_of};
+use crate::sound::{self, Cue};
 use crate::tomlfile;
 
 /// The bounds a routine must keep; generous for any real evening, tight
@@ -35,14 +38,33 @@ const DEFAULT_LEAD_IN: Duration = Duration::from_secs(5);
 const DEFAULT_RELAX: Duration = Duration::from_secs(5);
 const DEFAULT_SWITCH: Duration = Duration::from_secs(5);
 
+/// A volume as written in a routine or the settings: 0 to 100.
+pub fn volume(raw: &Spanned<RawCount>) -> Result<u8, Diagnostic> {
+    match u8::try_from(raw.get_ref().0) {
+        Ok(v) if v <= 100 => Ok(v),
+        _ => Err(Diagnostic::new(format!("`volume` is {}", raw.get_ref().0))
+            .at(raw.span())
+            .label("out of range")
+            .help("volume is a whole number from 0 (silent) to 100 (full)")),
+    }
+}
+
 /// Reads and checks a routine file; `id` is the name it is called by.
+/// Sound files it names are found relative to its folder.
 pub fn load_file(path: &Path, id: &str) -> Result<Routine, FileReport> {
-    tomlfile::load(path, |text| load(id, text))
+    let folder = path.parent().unwrap_or(Path::new("."));
+    tomlfile::load(path, |text| load_from(id, text, Some(folder)))
+}
+
+/// Checks the text of a routine that has no folder (a bundled one): it may
+/// only use bundled sounds.
+pub fn load(id: &str, text: &str) -> Result<Routine, Vec<Diagnostic>> {
+    load_from(id, text, None)
 }
 
 /// Checks a routine's text; every problem found is returned, not just the
 /// first, so a user can fix a file in one pass.
-pub fn load(id: &str, text: &str) -> Result<Routine, Vec<Diagnostic>> {
+fn load_from(id: &str, text: &str, folder: Option<&Path>) -> Result<Routine, Vec<Diagnostic>> {
     let document = tomlfile::parse(text).map_err(|d| vec![d])?;
 
     let mut problems = Vec::new();
@@ -53,6 +75,12 @@ pub fn load(id: &str, text: &str) -> Result<Routine, Vec<Diagnostic>> {
         "in this routine",
         &mut problems,
     );
+    let sound_keys = |table: &toml::de::DeTable<'_>, place: &str, problems: &mut Vec<_>| {
+        if let Some(sounds) = table.get("sounds").and_then(|s| s.get_ref().as_table()) {
+            tomlfile::unknown_keys(sounds, &Cue::NAMES, "a sounds table", place, problems);
+        }
+    };
+    sound_keys(document.get_ref(), "in [sounds]", &mut problems);
     if let Some(steps) = document.get_ref().get("steps")
         && let Some(steps) = steps.get_ref().as_array()
     {
@@ -60,6 +88,8 @@ pub fn load(id: &str, text: &str) -> Result<Routine, Vec<Diagnostic>> {
             if let Some(table) = step.get_ref().as_table() {
                 let place = format!("in step {}", i + 1);
                 tomlfile::unknown_keys(table, STEP_KEYS, "a step", &place, &mut problems);
+                let place = format!("in the sounds of step {}", i + 1);
+                sound_keys(table, &place, &mut problems);
             }
         }
     }
@@ -77,7 +107,10 @@ pub fn load(id: &str, text: &str) -> Result<Routine, Vec<Diagnostic>> {
         return Err(problems);
     }
 
-    let mut check = Check::default();
+    let mut check = Check {
+        problems: Vec::new(),
+        folder: folder.map(Path::to_path_buf),
+    };
     let routine = check.routine(id, raw, whole);
     match routine {
         Some(routine) if check.problems.is_empty() => Ok(routine),
@@ -85,9 +118,11 @@ pub fn load(id: &str, text: &str) -> Result<Routine, Vec<Diagnostic>> {
     }
 }
 
-#[derive(Default)]
 struct Check {
     problems: Vec<Diagnostic>,
+    /// Where the routine's own sound files are found; `None` for a bundled
+    /// routine.
+    folder: Option<PathBuf>,
 }
 
 impl Check {
@@ -118,6 +153,8 @@ impl Check {
             .as_ref()
             .and_then(|s| self.text("source", s, true));
         let lead_in = self.duration("lead_in", raw.lead_in.as_ref(), DEFAULT_LEAD_IN);
+        let volume = raw.volume.as_ref().and_then(|v| self.volume(v));
+        let sounds = self.sounds(raw.sounds.as_ref());
 
         let raw_steps = raw.steps.map(Spanned::into_inner).unwrap_or_default();
         if raw_steps.is_empty() {
@@ -173,6 +210,8 @@ impl Check {
             description: description.unwrap_or_default(),
             source,
             lead_in,
+            volume,
+            sounds,
             steps,
         })
     }
@@ -261,6 +300,7 @@ impl Check {
             .and_then(|text| self.text("instructions", text, true))
             .unwrap_or_default();
         let optional = raw.optional.is_some_and(|o| *o.get_ref());
+        let sounds = self.sounds(raw.sounds.as_ref());
 
         if self.problems.len() > before {
             return None;
@@ -281,7 +321,86 @@ impl Check {
             rest,
             instructions,
             optional,
+            sounds,
         })
+    }
+
+    /// A volume from 0 to 100.
+    fn volume(&mut self, raw: &Spanned<RawCount>) -> Option<u8> {
+        match volume(raw) {
+            Ok(v) => Some(v),
+            Err(d) => {
+                self.problems.push(d);
+                None
+            }
+        }
+    }
+
+    /// The sounds a `[sounds]` table chooses. Each must be a bundled
+    /// sound's name, `off`, or a sound file that decodes.
+    fn sounds(&mut self, raw: Option<&Spanned<RawSounds>>) -> Sounds {
+        let mut sounds = Sounds::default();
+        let Some(raw) = raw else {
+            return sounds;
+        };
+        for (cue, value) in Cue::ALL.into_iter().zip(raw.get_ref().entries()) {
+            if let Some(value) = value
+                && let Some(sound) = self.sound(value)
+            {
+                sounds.set(cue, sound);
+            }
+        }
+        sounds
+    }
+
+    fn sound(&mut self, raw: &Spanned<String>) -> Option<Sound> {
+        let word = raw.get_ref().trim();
+        if matches!(word, "off" | "none") {
+            return Some(Sound::Off);
+        }
+        if let Some(cue) = Cue::parse(word) {
+            return Some(Sound::Bundled(cue));
+        }
+        let accepted = format!(
+            "a sound is a bundled one ({}), `off`, or the path of a WAV, Ogg Vorbis, FLAC \
+             or MP3 file, relative to the routine's folder",
+            Cue::NAMES.map(|n| format!("`{n}`")).join(", ")
+        );
+        let looks_like_a_file = word.contains(['/', '\\', '.']);
+        if !looks_like_a_file {
+            let label = match closest(word, Cue::NAMES) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "not a bundled sound".to_owned(),
+            };
+            self.problems.push(
+                Diagnostic::new(format!("unknown sound `{word}`"))
+                    .at(raw.span())
+                    .label(label)
+                    .help(accepted),
+            );
+            return None;
+        }
+        let Some(folder) = &self.folder else {
+            self.problems.push(
+                Diagnostic::new("a bundled routine can only use bundled sounds")
+                    .at(raw.span())
+                    .help(accepted),
+            );
+            return None;
+        };
+        let path = folder.join(word);
+        match sound::load_file(&path) {
+            Ok(_) => Some(Sound::File(path)),
+            Err(reason) => {
+                self.problems.push(
+                    Diagnostic::new(format!("the sound file `{word}` cannot be used: {reason}"))
+                        .at(raw.span())
+                        .label(format!("looked for {}", path.display()))
+                        .help(accepted),
+                );
+                None
+            }
+        }
     }
 
     /// A duration field, or its default when absent.

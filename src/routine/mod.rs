@@ -4,10 +4,13 @@
 pub mod catalog;
 pub mod duration;
 pub mod load;
-mod raw;
+pub mod raw;
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::sound::Cue;
 
 /// A checked routine, ready to be planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +25,10 @@ pub struct Routine {
     pub source: Option<String>,
     /// Get-ready countdown before the first step.
     pub lead_in: Duration,
+    /// Loudness of the cues, 0 to 100; `None` leaves it to the settings.
+    pub volume: Option<u8>,
+    /// Sounds chosen for cues, for every step that does not choose its own.
+    pub sounds: Sounds,
     pub steps: Vec<Step>,
 }
 
@@ -42,6 +49,8 @@ pub struct Step {
     pub instructions: String,
     /// Shown as optional; the user may skip it with a clear conscience.
     pub optional: bool,
+    /// Sounds chosen for this step's cues.
+    pub sounds: Sounds,
 }
 
 impl Step {
@@ -56,6 +65,35 @@ impl Step {
 impl Routine {
     pub fn length(&self) -> Duration {
         self.lead_in + self.steps.iter().map(Step::length).sum::<Duration>()
+    }
+}
+
+/// The sound a cue plays.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Sound {
+    /// One of the bundled sounds, by its name.
+    Bundled(Cue),
+    /// A sound file of the user's (already checked to decode).
+    File(PathBuf),
+    /// No sound for this cue.
+    Off,
+}
+
+/// Sounds chosen for some cues; the rest keep theirs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sounds([Option<Sound>; 7]);
+
+impl Sounds {
+    pub fn get(&self, cue: Cue) -> Option<&Sound> {
+        self.0[cue as usize].as_ref()
+    }
+
+    pub fn set(&mut self, cue: Cue, sound: Sound) {
+        self.0[cue as usize] = Some(sound);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Sound> {
+        self.0.iter().flatten()
     }
 }
 

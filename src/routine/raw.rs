@@ -8,7 +8,15 @@ use serde::de::{self, Visitor};
 use toml::Spanned;
 
 /// Keys a routine file accepts at the top level.
-pub const ROUTINE_KEYS: &[&str] = &["name", "description", "source", "lead_in", "steps"];
+pub const ROUTINE_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "source",
+    "lead_in",
+    "volume",
+    "sounds",
+    "steps",
+];
 
 /// Keys a `[[steps]]` table accepts.
 pub const STEP_KEYS: &[&str] = &[
@@ -22,6 +30,7 @@ pub const STEP_KEYS: &[&str] = &[
     "rest",
     "instructions",
     "optional",
+    "sounds",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -30,7 +39,37 @@ pub struct RawRoutine {
     pub description: Option<Spanned<String>>,
     pub source: Option<Spanned<String>>,
     pub lead_in: Option<Spanned<RawDuration>>,
+    pub volume: Option<Spanned<RawCount>>,
+    pub sounds: Option<Spanned<RawSounds>>,
     pub steps: Option<Spanned<Vec<Spanned<RawStep>>>>,
+}
+
+/// A `[sounds]` table: a sound for some of the cues. Its keys are checked
+/// against the cue names before this is read.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawSounds {
+    pub tick: Option<Spanned<String>>,
+    pub hold: Option<Spanned<String>>,
+    pub relax: Option<Spanned<String>>,
+    pub switch: Option<Spanned<String>>,
+    pub done: Option<Spanned<String>>,
+    pub hydrate: Option<Spanned<String>>,
+    pub finish: Option<Spanned<String>>,
+}
+
+impl RawSounds {
+    /// Each cue named, in the order of `Cue::ALL`.
+    pub fn entries(&self) -> [Option<&Spanned<String>>; 7] {
+        [
+            self.tick.as_ref(),
+            self.hold.as_ref(),
+            self.relax.as_ref(),
+            self.switch.as_ref(),
+            self.done.as_ref(),
+            self.hydrate.as_ref(),
+            self.finish.as_ref(),
+        ]
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,6 +84,7 @@ pub struct RawStep {
     pub rest: Option<Spanned<RawDuration>>,
     pub instructions: Option<Spanned<String>>,
     pub optional: Option<Spanned<bool>>,
+    pub sounds: Option<Spanned<RawSounds>>,
 }
 
 /// A duration as written: text to be parsed, or a bare number of seconds.

@@ -11,6 +11,11 @@ use crate::plan::{Phase, Plan};
 /// Two presses of "back" within this much real time go one step further.
 const DOUBLE_PRESS: Duration = Duration::from_secs(3);
 
+/// The first countdown second of a segment, if it has any.
+fn countdown(segment: &crate::plan::Segment) -> Option<u32> {
+    Some(segment.countdown()).filter(|n| *n > 0)
+}
+
 pub struct Engine<'p> {
     plan: &'p Plan,
     speed: Speed,
@@ -25,6 +30,8 @@ pub struct Engine<'p> {
     anchor_elapsed: Duration,
     anchor_position: Duration,
     current: usize,
+    /// The next countdown second due in the current segment, if any.
+    counting: Option<u32>,
     last_back: Option<Duration>,
     outcomes: Vec<StepOutcome>,
     finished: bool,
@@ -42,6 +49,7 @@ impl<'p> Engine<'p> {
             anchor_elapsed: Duration::ZERO,
             anchor_position: Duration::ZERO,
             current: 0,
+            counting: countdown(&plan.segments[0]),
             last_back: None,
             outcomes: vec![StepOutcome::Unfinished; plan.routine.steps.len()],
             finished: false,
@@ -83,9 +91,19 @@ impl<'p> Engine<'p> {
         Some(self.origin + self.paused_for + elapsed.div_f64(self.speed.factor()))
     }
 
-    /// When the current segment ends: the next thing the session must do.
+    /// The next thing the session must do: a countdown second, or the end
+    /// of the current segment.
     pub fn next_deadline(&self) -> Option<Duration> {
-        self.clock_time_of(self.plan.segments[self.current].end())
+        self.clock_time_of(self.next_moment())
+    }
+
+    /// Plan position of the next countdown second or of the segment's end.
+    fn next_moment(&self) -> Duration {
+        let end = self.plan.segments[self.current].end();
+        match self.counting {
+            Some(remaining) => end - Duration::from_secs(remaining.into()),
+            None => end,
+        }
     }
 
     /// The next whole `every` of the current segment's countdown, for
@@ -99,11 +117,20 @@ impl<'p> Engine<'p> {
             .flatten()
     }
 
-    /// Moves through every segment whose end has come by `now`.
+    /// Moves through every countdown second and segment end that has come
+    /// by `now`.
     pub fn advance(&mut self, now: Duration, out: &mut Vec<Event>) {
         while let Some(deadline) = self.next_deadline() {
             if now < deadline {
                 return;
+            }
+            if let Some(remaining) = self.counting {
+                self.counting = remaining.checked_sub(1).filter(|r| *r > 0);
+                out.push(Event::Countdown {
+                    elapsed: self.elapsed(now),
+                    remaining,
+                });
+                continue;
             }
             if self.plan.ends_step(self.current) {
                 self.outcomes[self.plan.segments[self.current].step] = StepOutcome::Done;
@@ -113,12 +140,17 @@ impl<'p> Engine<'p> {
                 self.finish(now, true, false, out);
                 return;
             }
-            self.current = next;
+            self.enter(next);
             out.push(Event::SegmentStarted {
                 elapsed: self.elapsed(now),
                 index: next,
             });
         }
+    }
+
+    fn enter(&mut self, index: usize) {
+        self.current = index;
+        self.counting = countdown(&self.plan.segments[index]);
     }
 
     pub fn control(&mut self, control: Control, now: Duration, out: &mut Vec<Event>) {
@@ -191,7 +223,7 @@ impl<'p> Engine<'p> {
         let elapsed = self.elapsed(now);
         self.anchor_elapsed = elapsed;
         self.anchor_position = self.plan.segments[index].offset;
-        self.current = index;
+        self.enter(index);
         out.push(Event::SegmentStarted { elapsed, index });
     }
 
@@ -245,12 +277,16 @@ switch = "5s"
         plan(load("test", ROUTINE).unwrap())
     }
 
-    /// Keeps each event as "name elapsed_ms [index]".
-    struct Recorder(Rc<RefCell<Vec<String>>>);
+    /// Keeps each event as "name elapsed_ms [index]"; countdown seconds only
+    /// where `counts` is set.
+    struct Recorder(Rc<RefCell<Vec<String>>>, bool);
 
     impl Output for Recorder {
         fn event(&mut self, plan: &Plan, event: &Event) -> Result<(), Failure> {
             let json = to_json(plan, event);
+            if json["event"] == "countdown" && !self.1 {
+                return Ok(());
+            }
             let mut line = format!("{} {}", json["event"].as_str().unwrap(), json["elapsed_ms"]);
             if let Some(index) = json.get("index") {
                 line.push_str(&format!(" #{index}"));
@@ -271,10 +307,19 @@ switch = "5s"
         script: &[(u64, Control)],
         lateness_ms: u64,
     ) -> (Vec<String>, Summary, Duration) {
+        recorded(speed, script, lateness_ms, false)
+    }
+
+    fn recorded(
+        speed: f64,
+        script: &[(u64, Control)],
+        lateness_ms: u64,
+        counts: bool,
+    ) -> (Vec<String>, Summary, Duration) {
         let plan = test_plan();
         let log = Rc::new(RefCell::new(Vec::new()));
         let mut outputs = Outputs::default();
-        outputs.push(Recorder(log.clone()));
+        outputs.push(Recorder(log.clone(), counts));
         let mut clock = ManualClock::new(script);
         clock.lateness = Duration::from_millis(lateness_ms);
         let summary = run(&plan, Speed::new(speed).unwrap(), &mut clock, &mut outputs);
@@ -443,6 +488,59 @@ switch = "5s"
         assert_eq!(events.last().unwrap(), "session_finished 52000");
         assert!(summary.completed);
         assert_eq!(summary.steps, [StepOutcome::Done, StepOutcome::Skipped]);
+    }
+
+    #[test]
+    fn the_last_seconds_of_a_lead_in_or_switch_are_counted() {
+        let (events, _, _) = recorded(1.0, &[], 0, true);
+        let counts: Vec<&str> = events
+            .iter()
+            .filter(|e| e.starts_with("countdown"))
+            .map(String::as_str)
+            .collect();
+        // Lead-in 0-5 s and switch 45-50 s: ticks 3, 2 and 1 s before each end.
+        assert_eq!(
+            counts,
+            [
+                "countdown 2000",
+                "countdown 3000",
+                "countdown 4000",
+                "countdown 47000",
+                "countdown 48000",
+                "countdown 49000"
+            ]
+        );
+        let json = to_json(
+            &test_plan(),
+            &Event::Countdown {
+                elapsed: Duration::from_secs(2),
+                remaining: 3,
+            },
+        );
+        assert_eq!(
+            json.to_string(),
+            r#"{"event":"countdown","elapsed_ms":2000,"remaining":3}"#
+        );
+    }
+
+    #[test]
+    fn a_pause_holds_the_countdown_too() {
+        let script = [
+            (2_500, Control::TogglePause),
+            (10_000, Control::TogglePause),
+        ];
+        let (events, _, _) = recorded(1.0, &script, 0, true);
+        assert_eq!(
+            events[2..8],
+            [
+                "countdown 2000",
+                "paused 2500",
+                "resumed 2500",
+                "countdown 3000",
+                "countdown 4000",
+                "segment_started 5000 #1"
+            ]
+        );
     }
 
     #[test]

@@ -50,12 +50,33 @@ impl Speed {
 /// the start, pauses left out and not divided by the speed factor.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    SessionStarted { speed: Speed },
-    SegmentStarted { elapsed: Duration, index: usize },
-    Paused { elapsed: Duration },
-    Resumed { elapsed: Duration },
-    StepSkipped { elapsed: Duration, step: usize },
-    SessionFinished { elapsed: Duration, summary: Summary },
+    SessionStarted {
+        speed: Speed,
+    },
+    SegmentStarted {
+        elapsed: Duration,
+        index: usize,
+    },
+    /// One of the last seconds of a get-ready or change of sides:
+    /// `remaining` is 3, 2, then 1.
+    Countdown {
+        elapsed: Duration,
+        remaining: u32,
+    },
+    Paused {
+        elapsed: Duration,
+    },
+    Resumed {
+        elapsed: Duration,
+    },
+    StepSkipped {
+        elapsed: Duration,
+        step: usize,
+    },
+    SessionFinished {
+        elapsed: Duration,
+        summary: Summary,
+    },
 }
 
 /// How each step of the routine went.

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod audio;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,10 +15,19 @@ pub struct Home {
 }
 
 impl Home {
+    /// A scratch home whose ALSA default device does not exist, so tests
+    /// that are not about sound never make any, whatever the machine has.
     pub fn new() -> Home {
-        Home {
+        let home = Home {
             dir: tempfile::tempdir().expect("a scratch folder"),
-        }
+        };
+        home.sound_to(NO_DEVICE);
+        home
+    }
+
+    /// Sets this home's ALSA configuration.
+    pub fn sound_to(&self, asoundrc: &str) {
+        std::fs::write(self.dir.path().join(".asoundrc"), asoundrc).unwrap();
     }
 
     pub fn config(&self) -> PathBuf {
@@ -52,7 +63,8 @@ impl Home {
     /// The binary, with this home's folders and a plain environment.
     pub fn nocturne(&self) -> Command {
         let mut cmd = Command::new(bin());
-        cmd.env("NOCTURNE_CONFIG_DIR", self.config())
+        cmd.env("HOME", self.dir.path())
+            .env("NOCTURNE_CONFIG_DIR", self.config())
             .env("NOCTURNE_DATA_DIR", self.data())
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
@@ -60,6 +72,12 @@ impl Home {
         cmd
     }
 }
+
+/// An ALSA default device that cannot be opened.
+pub const NO_DEVICE: &str = "pcm.!default { type hw card \"nocturne_no_such_card\" }\n";
+
+/// The line `run` prints when it cannot make sound.
+pub const SOUND_OFF: &str = "nocturne: sound is off: no audio device is available\n";
 
 pub fn bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_nocturne"))

@@ -1,0 +1,268 @@
+//! Sound cues: short, soft sounds that tell a user on the floor what to do
+//! without looking at the screen. The bundled cues are compiled into the
+//! binary; a routine may use its own files instead. Playback runs on its
+//! own thread, so a slow or missing audio device never delays a segment.
+
+mod quiet;
+pub mod speaker;
+
+use std::fmt;
+use std::io::{Cursor, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use rodio::buffer::SamplesBuffer;
+use rodio::{Decoder, Source};
+
+pub use speaker::Speaker;
+
+/// The moments of a session that have a sound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cue {
+    /// Each of the last 3 seconds of a get-ready or change of sides.
+    Tick,
+    /// A hold (or a rub, walk, warmth) begins.
+    Hold,
+    /// Relax between repetitions.
+    Relax,
+    /// Change sides.
+    Switch,
+    /// A step is done and a rest follows.
+    Done,
+    /// A hydration step begins: time to drink.
+    Hydrate,
+    /// The session is over.
+    Finish,
+}
+
+impl Cue {
+    pub const ALL: [Cue; 7] = [
+        Cue::Tick,
+        Cue::Hold,
+        Cue::Relax,
+        Cue::Switch,
+        Cue::Done,
+        Cue::Hydrate,
+        Cue::Finish,
+    ];
+
+    pub const NAMES: [&'static str; 7] = [
+        "tick", "hold", "relax", "switch", "done", "hydrate", "finish",
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(word: &str) -> Option<Cue> {
+        Cue::ALL.into_iter().find(|c| c.as_str() == word)
+    }
+
+    /// When the cue plays, for `nocturne sounds`.
+    pub fn when(self) -> &'static str {
+        match self {
+            Cue::Tick => "each of the last 3 seconds of a get-ready or change of sides",
+            Cue::Hold => "a hold, rub, walk or warmth begins",
+            Cue::Relax => "relax between repetitions",
+            Cue::Switch => "change sides",
+            Cue::Done => "a step is done",
+            Cue::Hydrate => "time to drink",
+            Cue::Finish => "the session is over",
+        }
+    }
+
+    /// The bundled sound of the same name, as a WAV file.
+    pub fn bundled(self) -> &'static [u8] {
+        match self {
+            Cue::Tick => include_bytes!("../../sounds/tick.wav"),
+            Cue::Hold => include_bytes!("../../sounds/hold.wav"),
+            Cue::Relax => include_bytes!("../../sounds/relax.wav"),
+            Cue::Switch => include_bytes!("../../sounds/switch.wav"),
+            Cue::Done => include_bytes!("../../sounds/done.wav"),
+            Cue::Hydrate => include_bytes!("../../sounds/hydrate.wav"),
+            Cue::Finish => include_bytes!("../../sounds/finish.wav"),
+        }
+    }
+}
+
+impl fmt::Display for Cue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A decoded sound, ready to be mixed; cloning it is cheap.
+#[derive(Clone)]
+pub struct Clip {
+    /// Tells clips apart, so the speaker can keep each one converted to
+    /// the device's format.
+    id: usize,
+    buffer: SamplesBuffer,
+}
+
+impl Clip {
+    pub fn duration(&self) -> Duration {
+        self.buffer.total_duration().unwrap_or_default()
+    }
+
+    /// The samples, interleaved, with channel count and sample rate.
+    #[cfg(test)]
+    pub fn samples(&self) -> (Vec<f32>, u16, u32) {
+        let buffer = self.buffer.clone();
+        let channels = buffer.channels().get();
+        let rate = buffer.sample_rate().get();
+        (buffer.collect(), channels, rate)
+    }
+
+    pub(crate) fn id(&self) -> usize {
+        self.id
+    }
+
+    pub(crate) fn source(&self) -> SamplesBuffer {
+        self.buffer.clone()
+    }
+}
+
+/// A user's sound file may be at most this large ...
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// ... and last at most this long: cues are short.
+pub const MAX_LENGTH: Duration = Duration::from_secs(10);
+
+/// Decodes a bundled cue. They are checked by the tests.
+pub fn bundled(cue: Cue) -> Result<Clip, String> {
+    decode(cue.bundled().to_vec())
+}
+
+/// Reads and decodes a user's sound file (WAV, Ogg Vorbis, FLAC or MP3).
+pub fn load_file(path: &Path) -> Result<Clip, String> {
+    let meta = std::fs::metadata(path).map_err(|e| crate::tomlfile::io_reason(&e))?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_owned());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err("larger than 10 MiB; a cue should be a short sound".to_owned());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| crate::tomlfile::io_reason(&e))?;
+    decode(bytes)
+}
+
+/// Decodes a whole sound into memory. A decoder that panics on a malformed
+/// file is caught: a bad sound file is an error, never a crash.
+fn decode(bytes: Vec<u8>) -> Result<Clip, String> {
+    std::panic::catch_unwind(move || decode_unguarded(bytes))
+        .unwrap_or_else(|_| Err("the decoder could not read it".to_owned()))
+}
+
+fn decode_unguarded(bytes: Vec<u8>) -> Result<Clip, String> {
+    let decoder = Decoder::try_from(Cursor::new(bytes)).map_err(|e| match e {
+        rodio::decoder::DecoderError::UnrecognizedFormat => {
+            "not a sound nocturne can decode (WAV, Ogg Vorbis, FLAC or MP3)".to_owned()
+        }
+        other => format!("cannot decode it: {other}"),
+    })?;
+    let channels = decoder.channels();
+    let rate = decoder.sample_rate();
+    let limit = MAX_LENGTH.as_secs() as usize * rate.get() as usize * channels.get() as usize;
+    let samples: Vec<rodio::Sample> = decoder.take(limit + 1).collect();
+    if samples.len() > limit {
+        return Err(format!(
+            "longer than {} seconds; a cue should be a short sound",
+            MAX_LENGTH.as_secs()
+        ));
+    }
+    if samples.is_empty() {
+        return Err("it holds no sound".to_owned());
+    }
+    static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
+    Ok(Clip {
+        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        buffer: SamplesBuffer::new(channels, rate, samples),
+    })
+}
+
+/// Loudness from the 0 to 100 scale users set to a gain: squared, so the
+/// steps sound even to the ear and 40 (the default) is gentle.
+pub fn gain(volume: u8) -> f32 {
+    let v = f32::from(volume.min(100)) / 100.0;
+    v * v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each cue's length as the generator makes it.
+    const LENGTHS_MS: [(Cue, u64); 7] = [
+        (Cue::Tick, 120),
+        (Cue::Hold, 800),
+        (Cue::Relax, 1400),
+        (Cue::Switch, 1000),
+        (Cue::Done, 1300),
+        (Cue::Hydrate, 700),
+        (Cue::Finish, 1500),
+    ];
+
+    #[test]
+    fn every_bundled_cue_decodes_to_its_length() {
+        for (cue, ms) in LENGTHS_MS {
+            let clip = bundled(cue).unwrap();
+            assert_eq!(clip.duration().as_millis() as u64, ms, "{cue}");
+            assert!(clip.duration() <= Duration::from_millis(1500), "{cue}");
+        }
+    }
+
+    #[test]
+    fn every_bundled_cue_is_soft_and_starts_and_ends_in_silence() {
+        let limit = 10f32.powf(-3.0 / 20.0);
+        for cue in Cue::ALL {
+            let (samples, channels, rate) = bundled(cue).unwrap().samples();
+            assert_eq!(channels, 1);
+            let peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
+            assert!(peak <= limit, "{cue} peaks at {peak}");
+            assert!(peak > 0.1, "{cue} is audible");
+            // No click: the sound rises from silence over its first
+            // milliseconds and has fallen back to silence by its last.
+            let ms = rate as usize / 1000;
+            let edge = |part: &[f32]| part.iter().fold(0f32, |m, s| m.max(s.abs()));
+            assert!(samples[0].abs() < 1e-3, "{cue}");
+            assert!(edge(&samples[..ms / 2]) < 0.02, "{cue} starts with a click");
+            assert!(
+                edge(&samples[samples.len() - ms..]) < 0.002,
+                "{cue} ends with a click"
+            );
+            assert!(samples[samples.len() - 1].abs() < 1e-3, "{cue}");
+        }
+    }
+
+    #[test]
+    fn volume_is_gentle_by_default() {
+        assert_eq!(gain(0), 0.0);
+        assert_eq!(gain(100), 1.0);
+        assert!((gain(40) - 0.16).abs() < 1e-6);
+        assert_eq!(gain(200), 1.0);
+    }
+
+    #[test]
+    fn cue_names_round_trip() {
+        for cue in Cue::ALL {
+            assert_eq!(Cue::parse(cue.as_str()), Some(cue));
+        }
+        assert_eq!(Cue::parse("bell"), None);
+    }
+
+    #[test]
+    fn bad_sound_data_is_an_error_not_a_crash() {
+        assert!(decode(b"RIFF\0\0\0\0WAVEfmt garbage".to_vec()).is_err());
+        assert!(decode(Vec::new()).is_err());
+        let mut mangled = Cue::Relax.bundled().to_vec();
+        for (i, byte) in mangled.iter_mut().enumerate().skip(20).step_by(7) {
+            *byte ^= (i % 251) as u8;
+        }
+        // Either a (noisy) sound or an error, but an answer.
+        let _ = decode(mangled);
+    }
+}
