@@ -8,10 +8,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::config::{Config, DEFAULT_VOLUME};
+use crate::desktop::{self, Level};
 use crate::diag::closest;
 use crate::error::{Error, Result};
 use crate::keys;
 use crate::output::Outputs;
+use crate::output::desktop::DesktopOutput;
 use crate::output::events::EventLog;
 use crate::output::sound::SoundOutput;
 use crate::output::terminal::{self, Look};
@@ -31,6 +33,7 @@ pub enum Command {
     Check { files: Vec<String> },
     Sounds,
     PlaySound { name: String, volume: Option<u8> },
+    TestNotification { wait: Duration },
 }
 
 pub struct RunOptions {
@@ -38,6 +41,8 @@ pub struct RunOptions {
     pub speed: Speed,
     /// 0 to 100; 0 turns sound off.
     pub volume: Option<u8>,
+    /// `false` turns desktop notifications off for this session.
+    pub notify: bool,
     /// Where to note how long each cue took to reach the device
     /// (`NOCTURNE_SOUND_TRACE`, for the benchmark).
     pub sound_trace: Option<PathBuf>,
@@ -76,7 +81,43 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
             };
             play_sound(&name, volume)
         }
+        Command::TestNotification { wait } => test_notification(wait),
     }
+}
+
+/// Sends a note with a reminder's buttons and says what became of it.
+fn test_notification(wait: Duration) -> Result<ExitCode> {
+    let note = desktop::Note {
+        summary: "nocturne: a test note".to_owned(),
+        body: "If you can read this, notifications work. Try a button.".to_owned(),
+        category: "x-nocturne.test",
+        urgent: true,
+        transient: false,
+        actions: vec![
+            ("start".to_owned(), "Start now".to_owned()),
+            ("snooze".to_owned(), "Snooze 10 min".to_owned()),
+        ],
+    };
+    eprintln!(
+        "Sent a test note; waiting up to {} s for an answer.",
+        wait.as_secs()
+    );
+    let answer = desktop::ask(&note, wait)
+        .map_err(|why| Error::Runtime(format!("notifications are not available: {why}")))?;
+    let said = match answer {
+        desktop::Answer::Action(key) => {
+            let label = note
+                .actions
+                .iter()
+                .find(|(id, _)| *id == key)
+                .map_or(key.as_str(), |(_, label)| label.as_str());
+            format!("You chose \"{label}\".")
+        }
+        desktop::Answer::Closed => "The note was closed.".to_owned(),
+        desktop::Answer::Expired => "The note expired without an answer.".to_owned(),
+        desktop::Answer::Silence => format!("No answer within {} s.", wait.as_secs()),
+    };
+    print(&format!("{said}\n"))
 }
 
 /// The user's settings, or the defaults where there is no settings file.
@@ -331,7 +372,20 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
         .or(routine.volume)
         .or(config.volume)
         .unwrap_or(DEFAULT_VOLUME);
+    let notifications = if options.notify {
+        routine
+            .notifications
+            .or(config.notifications)
+            .unwrap_or(Level::All)
+    } else {
+        Level::Off
+    };
     let plan = plan(routine);
+
+    // Whether a notification service answers is asked on a thread of its
+    // own, while the sound device opens.
+    let desktop_ready = (notifications != Level::Off)
+        .then(|| std::thread::spawn(|| desktop::probe(desktop::DEADLINE)));
 
     let mut outputs = Outputs::default();
     if let Some(to) = &options.events {
@@ -367,6 +421,16 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
                 outputs.push(sound);
             }
             Err(why) => outputs.notice(&format!("sound is off: {why}")),
+        }
+    }
+    if let Some(ready) = desktop_ready {
+        let ready = ready
+            .join()
+            .unwrap_or_else(|_| Err("the check failed".to_owned()))
+            .and_then(|()| desktop::Notifier::start());
+        match ready {
+            Ok(notifier) => outputs.push(DesktopOutput::new(notifier, notifications)),
+            Err(why) => outputs.notice(&format!("notifications are off: {why}")),
         }
     }
 

@@ -76,6 +76,10 @@ Examples:
         /// No sound cues this time.
         #[arg(long, alias = "no-sound", conflicts_with = "volume")]
         mute: bool,
+
+        /// No desktop notifications this time.
+        #[arg(long)]
+        no_notify: bool,
     },
 
     /// List every routine: bundled ones and your own.
@@ -108,6 +112,19 @@ Examples:
         action: Option<SoundsAction>,
     },
 
+    /// Try desktop notifications: send a test note with buttons.
+    #[command(after_help = "\
+Sends a note with the buttons a reminder has (\"Start now\", \"Snooze 10 min\")
+and says which one you chose, or that the note was closed or expired.
+
+Examples:
+  nocturne notifications test
+  nocturne notifications test --wait 10")]
+    Notifications {
+        #[command(subcommand)]
+        action: NotificationsAction,
+    },
+
     /// Check routine files and report every problem, with line and column.
     #[command(after_help = "\
 Prints \"ok\" for each good file. Exits with 2 if any file is invalid.
@@ -132,6 +149,16 @@ enum SoundsAction {
         /// Loudness, 0 to 100 (default: the settings', else 40).
         #[arg(long, value_name = "0..100", value_parser = clap::value_parser!(u8).range(0..=100))]
         volume: Option<u8>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum NotificationsAction {
+    /// Send a test note and report what became of it.
+    Test {
+        /// Seconds to wait for an answer.
+        #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        wait: u64,
     },
 }
 
@@ -185,7 +212,9 @@ pub fn main() -> ExitCode {
             events,
             volume,
             mute,
+            no_notify,
         } => Command::Run(RunOptions {
+            notify: !no_notify,
             routine,
             speed,
             volume: if mute { Some(0) } else { volume },
@@ -204,6 +233,11 @@ pub fn main() -> ExitCode {
         Sub::Show { routine } => Command::Show { routine },
         Sub::Check { files } => Command::Check { files },
         Sub::Sounds { action: None } => Command::Sounds,
+        Sub::Notifications {
+            action: NotificationsAction::Test { wait },
+        } => Command::TestNotification {
+            wait: std::time::Duration::from_secs(wait),
+        },
         Sub::Sounds {
             action: Some(SoundsAction::Play { name, volume }),
         } => Command::PlaySound { name, volume },

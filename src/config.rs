@@ -7,12 +7,13 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::desktop::Level;
 use crate::diag::{Diagnostic, FileReport};
 use crate::routine::load::volume;
 use crate::routine::raw::RawCount;
 use crate::tomlfile;
 
-const KEYS: &[&str] = &["default_routine", "volume"];
+const KEYS: &[&str] = &["default_routine", "volume", "notifications"];
 
 /// How loud cues are when neither the routine nor `--volume` says: quiet
 /// enough not to wake a sleeping partner.
@@ -24,12 +25,15 @@ pub struct Config {
     pub default_routine: Option<String>,
     /// Loudness of the sound cues, 0 to 100.
     pub volume: Option<u8>,
+    /// Which moments of a session reach the desktop.
+    pub notifications: Option<Level>,
 }
 
 #[derive(Deserialize)]
 struct RawConfig {
     default_routine: Option<Spanned<String>>,
     volume: Option<Spanned<RawCount>>,
+    notifications: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -70,6 +74,10 @@ impl Config {
         }
         if let Some(raw) = raw.volume {
             config.volume = Some(volume(&raw).map_err(|d| vec![d])?);
+        }
+        if let Some(word) = raw.notifications {
+            let level = tomlfile::choice("notifications", &word, Level::parse, &Level::NAMES);
+            config.notifications = Some(level.map_err(|d| vec![d])?);
         }
         Ok(config)
     }

@@ -4,6 +4,7 @@
 mod app;
 mod cli;
 mod config;
+mod desktop;
 mod diag;
 mod error;
 mod keys;

@@ -201,3 +201,24 @@ pub fn unknown_keys(
         );
     }
 }
+
+/// One of a fixed set of words, with a suggestion when it is misspelt.
+pub fn choice<T>(
+    field: &str,
+    raw: &Spanned<String>,
+    parse: impl Fn(&str) -> Option<T>,
+    accepted: &[&str],
+) -> Result<T, Diagnostic> {
+    let word = raw.get_ref();
+    if let Some(value) = parse(word) {
+        return Ok(value);
+    }
+    let label = match closest(word, accepted.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("not a {field} nocturne knows"),
+    };
+    Err(Diagnostic::new(format!("unknown {field} `{word}`"))
+        .at(raw.span())
+        .label(label)
+        .help(format!("{field} is one of {}", one_of(accepted))))
+}

@@ -44,7 +44,7 @@ impl Pane {
         let socket = format!("nocturne-test-{}-{}", std::process::id(), unique());
         let script = format!(
             "cd '{dir}' && stty -g > before && \
-             HOME='{home}' NOCTURNE_CONFIG_DIR='{config}' NOCTURNE_DATA_DIR='{data}' TERM=xterm-256color \
+             HOME='{home}' XDG_RUNTIME_DIR='{home}' DBUS_SESSION_BUS_ADDRESS='unix:path={home}/no-bus' NOCTURNE_CONFIG_DIR='{config}' NOCTURNE_DATA_DIR='{data}' TERM=xterm-256color \
              '{bin}' {args}; echo $? > status; stty -g > after; sleep 600",
             dir = dir.display(),
             home = home.dir.path().display(),

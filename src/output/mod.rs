@@ -2,6 +2,7 @@
 //! through one small trait. An output that fails (a closed pipe, a missing
 //! device) is reported once, in one line, and dropped; the session goes on.
 
+pub mod desktop;
 pub mod events;
 pub mod sound;
 pub mod terminal;

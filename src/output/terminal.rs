@@ -156,7 +156,7 @@ impl Output for Lines {
     }
 
     fn notice(&mut self, line: &str) -> bool {
-        self.say(line).is_ok()
+        self.say(&format!("nocturne: {line}")).is_ok()
     }
 }
 
@@ -325,7 +325,7 @@ impl Output for Bars {
     }
 
     fn notice(&mut self, line: &str) -> bool {
-        self.multi.println(line).is_ok()
+        self.multi.println(format!("nocturne: {line}")).is_ok()
     }
 }
 

@@ -13,7 +13,8 @@ use super::raw::{
     DURATION_FORMS, ROUTINE_KEYS, RawCount, RawDuration, RawRoutine, RawSounds, RawStep, STEP_KEYS,
 };
 use super::{Kind, Routine, Sides, Sound, Sounds, Step};
-use crate::diag::{Diagnostic, FileReport, closest, one_of};
+use crate::desktop::Level;
+use crate::diag::{Diagnostic, FileReport, closest};
 use crate::sound::{self, Cue};
 use crate::tomlfile;
 
@@ -155,6 +156,10 @@ impl Check {
         let lead_in = self.duration("lead_in", raw.lead_in.as_ref(), DEFAULT_LEAD_IN);
         let volume = raw.volume.as_ref().and_then(|v| self.volume(v));
         let sounds = self.sounds(raw.sounds.as_ref());
+        let notifications = raw
+            .notifications
+            .as_ref()
+            .and_then(|word| self.choice("notifications", word, Level::parse, &Level::NAMES));
 
         let raw_steps = raw.steps.map(Spanned::into_inner).unwrap_or_default();
         if raw_steps.is_empty() {
@@ -212,6 +217,7 @@ impl Check {
             lead_in,
             volume,
             sounds,
+            notifications,
             steps,
         })
     }
@@ -478,21 +484,9 @@ impl Check {
         parse: impl Fn(&str) -> Option<T>,
         accepted: &[&str],
     ) -> Option<T> {
-        let word = raw.get_ref();
-        if let Some(value) = parse(word) {
-            return Some(value);
-        }
-        let label = match closest(word, accepted.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("not a {field} nocturne knows"),
-        };
-        self.problems.push(
-            Diagnostic::new(format!("unknown {field} `{word}`"))
-                .at(raw.span())
-                .label(label)
-                .help(format!("{field} is one of {}", one_of(accepted))),
-        );
-        None
+        tomlfile::choice(field, raw, parse, accepted)
+            .map_err(|problem| self.problems.push(problem))
+            .ok()
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Routine {
     pub volume: Option<u8>,
     /// Sounds chosen for cues, for every step that does not choose its own.
     pub sounds: Sounds,
+    /// Which moments reach the desktop; `None` leaves it to the settings.
+    pub notifications: Option<crate::desktop::Level>,
     pub steps: Vec<Step>,
 }
 

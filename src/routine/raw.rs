@@ -15,6 +15,7 @@ pub const ROUTINE_KEYS: &[&str] = &[
     "lead_in",
     "volume",
     "sounds",
+    "notifications",
     "steps",
 ];
 
@@ -41,6 +42,7 @@ pub struct RawRoutine {
     pub lead_in: Option<Spanned<RawDuration>>,
     pub volume: Option<Spanned<RawCount>>,
     pub sounds: Option<Spanned<RawSounds>>,
+    pub notifications: Option<Spanned<String>>,
     pub steps: Option<Spanned<Vec<Spanned<RawStep>>>>,
 }
 

@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod audio;
+pub mod bus;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -63,7 +64,12 @@ impl Home {
     /// The binary, with this home's folders and a plain environment.
     pub fn nocturne(&self) -> Command {
         let mut cmd = Command::new(bin());
+        // No desktop either: a session bus that does not exist, unless a
+        // test starts one of its own.
+        let no_bus = format!("unix:path={}", self.dir.path().join("no-bus").display());
         cmd.env("HOME", self.dir.path())
+            .env("DBUS_SESSION_BUS_ADDRESS", no_bus)
+            .env("XDG_RUNTIME_DIR", self.dir.path())
             .env("NOCTURNE_CONFIG_DIR", self.config())
             .env("NOCTURNE_DATA_DIR", self.data())
             .env_remove("NO_COLOR")
@@ -75,6 +81,10 @@ impl Home {
 
 /// An ALSA default device that cannot be opened.
 pub const NO_DEVICE: &str = "pcm.!default { type hw card \"nocturne_no_such_card\" }\n";
+
+/// The line `run` prints when there is no desktop to notify.
+pub const NOTIFY_OFF: &str =
+    "nocturne: notifications are off: there is no desktop session bus (D-Bus)\n";
 
 /// The line `run` prints when it cannot make sound.
 pub const SOUND_OFF: &str = "nocturne: sound is off: no audio device is available\n";

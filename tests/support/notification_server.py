@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+"""A stand-in desktop notification service for the tests: it owns
+org.freedesktop.Notifications on the bus it is given and records every call
+as a line of JSON. Run it with Debian's own Python, which has python3-dbus.
+
+    notification_server.py ADDRESS RECORD_FILE MODE
+
+MODE decides how it behaves:
+    normal    answers every call
+    silent    answers questions about itself, but never a Notify call
+    invoke    answers, then 50 ms later invokes the note's first action
+    invoke-at-once  answers and invokes the first action in the same breath
+    close     answers, then 50 ms later reports the note closed by the user
+    expire    answers, then 50 ms later reports the note expired
+
+It prints "ready" once it owns the name.
+"""
+
+import json
+import sys
+
+import dbus
+import dbus.service
+from dbus.mainloop.glib import DBusGMainLoop
+from gi.repository import GLib
+
+NAME = "org.freedesktop.Notifications"
+PATH = "/org/freedesktop/Notifications"
+
+
+def plain(value):
+    """D-Bus values as JSON ones."""
+    if isinstance(value, (dbus.Boolean, bool)):
+        return bool(value)
+    if isinstance(value, (dbus.Byte, dbus.Int16, dbus.Int32, dbus.Int64,
+                          dbus.UInt16, dbus.UInt32, dbus.UInt64, int)):
+        return int(value)
+    if isinstance(value, (dbus.String, str)):
+        return str(value)
+    if isinstance(value, (dbus.Array, list)):
+        return [plain(v) for v in value]
+    if isinstance(value, (dbus.Dictionary, dict)):
+        return {str(k): plain(v) for k, v in value.items()}
+    return str(value)
+
+
+class Server(dbus.service.Object):
+    def __init__(self, bus, record, mode):
+        super().__init__(bus, PATH)
+        self.record = open(record, "a", buffering=1)
+        self.mode = mode
+        self.next_id = 0
+
+    @dbus.service.method(NAME, in_signature="susssasa{sv}i", out_signature="u",
+                         async_callbacks=("reply", "error"))
+    def Notify(self, app, replaces, icon, summary, body, actions, hints, timeout,
+               reply, error):
+        if replaces:
+            note_id = int(replaces)
+        else:
+            self.next_id += 1
+            note_id = self.next_id
+        self.record.write(json.dumps({
+            "app": plain(app), "replaces": int(replaces), "id": note_id,
+            "icon": plain(icon), "summary": plain(summary), "body": plain(body),
+            "actions": plain(actions), "hints": plain(hints), "timeout": int(timeout),
+        }) + "\n")
+        if self.mode == "silent":
+            return
+        reply(dbus.UInt32(note_id))
+        if self.mode == "invoke" and len(actions) >= 2:
+            GLib.timeout_add(50, self.invoke, note_id, str(actions[0]))
+        elif self.mode == "invoke-at-once" and len(actions) >= 2:
+            self.invoke(note_id, str(actions[0]))
+        elif self.mode == "close":
+            GLib.timeout_add(50, self.close, note_id, 2)
+        elif self.mode == "expire":
+            GLib.timeout_add(50, self.close, note_id, 1)
+
+    def invoke(self, note_id, key):
+        self.ActionInvoked(dbus.UInt32(note_id), key)
+        return False
+
+    def close(self, note_id, reason):
+        self.NotificationClosed(dbus.UInt32(note_id), dbus.UInt32(reason))
+        return False
+
+    @dbus.service.method(NAME, out_signature="as")
+    def GetCapabilities(self):
+        return ["body", "actions", "persistence"]
+
+    @dbus.service.method(NAME, out_signature="ssss")
+    def GetServerInformation(self):
+        return ("recorder", "nocturne-tests", "1.0", "1.2")
+
+    @dbus.service.method(NAME, in_signature="u")
+    def CloseNotification(self, note_id):
+        self.NotificationClosed(note_id, dbus.UInt32(3))
+
+    @dbus.service.signal(NAME, signature="us")
+    def ActionInvoked(self, note_id, key):
+        pass
+
+    @dbus.service.signal(NAME, signature="uu")
+    def NotificationClosed(self, note_id, reason):
+        pass
+
+
+def main():
+    address, record, mode = sys.argv[1:4]
+    DBusGMainLoop(set_as_default=True)
+    bus = dbus.bus.BusConnection(address)
+    name = dbus.service.BusName(NAME, bus, do_not_queue=True)
+    server = Server(bus, record, mode)
+    print("ready", flush=True)
+    GLib.MainLoop().run()
+
+
+if __name__ == "__main__":
+    main()
