@@ -8,6 +8,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+#[cfg(all(unix, not(target_os = "macos")))]
+use notify_rust::NotificationHandle;
 use notify_rust::{Hint, Notification, Timeout, Urgency};
 
 /// How long any one call to the notification service may take.
@@ -29,7 +31,7 @@ pub struct Note {
 }
 
 impl Note {
-    fn to_notification(&self, replaces: Option<u32>) -> Notification {
+    fn to_notification(&self) -> Notification {
         let mut n = Notification::new();
         n.appname("nocturne")
             .summary(&self.summary)
@@ -47,9 +49,6 @@ impl Note {
         }
         for (id, label) in &self.actions {
             n.action(id, label);
-        }
-        if let Some(id) = replaces {
-            n.id(id);
         }
         n
     }
@@ -94,16 +93,38 @@ fn with_deadline<T: Send + 'static>(
     }
 }
 
-/// Shows a note, replacing the one with id `replaces` if given; returns
-/// the note's id.
-fn show(note: &Note, replaces: Option<u32>) -> Result<u32, String> {
-    let notification = note.to_notification(replaces);
+/// Shows a note on its own; returns its id.
+fn show(note: &Note) -> Result<u32, String> {
+    let notification = note.to_notification();
     with_deadline(DEADLINE, move || {
         notification
             .show()
             .map(|handle| handle.id())
             .map_err(|e| in_words(&e))
     })
+}
+
+/// Shows `notification`, in place of the one shown before if any: over the
+/// same connection, so that later notes cost one call each.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn replace(
+    shown: Option<NotificationHandle>,
+    notification: Notification,
+) -> Result<NotificationHandle, String> {
+    match shown {
+        None => notification.show().map_err(|e| in_words(&e)),
+        Some(mut handle) => {
+            *handle = notification;
+            handle.update().map_err(|e| in_words(&e))?;
+            Ok(handle)
+        }
+    }
+}
+
+/// Elsewhere each note is shown anew.
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn replace(_shown: Option<()>, notification: Notification) -> Result<(), String> {
+    notification.show().map(|_| ()).map_err(|e| in_words(&e))
 }
 
 /// Checks that a notification service answers, within `patience`.
@@ -130,10 +151,12 @@ impl Notifier {
         let worker = std::thread::Builder::new()
             .name("notes".into())
             .spawn(move || {
-                let mut id = None;
+                let mut shown = None;
                 for note in inbox {
-                    match show(&note, id) {
-                        Ok(shown) => id = Some(shown),
+                    let notification = note.to_notification();
+                    let sent = with_deadline(DEADLINE, move || replace(shown, notification));
+                    match sent {
+                        Ok(handle) => shown = Some(handle),
                         Err(why) => {
                             let _ = failed.send(why);
                             return;
@@ -256,7 +279,7 @@ pub fn ask(note: &Note, wait: Duration) -> Result<Answer, String> {
         }
     }
 
-    let id = show(note, None)?;
+    let id = show(note)?;
     wait_for_answer(&inbox, id, wait)
 }
 
@@ -304,7 +327,7 @@ fn wait_for_answer(
 /// Elsewhere notes are shown without buttons, and no answer can come.
 #[cfg(not(all(unix, not(target_os = "macos"))))]
 pub fn ask(note: &Note, _wait: Duration) -> Result<Answer, String> {
-    show(note, None).map(|_| Answer::Silence)
+    show(note).map(|_| Answer::Silence)
 }
 
 /// Which moments of a session reach the desktop.
