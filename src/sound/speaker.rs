@@ -3,8 +3,9 @@
 //! opened, or fails later, the reason is reported once and sound is off.
 //!
 //! Cues are mixed by rodio. Between cues the device's callback only writes
-//! silence, without asking the mixer for each sample, so a quiet session
-//! costs little.
+//! silence, without asking the mixer for each sample; while the session is
+//! paused, and in quiet stretches of half a minute or more, the device is
+//! closed, and opened again a second before the next cue.
 
 use std::collections::HashMap;
 use std::io::Write;
