@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use jiff::tz::TimeZone;
+
 use crate::config::{Config, DEFAULT_VOLUME};
 use crate::desktop::{self, Level};
 use crate::diag::closest;
@@ -19,9 +21,11 @@ use crate::output::sound::SoundOutput;
 use crate::output::terminal::{self, Look};
 use crate::paths::Paths;
 use crate::plan::{Plan, plan};
+use crate::remind;
 use crate::routine::Routine;
 use crate::routine::catalog::{self, Entry, Origin};
 use crate::routine::duration::{clock, human};
+use crate::session::clock::ServiceClock;
 use crate::session::clock::SystemClock;
 use crate::session::{self, Control, Speed};
 use crate::sound::{self, Cue, Speaker};
@@ -29,11 +33,35 @@ use crate::sound::{self, Cue, Speaker};
 pub enum Command {
     Run(RunOptions),
     List,
-    Show { routine: Option<String> },
-    Check { files: Vec<String> },
+    Show {
+        routine: Option<String>,
+    },
+    Check {
+        files: Vec<String>,
+    },
     Sounds,
-    PlaySound { name: String, volume: Option<u8> },
-    TestNotification { wait: Duration },
+    PlaySound {
+        name: String,
+        volume: Option<u8>,
+    },
+    TestNotification {
+        wait: Duration,
+    },
+    RemindAdd(crate::remind::edit::Addition),
+    RemindList,
+    RemindRemove {
+        id: usize,
+    },
+    RemindNext {
+        count: usize,
+        after: Option<String>,
+        json: bool,
+    },
+    RemindDaemon,
+    RemindInstall {
+        print: bool,
+    },
+    RemindUninstall,
 }
 
 pub struct RunOptions {
@@ -82,7 +110,76 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
             play_sound(&name, volume)
         }
         Command::TestNotification { wait } => test_notification(wait),
+        Command::RemindAdd(addition) => remind_add(&paths, &addition),
+        Command::RemindList => {
+            let config = settings(&paths)?;
+            let clock = ServiceClock::new();
+            print(&remind::list(
+                &config.reminders,
+                clock.wall(),
+                &TimeZone::system(),
+            ))
+        }
+        Command::RemindRemove { id } => {
+            let file = settings_file(&paths)?;
+            let removed = remind::edit::remove(&file, id)?;
+            eprintln!("Removed reminder {id}: {removed}.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RemindNext { count, after, json } => {
+            let config = settings(&paths)?;
+            let tz = TimeZone::system();
+            let after = match after {
+                Some(text) => parse_moment(&text, &tz)?,
+                None => ServiceClock::new().wall(),
+            };
+            print(&remind::upcoming(
+                &config.reminders,
+                after,
+                &tz,
+                count,
+                json,
+            ))
+        }
+        Command::RemindDaemon => remind::service::run(&paths),
+        Command::RemindInstall { print: only_print } => remind::install::install(only_print),
+        Command::RemindUninstall => remind::install::uninstall(),
     }
+}
+
+fn settings_file(paths: &Paths) -> Result<PathBuf> {
+    paths
+        .config_file()
+        .ok_or_else(|| Error::Runtime("no folder for the settings could be found".to_owned()))
+}
+
+fn remind_add(paths: &Paths, addition: &remind::edit::Addition) -> Result<ExitCode> {
+    if let Some(routine) = &addition.reminder.routine {
+        catalog::find(routine, paths.routines_dir().as_deref())?;
+    }
+    let file = settings_file(paths)?;
+    let number = remind::edit::add(&file, addition)?;
+    let tz = TimeZone::system();
+    let next = remind::next::next_fire(&addition.reminder, ServiceClock::new().wall(), &tz)
+        .map(|at| format!("; next {}", remind::local(at, &tz)))
+        .unwrap_or_default();
+    eprintln!("Added reminder {number}: {}{next}.", addition.reminder);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An RFC 3339 instant, or a local date and time such as 2026-03-07T20:00.
+fn parse_moment(text: &str, tz: &TimeZone) -> Result<jiff::Timestamp> {
+    if let Ok(at) = text.parse::<jiff::Timestamp>() {
+        return Ok(at);
+    }
+    text.parse::<jiff::civil::DateTime>()
+        .map(|local| remind::next::resolve(tz, local))
+        .map_err(|_| {
+            Error::Usage(format!(
+                "`{text}` is not a time; write a local date and time such as 2026-03-07T20:00, \
+                 or an RFC 3339 instant such as 2026-03-07T20:00:00-05:00"
+            ))
+        })
 }
 
 /// Sends a note with a reminder's buttons and says what became of it.

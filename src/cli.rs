@@ -125,6 +125,22 @@ Examples:
         action: NotificationsAction,
     },
 
+    /// Reminders: a nightly stretch reminder and reminders to drink.
+    #[command(after_help = "\
+Reminders live in the settings file as [[reminders]] tables; these commands
+edit that file and keep everything else in it as you wrote it.
+
+Examples:
+  nocturne remind add --at 22:15 --days mon-fri --routine nightly
+  nocturne remind add --every 45m --from 18:00 --until 21:30 --message \"A glass of water\"
+  nocturne remind list
+  nocturne remind next --count 5
+  nocturne remind install     start the service with your desktop session")]
+    Remind {
+        #[command(subcommand)]
+        action: RemindAction,
+    },
+
     /// Check routine files and report every problem, with line and column.
     #[command(after_help = "\
 Prints \"ok\" for each good file. Exits with 2 if any file is invalid.
@@ -150,6 +166,77 @@ enum SoundsAction {
         #[arg(long, value_name = "0..100", value_parser = clap::value_parser!(u8).range(0..=100))]
         volume: Option<u8>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum RemindAction {
+    /// Add a reminder: at a clock time, or every so often in a window.
+    Add {
+        /// A clock time, such as 22:15 (or 22:15:30).
+        #[arg(long, value_parser = parse_clock, conflicts_with_all = ["every", "from", "until"], required_unless_present = "every")]
+        at: Option<jiff::civil::Time>,
+        /// Repeat this often, such as 45m; needs --from and --until.
+        #[arg(long, value_parser = parse_every, requires_all = ["from", "until"])]
+        every: Option<jiff::SignedDuration>,
+        /// Start of the window, such as 18:00.
+        #[arg(long, value_parser = parse_clock, requires = "every")]
+        from: Option<jiff::civil::Time>,
+        /// End of the window, such as 21:30.
+        #[arg(long, value_parser = parse_clock, requires = "every")]
+        until: Option<jiff::civil::Time>,
+        /// Days, such as mon-fri or sat,sun (default: every day).
+        #[arg(long)]
+        days: Option<String>,
+        /// The routine "Start now" opens (default: tonight's routine).
+        #[arg(long)]
+        routine: Option<String>,
+        /// The words of the notification.
+        #[arg(long)]
+        message: Option<String>,
+    },
+    /// List the reminders, numbered, with when each fires next.
+    List,
+    /// Remove a reminder by its number in `remind list`.
+    Remove {
+        /// The reminder's number.
+        id: usize,
+    },
+    /// List the coming reminders, in the local time zone (TZ is honoured).
+    Next {
+        /// How many to list.
+        #[arg(long, default_value_t = 10)]
+        count: usize,
+        /// From another moment: an RFC 3339 instant, or a local date and
+        /// time such as 2026-03-07T20:00.
+        #[arg(long, value_name = "TIME")]
+        after: Option<String>,
+        /// Print JSON, with instants in RFC 3339 with their offset.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the reminder service in the foreground (what `install` starts).
+    Daemon,
+    /// Start the reminder service with your session (systemd, launchd).
+    Install {
+        /// Only print the service file.
+        #[arg(long)]
+        print: bool,
+    },
+    /// Stop starting the reminder service with your session.
+    Uninstall,
+}
+
+fn parse_clock(text: &str) -> Result<jiff::civil::Time, String> {
+    crate::remind::rules::parse_clock(text)
+}
+
+fn parse_every(text: &str) -> Result<jiff::SignedDuration, String> {
+    let d = crate::routine::duration::parse(text).map_err(|e| e.to_string())?;
+    let d = jiff::SignedDuration::try_from(d).map_err(|e| e.to_string())?;
+    if d < jiff::SignedDuration::from_mins(1) || d > jiff::SignedDuration::from_hours(24) {
+        return Err("a repeat is from 1 minute to 24 hours, such as 45m".to_owned());
+    }
+    Ok(d)
 }
 
 #[derive(Debug, Subcommand)]
@@ -233,6 +320,13 @@ pub fn main() -> ExitCode {
         Sub::Show { routine } => Command::Show { routine },
         Sub::Check { files } => Command::Check { files },
         Sub::Sounds { action: None } => Command::Sounds,
+        Sub::Remind { action } => match remind_command(action) {
+            Ok(command) => command,
+            Err(message) => {
+                eprint!("{}", crate::error::Error::Usage(message).render(color));
+                return ExitCode::from(2);
+            }
+        },
         Sub::Notifications {
             action: NotificationsAction::Test { wait },
         } => Command::TestNotification {
@@ -250,6 +344,54 @@ pub fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+fn remind_command(action: RemindAction) -> Result<Command, String> {
+    use crate::remind::edit::Addition;
+    use crate::remind::rules::{DEFAULT_GRACE, Days, Reminder, Schedule};
+    Ok(match action {
+        RemindAction::Add {
+            at,
+            every,
+            from,
+            until,
+            days,
+            routine,
+            message,
+        } => {
+            let schedule = match (at, every, from, until) {
+                (Some(at), ..) => Schedule::At(at),
+                (None, Some(every), Some(from), Some(until)) if from < until => {
+                    Schedule::Every { every, from, until }
+                }
+                (None, Some(_), Some(_), Some(_)) => {
+                    return Err("--until must come after --from on the same day".to_owned());
+                }
+                _ => return Err("give --at, or --every with --from and --until".to_owned()),
+            };
+            let parsed = match &days {
+                Some(days) => Days::parse([days.as_str()])?,
+                None => Days::EVERY,
+            };
+            let text = |t: Option<String>| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+            Command::RemindAdd(Addition {
+                reminder: Reminder {
+                    schedule,
+                    days: parsed,
+                    routine: text(routine),
+                    message: text(message),
+                    grace: DEFAULT_GRACE,
+                },
+                days,
+            })
+        }
+        RemindAction::List => Command::RemindList,
+        RemindAction::Remove { id } => Command::RemindRemove { id },
+        RemindAction::Next { count, after, json } => Command::RemindNext { count, after, json },
+        RemindAction::Daemon => Command::RemindDaemon,
+        RemindAction::Install { print } => Command::RemindInstall { print },
+        RemindAction::Uninstall => Command::RemindUninstall,
+    })
 }
 
 #[cfg(test)]

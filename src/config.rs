@@ -1,25 +1,38 @@
 //! The user's settings file, `config.toml` in the config folder. Read with
 //! the same care as a routine: a misspelt key is an error with a
-//! suggestion, never ignored. nocturne does not write this file.
+//! suggestion, never ignored. Only `nocturne remind add` and `remove`
+//! write to it, and they keep everything else as the user wrote it.
 
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::desktop::Level;
 use crate::diag::{Diagnostic, FileReport};
+use crate::remind::rules::{self, RawReminder, Reminder};
 use crate::routine::load::volume;
-use crate::routine::raw::RawCount;
+use crate::routine::raw::{DURATION_FORMS, RawCount, RawDuration};
 use crate::tomlfile;
 
-const KEYS: &[&str] = &["default_routine", "volume", "notifications"];
+const KEYS: &[&str] = &[
+    "default_routine",
+    "volume",
+    "notifications",
+    "snooze",
+    "terminal",
+    "reminders",
+];
+
+/// How long "Snooze" puts a reminder off, unless the settings say.
+pub const DEFAULT_SNOOZE: Duration = Duration::from_secs(10 * 60);
 
 /// How loud cues are when neither the routine nor `--volume` says: quiet
 /// enough not to wake a sleeping partner.
 pub const DEFAULT_VOLUME: u8 = 40;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// The routine `run` starts when none is named.
     pub default_routine: Option<String>,
@@ -27,6 +40,25 @@ pub struct Config {
     pub volume: Option<u8>,
     /// Which moments of a session reach the desktop.
     pub notifications: Option<Level>,
+    /// How long "Snooze" puts a reminder off.
+    pub snooze: Duration,
+    /// The command that opens a terminal for "Start now", before the
+    /// program and its arguments; `None` for the platform's usual one.
+    pub terminal: Option<Vec<String>>,
+    pub reminders: Vec<Reminder>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            default_routine: None,
+            volume: None,
+            notifications: None,
+            snooze: DEFAULT_SNOOZE,
+            terminal: None,
+            reminders: Vec::new(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -34,6 +66,9 @@ struct RawConfig {
     default_routine: Option<Spanned<String>>,
     volume: Option<Spanned<RawCount>>,
     notifications: Option<Spanned<String>>,
+    snooze: Option<Spanned<RawDuration>>,
+    terminal: Option<Spanned<Vec<String>>>,
+    reminders: Option<Vec<Spanned<RawReminder>>>,
 }
 
 impl Config {
@@ -45,7 +80,7 @@ impl Config {
         tomlfile::load(path, Config::parse)
     }
 
-    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let document = tomlfile::parse(text).map_err(|d| vec![d])?;
         let mut problems = Vec::new();
         tomlfile::unknown_keys(
@@ -55,6 +90,16 @@ impl Config {
             "in the settings",
             &mut problems,
         );
+        if let Some(reminders) = document.get_ref().get("reminders")
+            && let Some(reminders) = reminders.get_ref().as_array()
+        {
+            for (i, reminder) in reminders.iter().enumerate() {
+                if let Some(table) = reminder.get_ref().as_table() {
+                    let place = format!("in reminder {}", i + 1);
+                    tomlfile::unknown_keys(table, rules::KEYS, "a reminder", &place, &mut problems);
+                }
+            }
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -78,6 +123,32 @@ impl Config {
         if let Some(word) = raw.notifications {
             let level = tomlfile::choice("notifications", &word, Level::parse, &Level::NAMES);
             config.notifications = Some(level.map_err(|d| vec![d])?);
+        }
+        if let Some(snooze) = raw.snooze {
+            let parsed = snooze.get_ref().parse();
+            match parsed {
+                Ok(d) if !d.is_zero() && d <= Duration::from_secs(24 * 3600) => config.snooze = d,
+                _ => problems.push(
+                    Diagnostic::new("`snooze` is not a usable duration")
+                        .at(snooze.span())
+                        .help(format!("write {DURATION_FORMS}, such as \"10m\"")),
+                ),
+            }
+        }
+        if let Some(terminal) = raw.terminal {
+            if terminal.get_ref().is_empty() || terminal.get_ref()[0].trim().is_empty() {
+                problems.push(
+                    Diagnostic::new("`terminal` is empty")
+                        .at(terminal.span())
+                        .help("give the command and its arguments, such as [\"xterm\", \"-e\"]"),
+                );
+            } else {
+                config.terminal = Some(terminal.into_inner());
+            }
+        }
+        config.reminders = rules::check(raw.reminders.unwrap_or_default(), &mut problems);
+        if !problems.is_empty() {
+            return Err(problems);
         }
         Ok(config)
     }

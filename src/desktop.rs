@@ -127,6 +127,11 @@ fn replace(_shown: Option<()>, notification: Notification) -> Result<(), String>
     notification.show().map(|_| ()).map_err(|e| in_words(&e))
 }
 
+/// Shows a note once, without waiting for anything the user does.
+pub fn announce(note: &Note) -> Result<(), String> {
+    show(note).map(|_| ())
+}
+
 /// Checks that a notification service answers, within `patience`.
 pub fn probe(patience: Duration) -> Result<(), String> {
     with_deadline(patience, || {

@@ -11,6 +11,7 @@ mod keys;
 mod output;
 mod paths;
 mod plan;
+mod remind;
 mod routine;
 mod session;
 mod sound;

@@ -11,6 +11,9 @@ pub struct Paths {
     pub config: Option<PathBuf>,
     /// The journal and small state files: `$XDG_DATA_HOME/nocturne`.
     pub data: Option<PathBuf>,
+    /// Files that live only while the user is logged in (the reminder
+    /// service's lock): `$XDG_RUNTIME_DIR/nocturne` on Linux.
+    pub runtime: Option<PathBuf>,
 }
 
 impl Paths {
@@ -26,6 +29,11 @@ impl Paths {
         Paths {
             config: pick("NOCTURNE_CONFIG_DIR", dirs::config_dir()),
             data: pick("NOCTURNE_DATA_DIR", dirs::data_dir()),
+            runtime: std::env::var_os("XDG_RUNTIME_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .or_else(dirs::runtime_dir)
+                .map(|dir| dir.join("nocturne")),
         }
     }
 

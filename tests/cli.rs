@@ -250,7 +250,7 @@ fn broken_settings_are_reported_and_left_alone() {
   |
 2 | default_rutine = \"wind-down\"
   | ^^^^^^^^^^^^^^ did you mean `default_routine`?
-  = help: the settings file accepts `default_routine`, `volume` or `notifications`
+  = help: the settings file accepts `default_routine`, `volume`, `notifications`, `snooze`, `terminal` or `reminders`
 ",
             config.display()
         )

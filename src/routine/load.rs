@@ -419,10 +419,7 @@ impl Check {
         let Some(raw) = raw else {
             return default;
         };
-        let parsed = match raw.get_ref() {
-            RawDuration::Text(text) => duration::parse(text),
-            RawDuration::Seconds(secs) => duration::from_integer(*secs),
-        };
+        let parsed = raw.get_ref().parse();
         let problem = match parsed {
             Ok(d) if d <= LIMITS.longest_hold => return d,
             Ok(d) => Diagnostic::new(format!(

@@ -96,6 +96,16 @@ pub enum RawDuration {
     Seconds(i64),
 }
 
+impl RawDuration {
+    /// The duration it names, or why it names none.
+    pub fn parse(&self) -> Result<std::time::Duration, super::duration::DurationError> {
+        match self {
+            RawDuration::Text(text) => super::duration::parse(text),
+            RawDuration::Seconds(secs) => super::duration::from_integer(*secs),
+        }
+    }
+}
+
 /// What a duration field accepts, for serde's "expected ..." messages.
 pub const DURATION_FORMS: &str =
     "a duration such as \"10s\", \"1m30s\", \"90s\" or a whole number of seconds";

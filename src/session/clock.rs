@@ -102,3 +102,28 @@ impl Clock for ManualClock {
         }
     }
 }
+
+/// The clocks of the reminder service: the wall clock, which can jump
+/// (a suspend, a manual change, NTP), and a monotonic one, which cannot.
+/// Comparing the two is how the service notices a jump.
+pub struct ServiceClock {
+    origin: Instant,
+}
+
+impl ServiceClock {
+    #[allow(clippy::disallowed_methods)]
+    pub fn new() -> ServiceClock {
+        ServiceClock {
+            origin: Instant::now(),
+        }
+    }
+
+    #[allow(clippy::disallowed_methods)]
+    pub fn wall(&self) -> jiff::Timestamp {
+        jiff::Timestamp::now()
+    }
+
+    pub fn mono(&self) -> Duration {
+        self.origin.elapsed()
+    }
+}

@@ -12,12 +12,15 @@ MODE decides how it behaves:
     invoke-at-once  answers and invokes the first action in the same breath
     close     answers, then 50 ms later reports the note closed by the user
     expire    answers, then 50 ms later reports the note expired
+    press=KEY answers, then 50 ms later presses the button KEY, if the
+              note has it
 
 It prints "ready" once it owns the name.
 """
 
 import json
 import sys
+import time
 
 import dbus
 import dbus.service
@@ -61,6 +64,7 @@ class Server(dbus.service.Object):
             self.next_id += 1
             note_id = self.next_id
         self.record.write(json.dumps({
+            "received": time.time(),
             "app": plain(app), "replaces": int(replaces), "id": note_id,
             "icon": plain(icon), "summary": plain(summary), "body": plain(body),
             "actions": plain(actions), "hints": plain(hints), "timeout": int(timeout),
@@ -72,6 +76,8 @@ class Server(dbus.service.Object):
             GLib.timeout_add(50, self.invoke, note_id, str(actions[0]))
         elif self.mode == "invoke-at-once" and len(actions) >= 2:
             self.invoke(note_id, str(actions[0]))
+        elif self.mode.startswith("press=") and self.mode[6:] in [str(a) for a in actions[0::2]]:
+            GLib.timeout_add(50, self.invoke, note_id, self.mode[6:])
         elif self.mode == "close":
             GLib.timeout_add(50, self.close, note_id, 2)
         elif self.mode == "expire":

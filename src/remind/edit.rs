@@ -1,0 +1,247 @@
+//! `remind add` and `remind remove`: they change the `[[reminders]]` of
+//! config.toml and nothing else. Every comment, order and spacing the user
+//! wrote stays byte for byte; a settings file that does not check out is
+//! reported and left untouched; the new file replaces the old in one step,
+//! so a crash leaves one or the other, never half of each.
+
+use std::path::Path;
+
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+use super::rules::{Reminder, Schedule, clock};
+use crate::config::Config;
+use crate::diag::FileReport;
+use crate::error::{Error, Result};
+use crate::tomlfile;
+
+/// What `remind add` was asked for, already checked.
+#[derive(Debug, Clone)]
+pub struct Addition {
+    pub reminder: Reminder,
+    /// The days as the user wrote them, kept as written; `None` for every
+    /// day.
+    pub days: Option<String>,
+}
+
+/// The settings' current text, checked; an empty text where there is no
+/// file yet.
+fn current(path: &Path) -> Result<String> {
+    if !path.exists() {
+        return Ok(String::new());
+    }
+    let text = tomlfile::read(path)?;
+    Config::parse(&text).map_err(|diagnostics| FileReport {
+        path: path.display().to_string(),
+        text: text.clone(),
+        diagnostics,
+    })?;
+    Ok(text)
+}
+
+fn document(path: &Path, text: &str) -> Result<DocumentMut> {
+    text.parse::<DocumentMut>()
+        .map_err(|e| Error::Runtime(format!("cannot edit {}: {e}", path.display())))
+}
+
+/// Adds a reminder at the end of the list.
+pub fn add(path: &Path, addition: &Addition) -> Result<usize> {
+    let text = current(path)?;
+    let mut doc = document(path, &text)?;
+
+    let reminder = &addition.reminder;
+    let mut table = Table::new();
+    match reminder.schedule {
+        Schedule::At(at) => {
+            table["at"] = value(clock(at));
+        }
+        Schedule::Every { every, from, until } => {
+            table["every"] = value(crate::routine::duration::human(every.unsigned_abs()));
+            table["from"] = value(clock(from));
+            table["until"] = value(clock(until));
+        }
+    }
+    if let Some(days) = &addition.days {
+        table["days"] = value(days.as_str());
+    }
+    if let Some(routine) = &reminder.routine {
+        table["routine"] = value(routine.as_str());
+    }
+    if let Some(message) = &reminder.message {
+        table["message"] = value(message.as_str());
+    }
+    // A blank line before the new table, unless the file is empty.
+    if !text.trim().is_empty() {
+        table.decor_mut().set_prefix("\n");
+    }
+
+    let count = match doc.get_mut("reminders") {
+        None => {
+            let mut list = ArrayOfTables::new();
+            list.push(table);
+            doc.insert("reminders", Item::ArrayOfTables(list));
+            1
+        }
+        Some(Item::ArrayOfTables(list)) => {
+            list.push(table);
+            list.len()
+        }
+        Some(_) => return Err(not_tables(path, "add")),
+    };
+    write(path, &doc.to_string())?;
+    Ok(count)
+}
+
+/// Removes reminder `id` (counted from 1, in the file's order).
+pub fn remove(path: &Path, id: usize) -> Result<Reminder> {
+    let text = current(path)?;
+    let config = Config::parse(&text).unwrap_or_default();
+    let Some(removed) = id
+        .checked_sub(1)
+        .and_then(|i| config.reminders.get(i))
+        .cloned()
+    else {
+        return Err(Error::Usage(format!(
+            "there is no reminder {id}; `nocturne remind list` shows them ({} set)",
+            config.reminders.len()
+        )));
+    };
+    let mut doc = document(path, &text)?;
+    match doc.get_mut("reminders") {
+        Some(Item::ArrayOfTables(list)) => {
+            list.remove(id - 1);
+            if list.is_empty() {
+                doc.remove("reminders");
+            }
+        }
+        _ => return Err(not_tables(path, "remove")),
+    }
+    write(path, &doc.to_string())?;
+    Ok(removed)
+}
+
+/// Reminders written some other way (an inline array) are the user's to
+/// edit.
+fn not_tables(path: &Path, verb: &str) -> Error {
+    Error::Usage(format!(
+        "the reminders in {} are not written as [[reminders]] tables, so nocturne \
+         will not rewrite them; {verb} this one by hand",
+        path.display()
+    ))
+}
+
+/// Checks the new text, then puts it in place of the old in one rename,
+/// keeping the old file's permissions.
+fn write(path: &Path, text: &str) -> Result<()> {
+    if let Err(problems) = Config::parse(text) {
+        let report = FileReport {
+            path: format!("{} (as it would become)", path.display()),
+            text: text.to_owned(),
+            diagnostics: problems,
+        };
+        return Err(Error::Runtime(format!(
+            "the change would leave the settings invalid; nothing was written\n{}",
+            report.render(false)
+        )));
+    }
+    let failed = |e: std::io::Error| {
+        Error::Runtime(format!(
+            "cannot write {}: {}; it is unchanged",
+            path.display(),
+            tomlfile::io_reason(&e)
+        ))
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let temporary = dir.join(format!(".config.toml.{}.tmp", std::process::id()));
+    let result = std::fs::write(&temporary, text)
+        .and_then(|()| match std::fs::metadata(path) {
+            Ok(old) => std::fs::set_permissions(&temporary, old.permissions()),
+            Err(_) => Ok(()),
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result.map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::remind::rules::{DEFAULT_GRACE, Days, parse_clock};
+
+    const MINE: &str = "# my settings, as I like them\nvolume   =  25   # quiet!\n\n[[reminders]]\n# bedtime\nat = \"22:15\"\ndays = [ \"mon-fri\" ]\n\n[[reminders]]\nevery = \"45m\"   # water\nfrom = \"18:00\"\nuntil = \"21:30\"\n";
+
+    fn at_nine() -> Addition {
+        Addition {
+            reminder: Reminder {
+                schedule: Schedule::At(parse_clock("21:00").unwrap()),
+                days: Days::parse(["sat", "sun"]).unwrap(),
+                routine: Some("wind-down".into()),
+                message: Some("Weekend wind-down".into()),
+                grace: DEFAULT_GRACE,
+            },
+            days: Some("sat, sun".into()),
+        }
+    }
+
+    #[test]
+    fn adding_keeps_every_byte_the_user_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, MINE).unwrap();
+        assert_eq!(add(&path, &at_nine()).unwrap(), 3);
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            after,
+            format!(
+                "{MINE}\n[[reminders]]\nat = \"21:00\"\ndays = \"sat, sun\"\nroutine = \"wind-down\"\nmessage = \"Weekend wind-down\"\n"
+            )
+        );
+        assert_eq!(Config::parse(&after).unwrap().reminders.len(), 3);
+    }
+
+    #[test]
+    fn removing_takes_out_that_table_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, MINE).unwrap();
+        let removed = remove(&path, 1).unwrap();
+        assert_eq!(removed.to_string(), "at 22:15, mon-fri");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "# my settings, as I like them\nvolume   =  25   # quiet!\n\n[[reminders]]\nevery = \"45m\"   # water\nfrom = \"18:00\"\nuntil = \"21:30\"\n"
+        );
+        assert!(matches!(remove(&path, 5), Err(Error::Usage(_))));
+    }
+
+    #[test]
+    fn a_broken_file_is_reported_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let broken = "volume = 25\n[[reminders]]\nat = \"25:00\"\n";
+        std::fs::write(&path, broken).unwrap();
+        let Err(Error::File(report)) = add(&path, &at_nine()) else {
+            panic!("a broken file must be reported");
+        };
+        assert_eq!(
+            report.diagnostics[0].message,
+            "`at` of reminder 1 is not a clock time"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+        assert!(remove(&path, 1).is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+    }
+
+    #[test]
+    fn the_first_reminder_makes_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested").join("config.toml");
+        add(&path, &at_nine()).unwrap();
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .starts_with("[[reminders]]\nat = \"21:00\"")
+        );
+    }
+}

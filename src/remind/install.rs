@@ -1,0 +1,173 @@
+//! `remind install` and `uninstall`: start the reminder service with the
+//! user's session. A systemd user unit on Linux, a launchd agent on macOS;
+//! elsewhere, what to do by hand.
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use crate::error::{Error, Result};
+
+const UNIT_NAME: &str = "nocturne-reminders.service";
+const AGENT_NAME: &str = "org.nocturne.reminders";
+
+/// The systemd user unit that runs `exe remind daemon`, restarting it if
+/// it fails.
+pub fn systemd_unit(exe: &str) -> String {
+    format!(
+        "[Unit]
+Description=nocturne reminders: a nightly stretch reminder and reminders to drink
+After=graphical-session.target
+PartOf=graphical-session.target
+
+[Service]
+Type=simple
+ExecStart=\"{exe}\" remind daemon
+Restart=on-failure
+RestartSec=10
+
+[Install]
+WantedBy=graphical-session.target
+"
+    )
+}
+
+/// The launchd agent that does the same on macOS.
+pub fn launchd_agent(exe: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>Label</key><string>{AGENT_NAME}</string>
+  <key>ProgramArguments</key>
+  <array><string>{exe}</string><string>remind</string><string>daemon</string></array>
+  <key>RunAtLoad</key><true/>
+  <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
+</dict>
+</plist>
+"#
+    )
+}
+
+fn exe() -> Result<String> {
+    std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .map_err(|e| Error::Runtime(format!("cannot find nocturne itself: {e}")))
+}
+
+fn systemd_dir() -> Option<PathBuf> {
+    dirs::config_dir().map(|dir| dir.join("systemd").join("user"))
+}
+
+fn agents_dir() -> Option<PathBuf> {
+    dirs::home_dir().map(|dir| dir.join("Library").join("LaunchAgents"))
+}
+
+/// Runs a service manager command; its failure is reported, not fatal.
+fn manage(program: &str, args: &[&str]) -> std::result::Result<(), String> {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .map_err(|e| format!("{program}: {}", crate::tomlfile::io_reason(&e)))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{program} {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+pub fn install(only_print: bool) -> Result<ExitCode> {
+    let exe = exe()?;
+    let (text, dir, name, start): (String, Option<PathBuf>, &str, Vec<Vec<&str>>) =
+        if cfg!(target_os = "macos") {
+            (
+                launchd_agent(&exe),
+                agents_dir(),
+                "org.nocturne.reminders.plist",
+                vec![vec!["launchctl", "load", "-w"]],
+            )
+        } else if cfg!(target_os = "linux") {
+            (
+                systemd_unit(&exe),
+                systemd_dir(),
+                UNIT_NAME,
+                vec![
+                    vec!["systemctl", "--user", "daemon-reload"],
+                    vec!["systemctl", "--user", "enable", "--now", UNIT_NAME],
+                ],
+            )
+        } else {
+            println!(
+                "This system has no service manager nocturne knows. To have reminders, start\n\
+                 `{exe} remind daemon` when you log in (for example from your startup\n\
+                 programs) and leave it running."
+            );
+            return Ok(ExitCode::SUCCESS);
+        };
+    if only_print {
+        print!("{text}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dir = dir.ok_or_else(|| Error::Runtime("cannot find your home folder".to_owned()))?;
+    let path = dir.join(name);
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&path, &text))
+        .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))?;
+    eprintln!("Wrote {}.", path.display());
+    for command in start {
+        let mut args: Vec<&str> = command[1..].to_vec();
+        let path_text = path.display().to_string();
+        if command[0] == "launchctl" {
+            args.push(&path_text);
+        }
+        if let Err(why) = manage(command[0], &args) {
+            eprintln!(
+                "The service is not running yet: {why}\n\
+                 It will start with your next session, or start it now with\n  {exe} remind daemon"
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    eprintln!("The reminder service is running and will start with your session.");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn uninstall() -> Result<ExitCode> {
+    let (dir, name) = if cfg!(target_os = "macos") {
+        (agents_dir(), "org.nocturne.reminders.plist")
+    } else {
+        (systemd_dir(), UNIT_NAME)
+    };
+    let Some(path) = dir.map(|d| d.join(name)) else {
+        return Err(Error::Runtime("cannot find your home folder".to_owned()));
+    };
+    if !path.exists() {
+        eprintln!(
+            "The reminder service was not installed ({} does not exist).",
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let stopped = if cfg!(target_os = "macos") {
+        manage("launchctl", &["unload", "-w", &path.display().to_string()])
+    } else {
+        manage("systemctl", &["--user", "disable", "--now", UNIT_NAME])
+    };
+    if let Err(why) = stopped {
+        eprintln!("Could not stop the service ({why}); removing it anyway.");
+    }
+    std::fs::remove_file(&path)
+        .map_err(|e| Error::Runtime(format!("cannot remove {}: {e}", path.display())))?;
+    if cfg!(target_os = "linux") {
+        let _ = manage("systemctl", &["--user", "daemon-reload"]);
+    }
+    eprintln!(
+        "Removed {}; reminders no longer start with your session.",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,344 @@
+//! The reminder service as it runs for real, against a private session bus
+//! and a recording notification service; and the commands around it.
+
+#![allow(clippy::unwrap_used, clippy::disallowed_methods)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::bus::Bus;
+use common::{Home, bin, stderr, stdout};
+
+/// A clock time `secs` seconds from now, in UTC, and that moment as
+/// seconds since 1970.
+fn soon(secs: u64) -> (String, f64) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let due = now + secs;
+    let of_day = due % 86_400;
+    (
+        format!(
+            "{:02}:{:02}:{:02}",
+            of_day / 3600,
+            of_day / 60 % 60,
+            of_day % 60
+        ),
+        due as f64,
+    )
+}
+
+/// The service, running until dropped, with its log lines collected.
+struct Service {
+    child: Child,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Service {
+    fn start(home: &Home, bus: &Bus) -> Service {
+        let mut child = service_command(home, bus)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let lines = log.clone();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines() {
+                lines.lock().unwrap().push(line.unwrap());
+            }
+        });
+        let service = Service { child, log };
+        service.wait_for_log("reminders on");
+        service
+    }
+
+    fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn wait_for_log(&self, text: &str) -> String {
+        wait_for(&format!("the log line {text:?}"), || {
+            self.log().into_iter().find(|l| l.contains(text))
+        })
+        .unwrap_or_else(|| panic!("no log line {text:?}; the log: {:#?}", self.log()))
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn service_command(home: &Home, bus: &Bus) -> Command {
+    let mut cmd = home.nocturne();
+    cmd.env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .env("TZ", "UTC")
+        .args(["remind", "daemon"]);
+    cmd
+}
+
+/// Polls `found` for up to 15 s (generous, so a slow machine does not fail
+/// a test; lateness is checked separately, against the due time).
+fn wait_for<T>(_what: &str, found: impl Fn() -> Option<T>) -> Option<T> {
+    let limit = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < limit {
+        if let Some(value) = found() {
+            return Some(value);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+fn note_saying(bus: &Bus, summary: &str, nth: usize) -> serde_json::Value {
+    wait_for("a note", || {
+        bus.notes()
+            .into_iter()
+            .filter(|n| n["summary"] == summary)
+            .nth(nth)
+    })
+    .unwrap_or_else(|| panic!("no note {summary:?} (#{nth}); notes: {:?}", bus.notes()))
+}
+
+#[test]
+fn a_reminder_arrives_on_time_with_its_buttons() {
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("normal");
+    let (at, due) = soon(3);
+    home.write(
+        "config/config.toml",
+        &format!(
+            "[[reminders]]\nat = \"{at}\"\nroutine = \"nightly\"\nmessage = \"Stretch now\"\n"
+        ),
+    );
+    let service = Service::start(&home, &bus);
+    let note = note_saying(&bus, "Stretch now", 0);
+    let late = note["received"].as_f64().unwrap() - due;
+    assert!(
+        (-0.05..1.0).contains(&late),
+        "arrived {late:.3} s after its time"
+    );
+    assert_eq!(note["app"], "nocturne");
+    assert_eq!(
+        note["body"],
+        "Your nightly routine, about 3:40, right before sleep."
+    );
+    assert_eq!(
+        note["actions"],
+        serde_json::json!(["start", "Start now", "snooze", "Snooze 10 min"])
+    );
+    assert_eq!(note["hints"]["urgency"], 1);
+    assert_eq!(note["hints"]["category"], "x-nocturne.reminder");
+    assert!(
+        service
+            .wait_for_log("reminder 1: Stretch now")
+            .contains(&format!("{at} +00:00"))
+    );
+}
+
+#[test]
+fn edits_to_the_settings_take_effect_without_a_restart() {
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("normal");
+    let service = Service::start(&home, &bus);
+    let expected = format!(
+        "reminders on: 0 reminders from {}",
+        home.config().join("config.toml").display()
+    );
+    assert!(service.log()[0].ends_with(&expected), "{:?}", service.log());
+
+    // Added with the command, as a user would, while the service runs.
+    let (at, due) = soon(4);
+    let added = home
+        .nocturne()
+        .args([
+            "remind",
+            "add",
+            "--every",
+            "1m",
+            "--from",
+            &at,
+            "--until",
+            "23:59:59",
+            "--message",
+            "Drink",
+        ])
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", stderr(&added));
+    service.wait_for_log("settings reloaded: 1 reminder");
+
+    // A broken save is reported once and the running rules stay on.
+    let config = home.config().join("config.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{good}volume = \"loud\"\n")).unwrap();
+    service.wait_for_log("settings not reloaded, the previous reminders stay on:");
+    let problem = note_saying(&bus, "nocturne: the settings have an error", 0);
+    assert!(
+        problem["body"].as_str().unwrap().contains("config.toml:"),
+        "{problem}"
+    );
+
+    let note = note_saying(&bus, "Drink", 0);
+    let late = note["received"].as_f64().unwrap() - due;
+    assert!(
+        (-0.05..1.0).contains(&late),
+        "arrived {late:.3} s after its time"
+    );
+    assert_eq!(
+        note["actions"],
+        serde_json::json!(["snooze", "Snooze 10 min"])
+    );
+    assert_eq!(
+        service
+            .log()
+            .iter()
+            .filter(|l| l.contains("settings not reloaded"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn snooze_fires_the_reminder_again_after_the_delay() {
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("press=snooze");
+    let (at, _) = soon(2);
+    home.write(
+        "config/config.toml",
+        &format!("snooze = \"3s\"\n\n[[reminders]]\nat = \"{at}\"\nmessage = \"Bedtime\"\n"),
+    );
+    let service = Service::start(&home, &bus);
+    let first = note_saying(&bus, "Bedtime", 0);
+    let again = note_saying(&bus, "Bedtime", 1);
+    let gap = again["received"].as_f64().unwrap() - first["received"].as_f64().unwrap();
+    assert!((3.0..4.5).contains(&gap), "snoozed for {gap:.2} s");
+    assert!(
+        again["body"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("Snoozed from {at}.")),
+        "{again}"
+    );
+    assert_eq!(again["actions"][3], "Snooze 3s");
+    service.wait_for_log("reminder 1: snoozed until");
+}
+
+#[test]
+fn start_now_opens_the_routine_in_a_terminal() {
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("press=start");
+    let started = home.path("started.txt");
+    let (at, _) = soon(2);
+    home.write(
+        "config/config.toml",
+        &format!(
+            "terminal = [\"/bin/sh\", \"-c\", \"echo \\\"$@\\\" > '{}'\", \"sh\"]\n\n[[reminders]]\nat = \"{at}\"\nroutine = \"wind-down\"\n",
+            started.display()
+        ),
+    );
+    let service = Service::start(&home, &bus);
+    let line = wait_for("the terminal", || std::fs::read_to_string(&started).ok())
+        .expect("the terminal command ran");
+    assert_eq!(line, format!("{} run wind-down\n", bin().display()));
+    service.wait_for_log("reminder 1: started wind-down");
+}
+
+#[test]
+fn only_one_service_runs_and_its_lock_never_goes_stale() {
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("normal");
+    let mut first = Service::start(&home, &bus);
+    let second = service_command(&home, &bus).output().unwrap();
+    assert_eq!(second.status.code(), Some(1));
+    assert_eq!(
+        stderr(&second),
+        format!(
+            "error: the reminder service is already running (process {}); only one runs at a time\n",
+            first.child.id()
+        )
+    );
+    // Killed outright, the first leaves no lock behind.
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let third = Service::start(&home, &bus);
+    assert!(third.log()[0].contains("reminders on"));
+}
+
+#[test]
+fn next_lists_the_coming_reminders_in_the_local_zone() {
+    let home = Home::new();
+    home.write(
+        "config/config.toml",
+        "[[reminders]]\nat = \"02:30\"\ndays = \"sun\"\nmessage = \"Bedtime\"\n\n\
+         [[reminders]]\nevery = \"45m\"\nfrom = \"18:00\"\nuntil = \"19:00\"\nmessage = \"Water\"\n",
+    );
+    let next = |args: &[&str]| {
+        let out = home
+            .nocturne()
+            .env("TZ", "America/New_York")
+            .args(["remind", "next", "--after", "2026-03-07T17:00"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    // 02:30 does not exist on 2026-03-08 in New York: it fires at 03:00 EDT.
+    assert_eq!(
+        next(&["--count", "4"]),
+        "Sat 2026-03-07 18:00 -05:00   2  Water\n\
+         Sat 2026-03-07 18:45 -05:00   2  Water\n\
+         Sun 2026-03-08 03:00 -04:00   1  Bedtime\n\
+         Sun 2026-03-08 18:00 -04:00   2  Water\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&next(&["--count", "3", "--json"])).unwrap();
+    assert_eq!(json[2]["at"], "2026-03-08T03:00:00-04:00");
+    assert_eq!(json[2]["reminder"], 1);
+    assert_eq!(json[2]["message"], "Bedtime");
+
+    let out = home
+        .nocturne()
+        .args(["remind", "next", "--after", "tomorrow"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_service_unit_passes_systemd_analyze() {
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .args(["remind", "install", "--print"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let unit = stdout(&out);
+    assert!(unit.contains(&format!(
+        "ExecStart=\"{}\" remind daemon\n",
+        bin().display()
+    )));
+    assert!(unit.contains("Restart=on-failure\n"));
+    let path = home.path("nocturne-reminders.service");
+    std::fs::write(&path, unit).unwrap();
+    let verify = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .expect("systemd-analyze runs (the CI script installs it)");
+    assert!(
+        verify.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+}
