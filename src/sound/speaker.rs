@@ -183,19 +183,9 @@ fn play(
     // so the audio callback only adds samples.
     let mut ready_made: HashMap<usize, SamplesBuffer> = HashMap::new();
     loop {
-        // The one thing to do without a command: close an open device that
-        // will not be needed for a while, or open a closed one in time.
-        let due = match &device {
-            Some(_) => {
-                let quiet_at = sounding_until + MARGIN;
-                expected
-                    .is_none_or(|next| next > quiet_at + WORTH_CLOSING)
-                    .then_some(quiet_at)
-            }
-            None => expected.map(|next| next.checked_sub(REOPEN_AHEAD).unwrap_or(next)),
-        };
-        let command = match due {
-            Some(due) => inbox.recv_timeout(due.saturating_duration_since(now())),
+        let chore = chore(device.is_some(), now(), sounding_until, expected);
+        let command = match chore {
+            Some((at, _)) => inbox.recv_timeout(at.saturating_duration_since(now())),
             None => inbox.recv().map_err(|_| RecvTimeoutError::Disconnected),
         };
         let (clip, gain, fade_in) = match command {
@@ -209,12 +199,14 @@ fn play(
                 continue;
             }
             Err(RecvTimeoutError::Timeout) => {
-                match device.take() {
-                    Some(closed) => {
-                        last_delay = closed.delay();
-                        last_format = Some(closed.format());
+                match chore {
+                    Some((_, Chore::Close)) => {
+                        if let Some(closed) = device.take() {
+                            last_delay = closed.delay();
+                            last_format = Some(closed.format());
+                        }
                     }
-                    None => {
+                    Some((_, Chore::Open)) => {
                         device = last_format.and_then(|f| reopen(&failed, f, &mut ready_made));
                         if device.is_none() {
                             // Opening failed (and was reported): wait for
@@ -222,6 +214,7 @@ fn play(
                             expected = None;
                         }
                     }
+                    None => {}
                 }
                 continue;
             }
@@ -264,6 +257,34 @@ fn play(
     if let Some(path) = trace {
         let delay = device.as_ref().map_or(last_delay, Device::delay);
         write_trace(&path, &marks, delay);
+    }
+}
+
+/// What the sound thread does between commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chore {
+    Close,
+    Open,
+}
+
+/// The one thing to do without a command, and when: close an open device
+/// once the last cue has rung out, if the next one is far off (or none is
+/// in sight); open a closed device a little before the next cue.
+fn chore(
+    open: bool,
+    now: Instant,
+    sounding_until: Instant,
+    expected: Option<Instant>,
+) -> Option<(Instant, Chore)> {
+    if open {
+        // From now at the earliest: a device just opened for a cue stays
+        // open for it.
+        let quiet_at = (sounding_until + MARGIN).max(now);
+        expected
+            .is_none_or(|next| next > quiet_at + WORTH_CLOSING)
+            .then_some((quiet_at, Chore::Close))
+    } else {
+        expected.map(|next| (next.checked_sub(REOPEN_AHEAD).unwrap_or(next), Chore::Open))
     }
 }
 
@@ -523,5 +544,34 @@ fn in_words(e: &cpal::Error) -> String {
         DeviceBusy => "the audio device is busy".to_owned(),
         PermissionDenied => "permission to use the audio device was refused".to_owned(),
         _ => format!("the audio device could not be opened ({e})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_device_rests_only_between_cues_far_apart() {
+        #[allow(clippy::disallowed_methods)]
+        let t0 = Instant::now();
+        let at = |secs: u64| t0 + Duration::from_secs(secs);
+        // A cue sounds until 1 s; the next is at 60 s: close once it has
+        // rung out, open again a second before the next.
+        assert_eq!(
+            chore(true, at(0), at(1), Some(at(60))),
+            Some((at(1) + MARGIN, Chore::Close))
+        );
+        assert_eq!(
+            chore(false, at(2), at(1), Some(at(60))),
+            Some((at(59), Chore::Open))
+        );
+        // Just reopened for that cue: it stays open, with nothing to do.
+        assert_eq!(chore(true, at(59), at(1), Some(at(60))), None);
+        // The next cue soon: stay open.
+        assert_eq!(chore(true, at(0), at(1), Some(at(20))), None);
+        // Paused (no cue in sight): close once quiet, and stay closed.
+        assert_eq!(chore(true, at(5), at(1), None), Some((at(5), Chore::Close)));
+        assert_eq!(chore(false, at(6), at(1), None), None);
     }
 }
