@@ -271,7 +271,10 @@ fn play_sound(name: &str, volume: u8) -> Result<ExitCode> {
 }
 
 /// Prints to stdout; a reader that went away (`| head`) is not an error.
+/// Names and paths come from the user's files, so control characters are
+/// shown, never obeyed.
 fn print(text: &str) -> Result<ExitCode> {
+    let text = crate::diag::clean(text);
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {

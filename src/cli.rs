@@ -60,7 +60,7 @@ Examples:
         /// Default: `default_routine` from the settings, else `nightly`.
         routine: Option<String>,
 
-        /// Run this many times faster, to preview a routine (above 0, up to 1000).
+        /// Run this many times faster, to preview a routine (0.1 to 1000).
         #[arg(long, value_name = "FACTOR", default_value = "1", value_parser = parse_speed)]
         speed: Speed,
 
@@ -86,7 +86,11 @@ Examples:
     #[command(after_help = "\
 Your routines are the .toml files in the `routines` folder of the config
 folder ($NOCTURNE_CONFIG_DIR, else $XDG_CONFIG_HOME/nocturne on Linux).
-A file named like a bundled routine takes its place.")]
+A file named like a bundled routine takes its place.
+
+Examples:
+  nocturne list
+  nocturne list | grep yours")]
     List,
 
     /// Print a routine's timed plan: every segment, its start and length.
@@ -158,6 +162,10 @@ Examples:
 #[derive(Debug, Subcommand)]
 enum SoundsAction {
     /// Play one cue, or a sound file, once.
+    #[command(after_help = "\
+Examples:
+  nocturne sounds play relax
+  nocturne sounds play finish --volume 25")]
     Play {
         /// A cue's name (see `nocturne sounds`) or the path of a sound file.
         name: String,
@@ -171,6 +179,11 @@ enum SoundsAction {
 #[derive(Debug, Subcommand)]
 enum RemindAction {
     /// Add a reminder: at a clock time, or every so often in a window.
+    #[command(after_help = "\
+Examples:
+  nocturne remind add --at 22:15
+  nocturne remind add --at 21:45 --days sat,sun --routine wind-down
+  nocturne remind add --every 45m --from 18:00 --until 21:30 --message \"A glass of water\"")]
     Add {
         /// A clock time, such as 22:15 (or 22:15:30).
         #[arg(long, value_parser = parse_clock, conflicts_with_all = ["every", "from", "until"], required_unless_present = "every")]
@@ -256,7 +269,8 @@ fn parse_speed(text: &str) -> Result<Speed, String> {
         .and_then(Speed::new)
         .ok_or_else(|| {
             format!(
-                "expected a number above 0 and at most {}, such as 30",
+                "expected a number from {} to {}, such as 30",
+                Speed::MIN,
                 Speed::MAX
             )
         })
@@ -408,7 +422,7 @@ mod tests {
     fn speed_must_be_sensible() {
         assert!(parse_speed("30").is_ok());
         assert!(parse_speed("0.5").is_ok());
-        for bad in ["0", "-2", "fast", "inf", "NaN", "1001"] {
+        for bad in ["0", "-2", "fast", "inf", "NaN", "1001", "1e-300", "0.05"] {
             assert!(parse_speed(bad).is_err(), "{bad}");
         }
     }

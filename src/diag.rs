@@ -2,6 +2,7 @@
 //! the file, line and column, the line itself with a caret under the fault,
 //! and what would have been accepted.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -76,19 +77,53 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 /// so a minified or corrupt file cannot flood the terminal.
 const WINDOW: usize = 100;
 
+/// At most this many problems are shown for one file; a file with
+/// thousands is the wrong file, and listing them all would take long.
+const MOST_SHOWN: usize = 20;
+
+/// Text for the terminal: control characters (escape sequences above all)
+/// become U+FFFD, so nothing a user's file holds can steer the terminal.
+/// Line breaks are kept.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        Cow::Owned(
+            text.chars()
+                .map(|c| {
+                    if c.is_control() && c != '\n' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 impl FileReport {
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
-        for (i, diagnostic) in self.diagnostics.iter().enumerate() {
+        let starts = line_starts(&self.text);
+        for (i, diagnostic) in self.diagnostics.iter().take(MOST_SHOWN).enumerate() {
             if i > 0 {
                 out.push('\n');
             }
-            self.render_one(diagnostic, color, &mut out);
+            self.render_one(diagnostic, &starts, color, &mut out);
+        }
+        if self.diagnostics.len() > MOST_SHOWN {
+            let _ = writeln!(
+                out,
+                "\n... and {} more problems in {}",
+                self.diagnostics.len() - MOST_SHOWN,
+                clean(&self.path)
+            );
         }
         out
     }
 
-    fn render_one(&self, d: &Diagnostic, color: bool, out: &mut String) {
+    fn render_one(&self, d: &Diagnostic, starts: &[usize], color: bool, out: &mut String) {
         let error = Style::new().red().bold().force_styling(color);
         let gutter = Style::new().blue().bold().force_styling(color);
         let caret = Style::new().red().bold().force_styling(color);
@@ -98,28 +133,36 @@ impl FileReport {
             out,
             "{}{}",
             error.apply_to("error"),
-            bold.apply_to(format!(": {}", d.message))
+            bold.apply_to(format!(": {}", clean(&d.message)))
         );
+        let path = clean(&self.path);
+        let help = d.help.as_deref().map(clean);
         let Some(span) = &d.span else {
-            let _ = writeln!(out, "  {} {}", gutter.apply_to("-->"), self.path);
-            if let Some(help) = &d.help {
+            let _ = writeln!(out, "  {} {path}", gutter.apply_to("-->"));
+            if let Some(help) = help {
                 let _ = writeln!(out, "  {} help: {help}", gutter.apply_to("="));
             }
             return;
         };
 
-        let (line_no, col) = line_col(&self.text, span.start);
+        let offset = floor_char_boundary(&self.text, span.start.min(self.text.len()));
+        let line_index = starts.partition_point(|start| *start <= offset) - 1;
+        let line_start = starts[line_index];
+        let line_end = self.text[line_start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| line_start + i);
+        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        let line_no = line_index + 1;
+        let col = self.text[line_start..offset].chars().count() + 1;
         let number = line_no.to_string();
         let pad = " ".repeat(number.len());
-        let line_text = self.text.lines().nth(line_no - 1).unwrap_or("");
         let (shown, caret_at, caret_len) = excerpt(line_text, col - 1, span.len());
 
         let bar = gutter.apply_to("|");
         let _ = writeln!(
             out,
-            "{pad}{} {}:{line_no}:{col}",
-            gutter.apply_to("-->"),
-            self.path
+            "{pad}{} {path}:{line_no}:{col}",
+            gutter.apply_to("-->")
         );
         let _ = writeln!(out, "{pad} {bar}");
         let _ = writeln!(out, "{} {bar} {shown}", gutter.apply_to(&number));
@@ -128,14 +171,22 @@ impl FileReport {
             "^".repeat(caret_len),
             d.label
                 .as_deref()
-                .map(|l| format!(" {l}"))
+                .map(|l| format!(" {}", clean(l)))
                 .unwrap_or_default()
         ));
         let _ = writeln!(out, "{pad} {bar} {}{marks}", " ".repeat(caret_at));
-        if let Some(help) = &d.help {
+        if let Some(help) = help {
             let _ = writeln!(out, "{pad} {} help: {help}", gutter.apply_to("="));
         }
     }
+}
+
+/// Where each line of `text` starts, so each problem finds its line by a
+/// binary search rather than a walk from the top.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 /// The part of `line` worth showing, cleaned of control characters, with

@@ -30,6 +30,7 @@ impl Error {
             Error::File(report) => report.render(color),
             Error::Usage(message) | Error::Runtime(message) => {
                 let red = console::Style::new().red().bold().force_styling(color);
+                let message = crate::diag::clean(message);
                 format!("{}: {message}\n", red.apply_to("error"))
             }
         }

@@ -476,15 +476,25 @@ fn usage_errors_exit_2_and_help_has_examples() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("expected a number above 0 and at most 1000"));
+    assert!(stderr(&out).contains("expected a number from 0.1 to 1000, such as 30"));
 
     let out = home.nocturne().arg("--help").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("Examples:\n  nocturne run "));
-    for sub in ["run", "list", "show", "check"] {
-        let out = home.nocturne().args([sub, "--help"]).output().unwrap();
+    for sub in [
+        &["run"][..],
+        &["list"],
+        &["show"],
+        &["check"],
+        &["sounds"],
+        &["sounds", "play"],
+        &["notifications"],
+        &["remind"],
+        &["remind", "add"],
+    ] {
+        let out = home.nocturne().args(sub).arg("--help").output().unwrap();
         assert_eq!(out.status.code(), Some(0));
-        assert!(stdout(&out).contains("nocturne"), "{sub}");
+        assert!(stdout(&out).contains("\nExamples:\n  nocturne "), "{sub:?}");
     }
     let out = home.nocturne().arg("--version").output().unwrap();
     assert_eq!(
@@ -502,10 +512,24 @@ fn ctrl_c_ends_the_session_with_its_summary_and_exit_130() {
     let mut child = home
         .nocturne()
         .args(["run", "wind-down", "--events", "-"])
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Should the program ever not end, end it, so the test fails rather
+    // than hangs. Once the test is over (`_done` dropped), it does nothing.
+    let pid = child.id().to_string();
+    let (_done, over) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            over.recv_timeout(std::time::Duration::from_secs(60))
+        {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid])
+                .status();
+        }
+    });
     // Wait for the session to be under way before interrupting it.
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
@@ -531,4 +555,30 @@ fn ctrl_c_ends_the_session_with_its_summary_and_exit_130() {
         text.ends_with("Every stretch counts. Sleep well.\n"),
         "{text}"
     );
+}
+
+#[test]
+fn nothing_in_a_file_can_steer_the_terminal() {
+    let home = Home::new();
+    let file = home.write(
+        "sly.toml",
+        "name = \"x\"\n\"\\u001b]0;title\\u0007\" = 1\n[[steps]]\nname = \"a\"\nhold = \"\\u001b[2J\"\nkind = \"\\u001b[31mred\"\n",
+    );
+    let out = home.nocturne().arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr(&out);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+    assert!(text.contains("unknown key `\u{fffd}]0;title\u{fffd}` in this routine"), "{text}");
+}
+
+#[test]
+fn a_file_with_thousands_of_problems_shows_the_first_twenty() {
+    let home = Home::new();
+    let keys: String = (0..5000).map(|i| format!("key{i} = 1\n")).collect();
+    let file = home.write("many.toml", &keys);
+    let out = home.nocturne().arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr(&out);
+    assert_eq!(text.matches("\nerror: ").count() + 1, 20, "{text}");
+    assert!(text.ends_with(&format!("... and 4980 more problems in {}\n", file.display())), "{text}");
 }

@@ -94,6 +94,9 @@ impl Output for DesktopOutput {
             return Ok(());
         };
         if let Some(why) = notifier.failure() {
+            // Let go of the worker without waiting for it: this runs on the
+            // session's timing path.
+            self.notifier = None;
             return Err(Failure::Report(format!("notifications are off: {why}")));
         }
         let routine = &plan.routine;

@@ -25,6 +25,12 @@ pub trait Output {
     /// A chance to redraw a countdown; outputs that only log ignore it.
     fn tick(&mut self, _plan: &Plan, _progress: &Progress) {}
 
+    /// Whether `tick` draws anything: if no output does, the session does
+    /// not wake for it.
+    fn wants_ticks(&self) -> bool {
+        false
+    }
+
     /// Shows a one-line notice to the user, if this output can.
     fn notice(&mut self, _line: &str) -> bool {
         false
@@ -62,6 +68,10 @@ impl Outputs {
         }
     }
 
+    pub fn wants_ticks(&self) -> bool {
+        self.list.iter().any(|output| output.wants_ticks())
+    }
+
     pub fn tick(&mut self, plan: &Plan, progress: &Progress) {
         for output in &mut self.list {
             output.tick(plan, progress);
@@ -71,7 +81,8 @@ impl Outputs {
     /// Shows a line through the first output that can show it, or on
     /// stderr when none can.
     pub fn notice(&mut self, line: &str) {
-        if !self.list.iter_mut().any(|output| output.notice(line)) {
+        let line = crate::diag::clean(line);
+        if !self.list.iter_mut().any(|output| output.notice(&line)) {
             eprintln!("nocturne: {line}");
         }
     }

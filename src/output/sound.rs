@@ -129,6 +129,9 @@ impl SoundOutput {
 impl Output for SoundOutput {
     fn event(&mut self, plan: &Plan, event: &Event) -> Result<(), Failure> {
         if let Some(why) = self.speaker.as_ref().and_then(Speaker::failure) {
+            // Let go of the speaker here, without waiting for it: this runs
+            // on the session's timing path.
+            self.speaker = None;
             return Err(Failure::Report(format!("sound is off: {why}")));
         }
         match event {

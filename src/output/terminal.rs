@@ -304,6 +304,10 @@ impl Output for Bars {
         Ok(())
     }
 
+    fn wants_ticks(&self) -> bool {
+        true
+    }
+
     fn tick(&mut self, plan: &Plan, progress: &Progress) {
         let segment = &plan.segments[progress.index];
         let into = progress.position.saturating_sub(segment.offset);

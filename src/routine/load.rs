@@ -111,6 +111,7 @@ fn load_from(id: &str, text: &str, folder: Option<&Path>) -> Result<Routine, Vec
     let mut check = Check {
         problems: Vec::new(),
         folder: folder.map(Path::to_path_buf),
+        sound_files: Default::default(),
     };
     let routine = check.routine(id, raw, whole);
     match routine {
@@ -124,6 +125,8 @@ struct Check {
     /// Where the routine's own sound files are found; `None` for a bundled
     /// routine.
     folder: Option<PathBuf>,
+    /// Each sound file is decoded once however often it is named.
+    sound_files: std::collections::HashMap<PathBuf, Result<(), String>>,
 }
 
 impl Check {
@@ -395,8 +398,13 @@ impl Check {
             return None;
         };
         let path = folder.join(word);
-        match sound::load_file(&path) {
-            Ok(_) => Some(Sound::File(path)),
+        let decoded = self
+            .sound_files
+            .entry(path.clone())
+            .or_insert_with(|| sound::load_file(&path).map(|_| ()))
+            .clone();
+        match decoded {
+            Ok(()) => Some(Sound::File(path)),
             Err(reason) => {
                 self.problems.push(
                     Diagnostic::new(format!("the sound file `{word}` cannot be used: {reason}"))

@@ -158,6 +158,11 @@ impl<'p> Engine<'p> {
             return;
         }
         let elapsed = self.elapsed(now);
+        if control != Control::Back {
+            // "Back twice" means two presses in a row, not with other keys
+            // between.
+            self.last_back = None;
+        }
         match control {
             Control::TogglePause => match self.paused_at.take() {
                 Some(at) => {
@@ -544,13 +549,14 @@ switch = "5s"
     }
 
     #[test]
-    fn the_clock_is_only_read_through_the_trait() {
-        // A clock that never moves would hang a session that polled; the
-        // engine only waits for deadlines, so a scripted quit ends it.
-        let mut clock = ManualClock::new(&[(0, Control::Quit)]);
-        assert_eq!(
-            clock.wait(Some(Duration::from_secs(1))),
-            Some(Control::Quit)
-        );
+    fn back_after_another_key_restarts_the_step() {
+        let script = [
+            (40_000, Control::Back), // in B: back to B's start
+            (40_500, Control::TogglePause),
+            (41_000, Control::TogglePause),
+            (41_500, Control::Back), // not "twice": restart B again
+        ];
+        let (events, _, _) = session(1.0, &script, 0);
+        assert_eq!(starts(&events)[6..8], ["40000 #5", "41000 #5"]);
     }
 }

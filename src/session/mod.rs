@@ -34,11 +34,16 @@ pub struct Speed(f64);
 
 impl Speed {
     pub const REAL: Speed = Speed(1.0);
+    /// Slower than a tenth of real time is no preview; faster than a
+    /// thousand times is no guide.
+    pub const MIN: f64 = 0.1;
     pub const MAX: f64 = 1000.0;
 
-    /// A speed factor above 0 and at most 1000.
+    /// A speed factor from 0.1 to 1000.
     pub fn new(factor: f64) -> Option<Speed> {
-        (factor.is_finite() && factor > 0.0 && factor <= Self::MAX).then_some(Speed(factor))
+        (Self::MIN..=Self::MAX)
+            .contains(&factor)
+            .then_some(Speed(factor))
     }
 
     pub fn factor(self) -> f64 {
@@ -137,11 +142,14 @@ pub fn run(plan: &Plan, speed: Speed, clock: &mut dyn Clock, outputs: &mut Outpu
             }
         }
         let now = clock.now();
-        outputs.tick(plan, &engine.progress(now));
-
-        let wake = match (engine.next_deadline(), engine.next_redraw(now, redraw)) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        let wake = if outputs.wants_ticks() {
+            outputs.tick(plan, &engine.progress(now));
+            match (engine.next_deadline(), engine.next_redraw(now, redraw)) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        } else {
+            engine.next_deadline()
         };
         if let Some(control) = clock.wait(wake) {
             engine.control(control, clock.now(), &mut events);

@@ -166,6 +166,20 @@ fn decode_unguarded(bytes: Vec<u8>) -> Result<Clip, String> {
     })?;
     let channels = decoder.channels();
     let rate = decoder.sample_rate();
+    // What the file claims is checked before anything is decoded: a small
+    // file may claim a huge rate or many channels.
+    if channels.get() > 2 {
+        return Err(format!(
+            "it has {} channels; a cue is mono or stereo",
+            channels.get()
+        ));
+    }
+    if rate.get() > 96_000 {
+        return Err(format!(
+            "its sample rate is {} Hz; at most 96 kHz is accepted",
+            rate.get()
+        ));
+    }
     let limit = MAX_LENGTH.as_secs() as usize * rate.get() as usize * channels.get() as usize;
     let samples: Vec<rodio::Sample> = decoder.take(limit + 1).collect();
     if samples.len() > limit {
@@ -254,15 +268,45 @@ mod tests {
         assert_eq!(Cue::parse("bell"), None);
     }
 
+    /// A 16-bit PCM WAV header claiming `channels` and `rate`, with a
+    /// little silence.
+    fn wav(channels: u16, rate: u32) -> Vec<u8> {
+        let data = vec![0u8; 64];
+        let mut out = Vec::new();
+        out.extend(b"RIFF");
+        out.extend(((36 + data.len()) as u32).to_le_bytes());
+        out.extend(b"WAVEfmt ");
+        out.extend(16u32.to_le_bytes());
+        out.extend(1u16.to_le_bytes());
+        out.extend(channels.to_le_bytes());
+        out.extend(rate.to_le_bytes());
+        out.extend((rate * u32::from(channels) * 2).to_le_bytes());
+        out.extend((channels * 2).to_le_bytes());
+        out.extend(16u16.to_le_bytes());
+        out.extend(b"data");
+        out.extend((data.len() as u32).to_le_bytes());
+        out.extend(data);
+        out
+    }
+
     #[test]
     fn bad_sound_data_is_an_error_not_a_crash() {
-        assert!(decode(b"RIFF\0\0\0\0WAVEfmt garbage".to_vec()).is_err());
+        assert_eq!(
+            decode(b"RIFF\0\0\0\0WAVEfmt garbage".to_vec())
+                .err()
+                .as_deref(),
+            Some("not a sound nocturne can decode (WAV, Ogg Vorbis, FLAC or MP3)")
+        );
         assert!(decode(Vec::new()).is_err());
-        let mut mangled = Cue::Relax.bundled().to_vec();
-        for (i, byte) in mangled.iter_mut().enumerate().skip(20).step_by(7) {
-            *byte ^= (i % 251) as u8;
-        }
-        // Either a (noisy) sound or an error, but an answer.
-        let _ = decode(mangled);
+        assert!(decode(wav(1, 24_000)).is_ok());
+        // What a small file claims is checked before it is decoded.
+        assert_eq!(
+            decode(wav(8, 48_000)).err().as_deref(),
+            Some("it has 8 channels; a cue is mono or stereo")
+        );
+        assert_eq!(
+            decode(wav(2, 655_350)).err().as_deref(),
+            Some("its sample rate is 655350 Hz; at most 96 kHz is accepted")
+        );
     }
 }

@@ -163,6 +163,9 @@ fn play(
     let mut device = match open_device(failed.clone(), None) {
         Ok(device) => Some(device),
         Err(reason) => {
+            // Said both ways: a caller that stopped waiting for `ready`
+            // learns of it through `failed`.
+            let _ = failed.send(reason.clone());
             let _ = ready.send(Err(reason));
             return;
         }
