@@ -567,8 +567,14 @@ fn nothing_in_a_file_can_steer_the_terminal() {
     let out = home.nocturne().arg("check").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let text = stderr(&out);
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
-    assert!(text.contains("unknown key `\u{fffd}]0;title\u{fffd}` in this routine"), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("unknown key `\u{fffd}]0;title\u{fffd}` in this routine"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -580,5 +586,11 @@ fn a_file_with_thousands_of_problems_shows_the_first_twenty() {
     assert_eq!(out.status.code(), Some(2));
     let text = stderr(&out);
     assert_eq!(text.matches("\nerror: ").count() + 1, 20, "{text}");
-    assert!(text.ends_with(&format!("... and 4980 more problems in {}\n", file.display())), "{text}");
+    assert!(
+        text.ends_with(&format!(
+            "... and 4980 more problems in {}\n",
+            file.display()
+        )),
+        "{text}"
+    );
 }

@@ -144,6 +144,26 @@ fn a_service_that_never_answers_does_not_delay_the_session() {
 }
 
 #[test]
+fn a_service_deaf_from_the_start_is_given_up_before_the_session() {
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("deaf");
+    let out = run_with(
+        &home,
+        Some(&bus),
+        &["--speed", "50", "--mute", "--events", "-"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = stderr(&out);
+    assert!(
+        text.contains("\nnocturne: notifications are off: the notification service did not answer within 2 s\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("notifications are off").count(), 1);
+    assert!(stdout(&out).contains(r#""completed":true"#));
+    assert!(bus.notes().is_empty());
+}
+
+#[test]
 fn without_a_bus_or_a_service_the_session_says_so_and_goes_on() {
     let home = Home::new();
     let out = run_with(&home, None, &["--speed", "50", "--mute"]);

@@ -8,6 +8,7 @@ as a line of JSON. Run it with Debian's own Python, which has python3-dbus.
 MODE decides how it behaves:
     normal    answers every call
     silent    answers questions about itself, but never a Notify call
+    deaf      never answers anything
     invoke    answers, then 50 ms later invokes the note's first action
     invoke-at-once  answers and invokes the first action in the same breath
     close     answers, then 50 ms later reports the note closed by the user
@@ -69,7 +70,7 @@ class Server(dbus.service.Object):
             "icon": plain(icon), "summary": plain(summary), "body": plain(body),
             "actions": plain(actions), "hints": plain(hints), "timeout": int(timeout),
         }) + "\n")
-        if self.mode == "silent":
+        if self.mode in ("silent", "deaf"):
             return
         reply(dbus.UInt32(note_id))
         if self.mode == "invoke" and len(actions) >= 2:
@@ -95,9 +96,10 @@ class Server(dbus.service.Object):
     def GetCapabilities(self):
         return ["body", "actions", "persistence"]
 
-    @dbus.service.method(NAME, out_signature="ssss")
-    def GetServerInformation(self):
-        return ("recorder", "nocturne-tests", "1.0", "1.2")
+    @dbus.service.method(NAME, out_signature="ssss", async_callbacks=("reply", "error"))
+    def GetServerInformation(self, reply, error):
+        if self.mode != "deaf":
+            reply("recorder", "nocturne-tests", "1.0", "1.2")
 
     @dbus.service.method(NAME, in_signature="u")
     def CloseNotification(self, note_id):
