@@ -13,10 +13,12 @@ use crate::config::{Config, DEFAULT_VOLUME};
 use crate::desktop::{self, Level};
 use crate::diag::closest;
 use crate::error::{Error, Result};
+use crate::journal;
 use crate::keys;
 use crate::output::Outputs;
 use crate::output::desktop::DesktopOutput;
 use crate::output::events::EventLog;
+use crate::output::journal::JournalOutput;
 use crate::output::sound::SoundOutput;
 use crate::output::terminal::{self, Look};
 use crate::paths::Paths;
@@ -46,6 +48,17 @@ pub enum Command {
     },
     TestNotification {
         wait: Duration,
+    },
+    Log(crate::journal::CrampInput),
+    Journal {
+        nights: usize,
+    },
+    Export {
+        json: bool,
+        output: Option<PathBuf>,
+    },
+    Stats {
+        weeks: usize,
     },
     RemindAdd(crate::remind::edit::Addition),
     RemindList,
@@ -110,6 +123,77 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
             play_sound(&name, volume)
         }
         Command::TestNotification { wait } => test_notification(wait),
+        Command::Log(input) => {
+            let input = if input.is_empty() && journal::can_ask() {
+                journal::interview(&mut io::stdin().lock(), "now")
+            } else {
+                input
+            };
+            let clock = ServiceClock::new();
+            let said = journal::log(
+                &journal_file(&paths)?,
+                input,
+                clock.wall(),
+                &TimeZone::system(),
+            )?;
+            eprint!("{said}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Journal { nights } => {
+            let tz = TimeZone::system();
+            let today = journal::when::night_of(ServiceClock::new().wall(), &tz);
+            print(&journal::nights(
+                &journal_file(&paths)?,
+                today,
+                nights,
+                &tz,
+            )?)
+        }
+        Command::Export { json, output } => {
+            let (sessions, cramps) = journal::everything(&journal_file(&paths)?)?;
+            let text = if json {
+                journal::export::json(&sessions, &cramps)
+            } else {
+                journal::export::csv(&sessions, &cramps)
+            };
+            match output {
+                None => print(&text),
+                Some(path) => {
+                    let mut file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                        .map_err(|e| {
+                            Error::Usage(format!(
+                                "cannot write {}: {}; nothing the file held was changed",
+                                path.display(),
+                                crate::tomlfile::io_reason(&e)
+                            ))
+                        })?;
+                    file.write_all(text.as_bytes()).map_err(|e| {
+                        Error::Runtime(format!("cannot write {}: {e}", path.display()))
+                    })?;
+                    eprintln!(
+                        "Wrote {} sessions and {} cramps to {}.",
+                        sessions.len(),
+                        cramps.len(),
+                        path.display()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }
+        Command::Stats { weeks } => {
+            let tz = TimeZone::system();
+            let today = journal::when::night_of(ServiceClock::new().wall(), &tz);
+            let (sessions, cramps) = journal::everything(&journal_file(&paths)?)?;
+            let width = console::Term::stdout()
+                .size_checked()
+                .map_or(80, |(_, w)| w as usize);
+            print(&journal::stats::render(
+                &sessions, &cramps, today, weeks, width, color,
+            ))
+        }
         Command::RemindAdd(addition) => remind_add(&paths, &addition),
         Command::RemindList => {
             let config = settings(&paths)?;
@@ -145,6 +229,12 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
         Command::RemindInstall { print: only_print } => remind::install::install(only_print),
         Command::RemindUninstall => remind::install::uninstall(),
     }
+}
+
+fn journal_file(paths: &Paths) -> Result<PathBuf> {
+    paths
+        .data_file(journal::store::FILE)
+        .ok_or_else(|| Error::Runtime("no folder for the journal could be found".to_owned()))
 }
 
 fn settings_file(paths: &Paths) -> Result<PathBuf> {
@@ -442,6 +532,33 @@ fn check(paths: &Paths, words: &[String], color: bool) -> Result<ExitCode> {
     })
 }
 
+/// After the cramp routine: log the cramp it relieved. Asked at a
+/// terminal; elsewhere, said how.
+fn offer_to_log(paths: &Paths, started: jiff::Timestamp) -> Result<()> {
+    let tz = TimeZone::system();
+    let when = tz.to_datetime(started).time().strftime("%H:%M").to_string();
+    if !journal::can_ask() {
+        eprintln!("To log this cramp in your journal: nocturne log --at {when}");
+        return Ok(());
+    }
+    eprint!("\nLog this cramp in your journal? [Y/n]: ");
+    let _ = io::stderr().flush();
+    let mut answer = String::new();
+    let _ = io::stdin().read_line(&mut answer);
+    if matches!(answer.trim().to_lowercase().as_str(), "n" | "no") {
+        return Ok(());
+    }
+    let input = journal::interview(&mut io::stdin().lock(), &when);
+    let said = journal::log(
+        &journal_file(paths)?,
+        input,
+        ServiceClock::new().wall(),
+        &tz,
+    )?;
+    eprint!("{said}");
+    Ok(())
+}
+
 /// Shown once, before the first session.
 const DISCLAIMER: &str = "\
 nocturne guides general self-care stretches; it does not diagnose or treat.
@@ -472,6 +589,7 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
         .or(routine.volume)
         .or(config.volume)
         .unwrap_or(DEFAULT_VOLUME);
+    let offer_cramp_log = routine.offer_cramp_log;
     let notifications = if options.notify {
         routine
             .notifications
@@ -508,6 +626,12 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
     if let Some(note) = first_run_note(paths) {
         eprintln!("{note}\n");
     }
+
+    match paths.data_file(journal::store::FILE) {
+        Some(file) => outputs.push(JournalOutput::start(file)),
+        None => outputs.notice("the journal is off: no folder for it could be found"),
+    }
+    let started = ServiceClock::new().wall();
 
     // The device opens on its own thread; a slow one is waited for only
     // briefly, and before the session starts, so no segment is delayed.
@@ -565,6 +689,11 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
 
     let summary = session::run(&plan, options.speed, &mut clock, &mut outputs);
     drop(key_reader);
+    // The session's own record reaches the journal before the cramp does.
+    drop(outputs);
+    if offer_cramp_log && !summary.interrupted {
+        offer_to_log(paths, started)?;
+    }
     Ok(if summary.interrupted {
         ExitCode::from(130)
     } else {

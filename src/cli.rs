@@ -129,6 +129,83 @@ Examples:
         action: NotificationsAction,
     },
 
+    /// Log a cramp in the journal (asks a few questions at a terminal).
+    #[command(after_help = "\
+With no options, at a terminal, it asks a few questions, with defaults;
+with options it asks nothing. A cramp that lasted over 10 minutes, or came
+with swelling, redness, numbness or weakness, is worth a doctor's visit,
+and nocturne says so.
+
+Examples:
+  nocturne log
+  nocturne log --at \"last night 03:10\" --leg left --muscle calf --lasted 2m --pain 6
+  nocturne log --at 2026-11-20T03:10 --leg right --swelling
+
+The journal is general self-care information, not a diagnosis.")]
+    Log {
+        /// When: now, 03:10, \"last night 03:10\", \"yesterday 22:40\",
+        /// 2026-11-20T03:10 or an RFC 3339 instant (default: now).
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
+        /// Which leg.
+        #[arg(long, value_parser = ["left", "right", "both"])]
+        leg: Option<String>,
+        /// Which muscle.
+        #[arg(long, value_parser = ["calf", "foot", "thigh", "other"])]
+        muscle: Option<String>,
+        /// How long it lasted, such as 90s or 2m.
+        #[arg(long, value_name = "DURATION", value_parser = parse_lasted)]
+        lasted: Option<std::time::Duration>,
+        /// How painful, 0 (none) to 10 (worst).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=10))]
+        pain: Option<u8>,
+        /// A note in your own words.
+        #[arg(long)]
+        note: Option<String>,
+        /// The leg was swollen afterwards.
+        #[arg(long)]
+        swelling: bool,
+        /// The leg was red afterwards.
+        #[arg(long)]
+        redness: bool,
+        /// The leg was numb afterwards.
+        #[arg(long)]
+        numbness: bool,
+        /// The leg was weak afterwards.
+        #[arg(long)]
+        weakness: bool,
+    },
+
+    /// The journal: recent nights, with sessions and cramps.
+    #[command(after_help = "\
+Examples:
+  nocturne journal
+  nocturne journal --nights 30
+  nocturne journal export --format csv --output cramps.csv
+
+The journal is general self-care information, not a diagnosis.")]
+    Journal {
+        /// How many nights to list, newest first.
+        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u16).range(1..))]
+        nights: u16,
+        #[command(subcommand)]
+        action: Option<JournalAction>,
+    },
+
+    /// How your nights are going: charts, streaks and advice.
+    #[command(after_help = "\
+Examples:
+  nocturne stats
+  nocturne stats --weeks 12
+
+The advice follows simple thresholds, not clinical rules: it is not a
+diagnosis, and it never suggests medicines.")]
+    Stats {
+        /// How many weeks to chart.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=520))]
+        weeks: u16,
+    },
+
     /// Reminders: a nightly stretch reminder and reminders to drink.
     #[command(after_help = "\
 Reminders live in the settings file as [[reminders]] tables; these commands
@@ -174,6 +251,26 @@ Examples:
         #[arg(long, value_name = "0..100", value_parser = clap::value_parser!(u8).range(0..=100))]
         volume: Option<u8>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum JournalAction {
+    /// Write everything in the journal as CSV or JSON.
+    #[command(after_help = "\
+Examples:
+  nocturne journal export --format json
+  nocturne journal export --format csv --output journal.csv")]
+    Export {
+        #[arg(long, value_parser = ["csv", "json"], default_value = "csv")]
+        format: String,
+        /// Write to this new file instead of stdout (it must not exist).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+fn parse_lasted(text: &str) -> Result<std::time::Duration, String> {
+    crate::routine::duration::parse(text).map_err(|e| format!("{e}; write it as 30s, 2m or 1m30s"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -334,6 +431,45 @@ pub fn main() -> ExitCode {
         Sub::Show { routine } => Command::Show { routine },
         Sub::Check { files } => Command::Check { files },
         Sub::Sounds { action: None } => Command::Sounds,
+        Sub::Log {
+            at,
+            leg,
+            muscle,
+            lasted,
+            pain,
+            note,
+            swelling,
+            redness,
+            numbness,
+            weakness,
+        } => Command::Log(crate::journal::CrampInput {
+            at,
+            leg,
+            muscle,
+            lasted,
+            pain,
+            note,
+            swelling,
+            redness,
+            numbness,
+            weakness,
+        }),
+        Sub::Journal {
+            nights,
+            action: None,
+        } => Command::Journal {
+            nights: nights.into(),
+        },
+        Sub::Journal {
+            action: Some(JournalAction::Export { format, output }),
+            ..
+        } => Command::Export {
+            json: format == "json",
+            output,
+        },
+        Sub::Stats { weeks } => Command::Stats {
+            weeks: weeks.into(),
+        },
         Sub::Remind { action } => match remind_command(action) {
             Ok(command) => command,
             Err(message) => {

@@ -7,6 +7,7 @@ mod config;
 mod desktop;
 mod diag;
 mod error;
+mod journal;
 mod keys;
 mod output;
 mod paths;

@@ -188,7 +188,19 @@ fn events_can_go_to_a_file() {
     assert!(out.status.success());
     assert!(stdout(&out).is_empty());
     let written = events(&std::fs::read_to_string(&log).unwrap());
-    assert_eq!(written.len(), 10);
+    assert_eq!(written.len(), 12);
+    let done: Vec<_> = written
+        .iter()
+        .filter(|e| e["event"] == "step_done")
+        .map(|e| {
+            (
+                e["step_index"].as_u64().unwrap(),
+                e["elapsed_ms"].as_u64().unwrap() / 1000,
+            )
+        })
+        .collect();
+    // Step A's last hold ends at 6 s, step B's at 12 s.
+    assert_eq!(done, [(0, 6), (1, 12)]);
     assert_eq!(written.last().unwrap()["event"], "session_finished");
 }
 

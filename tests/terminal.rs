@@ -255,3 +255,61 @@ fn without_a_terminal_on_stdin_the_session_runs_without_keys() {
     assert_eq!(pane.file("status").trim(), "0");
     assert!(Path::new(&pane.dir.join("events.jsonl")).exists());
 }
+
+#[test]
+fn log_asks_a_few_questions_at_a_terminal() {
+    let home = Home::new();
+    let pane = Pane::start(&home, "log");
+    let steps: [(&str, &str); 11] = [
+        ("When did it happen? [now]:", "last night 03:10"),
+        ("Which leg: left, right or both? [left]:", "r"),
+        ("Which muscle: calf, foot, thigh or other? [calf]:", ""),
+        ("How long did it last, such as 2m? [not sure]:", "2m"),
+        (
+            "How painful, from 0 (none) to 10 (worst)? [not sure]:",
+            "11",
+        ),
+        ("answer a number from 0 to 10", "7"),
+        (
+            "Was the leg swollen, red, numb or weak afterwards? (y/n) [n]:",
+            "y",
+        ),
+        ("Swollen? [n]:", "y"),
+        ("Red? [n]:", ""),
+        ("Numb? [n]:", ""),
+        ("Weak? [n]:", ""),
+    ];
+    for (question, answer) in steps {
+        pane.wait_for(question, |p| p.screen().contains(question));
+        if !answer.is_empty() {
+            pane.keys(&["-l", answer]);
+        }
+        pane.keys(&["Enter"]);
+    }
+    pane.wait_for("the note", |p| p.screen().contains("A note? [none]:"));
+    pane.keys(&["-l", "stiff afterwards"]);
+    pane.keys(&["Enter"]);
+    let screen = pane.wait_for("the record", |p| !p.file("status").is_empty());
+    assert!(
+        screen.contains(", right calf, lasted 2m, pain 7 of 10."),
+        "{screen}"
+    );
+    assert!(screen.contains("The leg was swollen or red."), "{screen}");
+    assert_eq!(pane.file("status").trim(), "0");
+
+    let out = home
+        .nocturne()
+        .args(["journal", "export", "--format", "json"])
+        .output()
+        .unwrap();
+    let journal: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cramp = &journal["cramps"][0];
+    assert_eq!(cramp["leg"], "right");
+    assert_eq!(cramp["muscle"], "calf");
+    assert_eq!(cramp["lasted_s"], 120);
+    assert_eq!(cramp["pain"], 7);
+    assert_eq!(cramp["swelling"], true);
+    assert_eq!(cramp["redness"], false);
+    assert_eq!(cramp["note"], "stiff afterwards");
+    assert!(cramp["at"].as_str().unwrap().contains("T03:10:00"));
+}

@@ -66,6 +66,12 @@ pub fn to_json(plan: &Plan, event: &Event) -> Value {
         }),
         Event::Paused { elapsed } => json!({"event": "paused", "elapsed_ms": ms(*elapsed)}),
         Event::Resumed { elapsed } => json!({"event": "resumed", "elapsed_ms": ms(*elapsed)}),
+        Event::StepDone { elapsed, step } => json!({
+            "event": "step_done",
+            "elapsed_ms": ms(*elapsed),
+            "step_index": step,
+            "step": plan.routine.steps[*step].name,
+        }),
         Event::StepSkipped { elapsed, step } => json!({
             "event": "step_skipped",
             "elapsed_ms": ms(*elapsed),

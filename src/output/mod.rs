@@ -4,6 +4,7 @@
 
 pub mod desktop;
 pub mod events;
+pub mod journal;
 pub mod sound;
 pub mod terminal;
 

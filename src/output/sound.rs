@@ -161,7 +161,7 @@ impl Output for SoundOutput {
             Event::SessionFinished { summary, .. } if summary.completed => {
                 self.play(plan, Cue::Finish, None)
             }
-            Event::StepSkipped { .. } | Event::SessionFinished { .. } => {}
+            Event::StepDone { .. } | Event::StepSkipped { .. } | Event::SessionFinished { .. } => {}
         }
         Ok(())
     }

@@ -138,8 +138,9 @@ impl Output for Lines {
                 }
                 Ok(())
             }
-            // The countdown is heard, not printed.
-            Event::Countdown { .. } => Ok(()),
+            // The countdown is heard, and a step's end seen in the next
+            // line, not printed.
+            Event::Countdown { .. } | Event::StepDone { .. } => Ok(()),
             Event::Paused { elapsed } => self.say(&format!("[{}] Paused", clock(*elapsed))),
             Event::Resumed { elapsed } => self.say(&format!("[{}] Going on", clock(*elapsed))),
             Event::StepSkipped { elapsed, step } => self.say(&format!(
@@ -287,7 +288,7 @@ impl Output for Bars {
             Event::Paused { .. } => self
                 .segment
                 .set_message("paused · press space to go on".to_owned()),
-            Event::Resumed { .. } | Event::Countdown { .. } => {}
+            Event::Resumed { .. } | Event::Countdown { .. } | Event::StepDone { .. } => {}
             Event::StepSkipped { step, .. } => {
                 let line = format!("Skipped {}", plan.routine.steps[*step].name);
                 let _ = self

@@ -221,6 +221,7 @@ impl Check {
             volume,
             sounds,
             notifications,
+            offer_cramp_log: raw.offer_cramp_log.is_some_and(|o| *o.get_ref()),
             steps,
         })
     }

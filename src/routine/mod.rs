@@ -31,6 +31,9 @@ pub struct Routine {
     pub sounds: Sounds,
     /// Which moments reach the desktop; `None` leaves it to the settings.
     pub notifications: Option<crate::desktop::Level>,
+    /// A routine for a cramp happening now: at its end, nocturne offers to
+    /// log the cramp, and its sessions do not count as nightly stretching.
+    pub offer_cramp_log: bool,
     pub steps: Vec<Step>,
 }
 

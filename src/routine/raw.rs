@@ -16,6 +16,7 @@ pub const ROUTINE_KEYS: &[&str] = &[
     "volume",
     "sounds",
     "notifications",
+    "offer_cramp_log",
     "steps",
 ];
 
@@ -43,6 +44,7 @@ pub struct RawRoutine {
     pub volume: Option<Spanned<RawCount>>,
     pub sounds: Option<Spanned<RawSounds>>,
     pub notifications: Option<Spanned<String>>,
+    pub offer_cramp_log: Option<Spanned<bool>>,
     pub steps: Option<Spanned<Vec<Spanned<RawStep>>>>,
 }
 

@@ -133,7 +133,12 @@ impl<'p> Engine<'p> {
                 continue;
             }
             if self.plan.ends_step(self.current) {
-                self.outcomes[self.plan.segments[self.current].step] = StepOutcome::Done;
+                let step = self.plan.segments[self.current].step;
+                self.outcomes[step] = StepOutcome::Done;
+                out.push(Event::StepDone {
+                    elapsed: self.elapsed(now),
+                    step,
+                });
             }
             let next = self.current + 1;
             if next == self.plan.segments.len() {

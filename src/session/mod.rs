@@ -74,6 +74,11 @@ pub enum Event {
     Resumed {
         elapsed: Duration,
     },
+    /// Every hold of a step has run to its end.
+    StepDone {
+        elapsed: Duration,
+        step: usize,
+    },
     StepSkipped {
         elapsed: Duration,
         step: usize,

@@ -1,0 +1,547 @@
+//! The journal on disk: an SQLite database (bundled, nothing to install)
+//! in the data folder. It carries a schema version and migrates forward,
+//! so a journal written now opens in every later version. Several
+//! nocturne processes may write at once: each waits briefly for the
+//! others. A file that is damaged, not a journal, or from a newer nocturne
+//! is reported and never changed.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::civil::Date;
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, params};
+
+use crate::error::Error;
+
+/// The journal's file name in the data folder.
+pub const FILE: &str = "journal.sqlite";
+
+/// Each migration brings the schema from its index to the next version.
+const MIGRATIONS: &[&str] = &[
+    // 1: sessions, their steps, and cramps.
+    "CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        routine TEXT NOT NULL,
+        title TEXT NOT NULL,
+        relief INTEGER NOT NULL,
+        night TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        outcome TEXT NOT NULL,
+        speed REAL NOT NULL
+    );
+    CREATE TABLE session_steps (
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        step_index INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        PRIMARY KEY (session_id, step_index)
+    );
+    CREATE TABLE cramps (
+        id INTEGER PRIMARY KEY,
+        night TEXT NOT NULL,
+        at TEXT NOT NULL,
+        leg TEXT,
+        muscle TEXT,
+        lasted_s INTEGER,
+        pain INTEGER,
+        swelling INTEGER NOT NULL,
+        redness INTEGER NOT NULL,
+        numbness INTEGER NOT NULL,
+        weakness INTEGER NOT NULL,
+        note TEXT,
+        logged_at TEXT NOT NULL
+    );
+    CREATE INDEX sessions_by_night ON sessions(night);
+    CREATE INDEX cramps_by_night ON cramps(night);",
+];
+
+/// How long a write waits for another nocturne that holds the journal.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// How a session ended, or `Unfinished` while it runs (or if it was killed).
+pub const UNFINISHED: &str = "unfinished";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub id: i64,
+    pub routine: String,
+    pub title: String,
+    /// The cramp-relief routine, as opposed to stretching before sleep.
+    pub relief: bool,
+    pub night: Date,
+    /// RFC 3339, with the offset of the time zone then.
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    /// `completed`, `ended_early`, `interrupted` or `unfinished`.
+    pub outcome: String,
+    pub speed: f64,
+    /// Each step's name and outcome: `done`, `skipped` or `unfinished`.
+    pub steps: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cramp {
+    pub id: Option<i64>,
+    pub night: Option<Date>,
+    /// RFC 3339, with the offset of the time zone then.
+    pub at: String,
+    pub leg: Option<String>,
+    pub muscle: Option<String>,
+    pub lasted_s: Option<u32>,
+    pub pain: Option<u8>,
+    pub swelling: bool,
+    pub redness: bool,
+    pub numbness: bool,
+    pub weakness: bool,
+    pub note: Option<String>,
+    pub logged_at: String,
+}
+
+pub struct Journal {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// An SQLite error in the user's words, naming the file.
+fn explain(path: &Path, e: rusqlite::Error) -> Error {
+    let file = path.display();
+    let code = match &e {
+        rusqlite::Error::SqliteFailure(failure, _) => Some(failure.code),
+        _ => None,
+    };
+    Error::Runtime(match code {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => format!(
+            "the journal {file} is damaged or is not a nocturne journal ({e}); it was left as \
+             it is: move it aside to start a new one"
+        ),
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
+            format!("the journal {file} cannot be written ({e}); it was left as it is")
+        }
+        Some(ErrorCode::DiskFull) => {
+            format!("the disk is full; the journal {file} was left as it was")
+        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => format!(
+            "the journal {file} stayed busy with another nocturne for {} s; try again",
+            PATIENCE.as_secs()
+        ),
+        _ => format!("the journal {file} could not be used: {e}"),
+    })
+}
+
+impl Journal {
+    /// Opens the journal for writing, creating it (and its folder) if need
+    /// be, and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Journal, Error> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::Runtime(format!(
+                    "cannot make the folder for the journal {}: {}",
+                    path.display(),
+                    crate::tomlfile::io_reason(&e)
+                ))
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| explain(path, e))?;
+        let mut journal = Journal {
+            conn,
+            path: path.to_owned(),
+        };
+        journal.prepare(true)?;
+        Ok(journal)
+    }
+
+    /// Opens an existing journal for reading; `None` if there is none yet.
+    pub fn open_to_read(path: &Path) -> Result<Option<Journal>, Error> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| explain(path, e))?;
+        let mut journal = Journal {
+            conn,
+            path: path.to_owned(),
+        };
+        journal.prepare(false)?;
+        Ok(Some(journal))
+    }
+
+    fn fail(&self, e: rusqlite::Error) -> Error {
+        explain(&self.path, e)
+    }
+
+    /// Checks the schema version (before anything is written, so a damaged
+    /// or foreign file fails here, untouched) and migrates if writing.
+    fn prepare(&mut self, write: bool) -> Result<(), Error> {
+        self.conn.busy_timeout(PATIENCE).map_err(|e| self.fail(e))?;
+        let version = self.version()?;
+        let latest = MIGRATIONS.len() as i64;
+        if version > latest {
+            return Err(Error::Runtime(format!(
+                "the journal {} was written by a newer nocturne (schema {version}, this one \
+                 knows {latest}); it was left as it is",
+                self.path.display()
+            )));
+        }
+        if !write {
+            return if version < latest && version != 0 {
+                Err(Error::Runtime(format!(
+                    "the journal {} is from an older nocturne; write to it once (nocturne log \
+                     or run) to bring it up to date",
+                    self.path.display()
+                )))
+            } else {
+                Ok(())
+            };
+        }
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| self.fail(e))?;
+        // Every commit reaches the disk: a power cut loses no session start.
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| self.fail(e))?;
+        if version < latest {
+            let path = self.path.clone();
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|e| explain(&path, e))?;
+            // Another nocturne may have migrated while this one waited.
+            let now: i64 = tx
+                .query_row("PRAGMA user_version", [], |row| row.get(0))
+                .map_err(|e| explain(&path, e))?;
+            for (i, step) in MIGRATIONS.iter().enumerate().skip(now as usize) {
+                tx.execute_batch(step).map_err(|e| explain(&path, e))?;
+                tx.pragma_update(None, "user_version", (i + 1) as i64)
+                    .map_err(|e| explain(&path, e))?;
+            }
+            tx.commit().map_err(|e| explain(&path, e))?;
+        }
+        Ok(())
+    }
+
+    pub fn version(&self) -> Result<i64, Error> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Records a session as it starts, with every step pending; returns its
+    /// id. Written at once, so even a session killed outright shows.
+    pub fn start_session(&mut self, session: &SessionRecord) -> Result<i64, Error> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| explain(&path, e))?;
+        tx.execute(
+            "INSERT INTO sessions (routine, title, relief, night, started_at, ended_at, outcome, speed)
+             VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7)",
+            params![
+                session.routine,
+                session.title,
+                session.relief,
+                session.night.to_string(),
+                session.started_at,
+                UNFINISHED,
+                session.speed
+            ],
+        )
+        .map_err(|e| explain(&path, e))?;
+        let id = tx.last_insert_rowid();
+        for (i, (name, outcome)) in session.steps.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO session_steps (session_id, step_index, name, outcome) VALUES (?1, ?2, ?3, ?4)",
+                params![id, i as i64, name, outcome],
+            )
+            .map_err(|e| explain(&path, e))?;
+        }
+        tx.commit().map_err(|e| explain(&path, e))?;
+        Ok(id)
+    }
+
+    pub fn set_step(&self, session: i64, step: usize, outcome: &str) -> Result<(), Error> {
+        self.conn
+            .execute(
+                "UPDATE session_steps SET outcome = ?3 WHERE session_id = ?1 AND step_index = ?2",
+                params![session, step as i64, outcome],
+            )
+            .map(|_| ())
+            .map_err(|e| self.fail(e))
+    }
+
+    pub fn finish_session(
+        &mut self,
+        session: i64,
+        ended_at: &str,
+        outcome: &str,
+        steps: &[&str],
+    ) -> Result<(), Error> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| explain(&path, e))?;
+        tx.execute(
+            "UPDATE sessions SET ended_at = ?2, outcome = ?3 WHERE id = ?1",
+            params![session, ended_at, outcome],
+        )
+        .map_err(|e| explain(&path, e))?;
+        for (i, step) in steps.iter().enumerate() {
+            tx.execute(
+                "UPDATE session_steps SET outcome = ?3 WHERE session_id = ?1 AND step_index = ?2",
+                params![session, i as i64, step],
+            )
+            .map_err(|e| explain(&path, e))?;
+        }
+        tx.commit().map_err(|e| explain(&path, e))
+    }
+
+    pub fn add_cramp(&self, cramp: &Cramp) -> Result<i64, Error> {
+        let night = cramp.night.map(|n| n.to_string()).unwrap_or_default();
+        self.conn
+            .execute(
+                "INSERT INTO cramps (night, at, leg, muscle, lasted_s, pain, swelling, redness,
+                                     numbness, weakness, note, logged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    night,
+                    cramp.at,
+                    cramp.leg,
+                    cramp.muscle,
+                    cramp.lasted_s,
+                    cramp.pain,
+                    cramp.swelling,
+                    cramp.redness,
+                    cramp.numbness,
+                    cramp.weakness,
+                    cramp.note,
+                    cramp.logged_at
+                ],
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Every session, oldest first.
+    pub fn sessions(&self) -> Result<Vec<SessionRecord>, Error> {
+        let fail = |e| self.fail(e);
+        let mut query = self
+            .conn
+            .prepare(
+                "SELECT id, routine, title, relief, night, started_at, ended_at, outcome, speed
+                 FROM sessions ORDER BY started_at, id",
+            )
+            .map_err(fail)?;
+        let mut sessions: Vec<SessionRecord> = query
+            .query_map([], |row| {
+                Ok(SessionRecord {
+                    id: row.get(0)?,
+                    routine: row.get(1)?,
+                    title: row.get(2)?,
+                    relief: row.get(3)?,
+                    night: date(row.get::<_, String>(4)?),
+                    started_at: row.get(5)?,
+                    ended_at: row.get(6)?,
+                    outcome: row.get(7)?,
+                    speed: row.get(8)?,
+                    steps: Vec::new(),
+                })
+            })
+            .map_err(fail)?
+            .collect::<Result<_, _>>()
+            .map_err(fail)?;
+        let mut steps = self
+            .conn
+            .prepare(
+                "SELECT session_id, name, outcome FROM session_steps ORDER BY session_id, step_index",
+            )
+            .map_err(fail)?;
+        let rows = steps
+            .query_map([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get(1)?, row.get(2)?))
+            })
+            .map_err(fail)?;
+        let by_id: std::collections::HashMap<i64, usize> = sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id, i))
+            .collect();
+        for row in rows {
+            let (id, name, outcome): (i64, String, String) = row.map_err(fail)?;
+            if let Some(&i) = by_id.get(&id) {
+                sessions[i].steps.push((name, outcome));
+            }
+        }
+        Ok(sessions)
+    }
+
+    /// Every cramp, oldest first.
+    pub fn cramps(&self) -> Result<Vec<Cramp>, Error> {
+        let fail = |e| self.fail(e);
+        let mut query = self
+            .conn
+            .prepare(
+                "SELECT id, night, at, leg, muscle, lasted_s, pain, swelling, redness, numbness,
+                        weakness, note, logged_at
+                 FROM cramps ORDER BY at, id",
+            )
+            .map_err(fail)?;
+        let cramps = query
+            .query_map([], |row| {
+                Ok(Cramp {
+                    id: row.get(0)?,
+                    night: Some(date(row.get::<_, String>(1)?)),
+                    at: row.get(2)?,
+                    leg: row.get(3)?,
+                    muscle: row.get(4)?,
+                    lasted_s: row.get(5)?,
+                    pain: row.get(6)?,
+                    swelling: row.get(7)?,
+                    redness: row.get(8)?,
+                    numbness: row.get(9)?,
+                    weakness: row.get(10)?,
+                    note: row.get(11)?,
+                    logged_at: row.get(12)?,
+                })
+            })
+            .map_err(fail)?
+            .collect::<Result<_, _>>()
+            .map_err(fail)?;
+        Ok(cramps)
+    }
+
+    /// The id of the session with the latest start, if any (for tests).
+    #[cfg(test)]
+    pub fn last_session(&self) -> Result<Option<i64>, Error> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT max(id) FROM sessions", [], |row| row.get(0))
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.fail(e))
+    }
+}
+
+/// A night as stored; a malformed one (a hand-edited file) reads as the
+/// earliest date rather than failing the whole journal.
+fn date(text: String) -> Date {
+    text.parse().unwrap_or(Date::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(night: &str) -> SessionRecord {
+        SessionRecord {
+            id: 0,
+            routine: "nightly".into(),
+            title: "Nightly".into(),
+            relief: false,
+            night: night.parse().unwrap(),
+            started_at: format!("{night}T22:15:00+01:00"),
+            ended_at: None,
+            outcome: UNFINISHED.into(),
+            speed: 1.0,
+            steps: vec![
+                ("Calf".into(), "unfinished".into()),
+                ("Hamstring".into(), "unfinished".into()),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_new_journal_migrates_from_an_empty_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deep").join(FILE);
+        let journal = Journal::open(&path).unwrap();
+        assert_eq!(journal.version().unwrap(), MIGRATIONS.len() as i64);
+        drop(journal);
+        // An empty file (made by something else) migrates too.
+        let empty = dir.path().join("empty.sqlite");
+        std::fs::write(&empty, b"").unwrap();
+        assert_eq!(Journal::open(&empty).unwrap().version().unwrap(), 1);
+        // Opening again changes nothing.
+        assert_eq!(Journal::open(&path).unwrap().version().unwrap(), 1);
+    }
+
+    #[test]
+    fn sessions_and_cramps_come_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let mut journal = Journal::open(&path).unwrap();
+        let id = journal.start_session(&session("2026-11-20")).unwrap();
+        journal.set_step(id, 0, "done").unwrap();
+        let cramp = Cramp {
+            night: Some("2026-11-20".parse().unwrap()),
+            at: "2026-11-21T03:10:00+01:00".into(),
+            leg: Some("left".into()),
+            muscle: Some("calf".into()),
+            lasted_s: Some(90),
+            pain: Some(6),
+            numbness: true,
+            note: Some("woke me".into()),
+            logged_at: "2026-11-21T07:00:00+01:00".into(),
+            ..Cramp::default()
+        };
+        let cramp_id = journal.add_cramp(&cramp).unwrap();
+        let read = Journal::open_to_read(&path).unwrap().unwrap();
+        let sessions = read.sessions().unwrap();
+        assert_eq!(sessions.len(), 1);
+        assert_eq!(sessions[0].outcome, "unfinished");
+        assert_eq!(
+            sessions[0].steps,
+            [
+                ("Calf".to_owned(), "done".to_owned()),
+                ("Hamstring".to_owned(), "unfinished".to_owned())
+            ]
+        );
+        assert_eq!(
+            read.cramps().unwrap(),
+            [Cramp {
+                id: Some(cramp_id),
+                ..cramp
+            }]
+        );
+        assert_eq!(read.last_session().unwrap(), Some(id));
+    }
+
+    #[test]
+    fn a_damaged_file_is_reported_and_left_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let junk: Vec<u8> = (0..8192u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::write(&path, &junk).unwrap();
+        let Err(Error::Runtime(message)) = Journal::open(&path) else {
+            panic!("a damaged journal must be refused");
+        };
+        assert!(
+            message.starts_with(&format!("the journal {} is damaged", path.display())),
+            "{message}"
+        );
+        assert!(Journal::open_to_read(&path).is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), junk);
+    }
+
+    #[test]
+    fn a_journal_from_a_newer_nocturne_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        drop(Journal::open(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let Err(Error::Runtime(message)) = Journal::open(&path) else {
+            panic!("a newer journal must be refused");
+        };
+        assert!(
+            message.contains("written by a newer nocturne (schema 99"),
+            "{message}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+}

@@ -1,0 +1,157 @@
+//! Every session goes into the journal: written as it starts (every step
+//! pending), each step as it is done or skipped, and how it ended. A
+//! session killed outright, or a power cut, leaves it as unfinished with
+//! the steps done so far. The writes happen on a worker thread, never on
+//! the timing path.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+
+use super::{Failure, Output};
+use crate::journal::store::{Journal, SessionRecord, UNFINISHED};
+use crate::journal::when::{night_of, stamp};
+use crate::plan::Plan;
+use crate::session::clock::ServiceClock;
+use crate::session::{Event, StepOutcome};
+
+enum Entry {
+    Start(SessionRecord),
+    Step(usize, &'static str),
+    Finish {
+        outcome: &'static str,
+        steps: Vec<&'static str>,
+    },
+}
+
+pub struct JournalOutput {
+    entries: Option<Sender<Entry>>,
+    failures: Receiver<String>,
+    worker: Option<JoinHandle<()>>,
+}
+
+fn word(outcome: StepOutcome) -> &'static str {
+    match outcome {
+        StepOutcome::Done => "done",
+        StepOutcome::Skipped => "skipped",
+        StepOutcome::Unfinished => UNFINISHED,
+    }
+}
+
+impl JournalOutput {
+    /// Starts the writer; the journal opens on its thread.
+    pub fn start(path: PathBuf) -> JournalOutput {
+        let (entries, inbox) = channel::<Entry>();
+        let (failed, failures) = channel();
+        let worker = std::thread::Builder::new()
+            .name("journal".into())
+            .spawn(move || {
+                let tz = TimeZone::system();
+                let clock = ServiceClock::new();
+                let report = |why: String| {
+                    let _ = failed.send(why);
+                };
+                let mut journal = match Journal::open(&path) {
+                    Ok(journal) => journal,
+                    Err(e) => return report(e.to_string()),
+                };
+                let mut session = None;
+                for entry in inbox {
+                    let written = match (entry, session) {
+                        (Entry::Start(mut record), _) => {
+                            let now = clock.wall();
+                            record.night = night_of(now, &tz);
+                            record.started_at = stamp(now, &tz);
+                            journal.start_session(&record).map(|id| session = Some(id))
+                        }
+                        (Entry::Step(step, outcome), Some(id)) => {
+                            journal.set_step(id, step, outcome)
+                        }
+                        (Entry::Finish { outcome, steps }, Some(id)) => {
+                            let ended = stamp(clock.wall(), &tz);
+                            journal.finish_session(id, &ended, outcome, &steps)
+                        }
+                        (_, None) => Ok(()),
+                    };
+                    if let Err(e) = written {
+                        return report(e.to_string());
+                    }
+                }
+            })
+            .ok();
+        JournalOutput {
+            entries: Some(entries),
+            failures,
+            worker,
+        }
+    }
+
+    fn send(&self, entry: Entry) {
+        if let Some(entries) = &self.entries {
+            let _ = entries.send(entry);
+        }
+    }
+}
+
+impl Output for JournalOutput {
+    fn event(&mut self, plan: &Plan, event: &Event) -> Result<(), Failure> {
+        if let Ok(why) = self.failures.try_recv() {
+            self.entries = None;
+            self.worker = None;
+            return Err(Failure::Report(format!("the journal is off: {why}")));
+        }
+        match event {
+            Event::SessionStarted { speed } => self.send(Entry::Start(SessionRecord {
+                id: 0,
+                routine: plan.routine.id.clone(),
+                title: plan.routine.name.clone(),
+                relief: plan.routine.offer_cramp_log,
+                night: jiff::civil::Date::MIN,
+                started_at: String::new(),
+                ended_at: None,
+                outcome: UNFINISHED.to_owned(),
+                speed: speed.factor(),
+                steps: plan
+                    .routine
+                    .steps
+                    .iter()
+                    .map(|s| (s.name.clone(), UNFINISHED.to_owned()))
+                    .collect(),
+            })),
+            Event::StepDone { step, .. } => self.send(Entry::Step(*step, "done")),
+            Event::StepSkipped { step, .. } => self.send(Entry::Step(*step, "skipped")),
+            Event::SessionFinished { summary, .. } => {
+                let outcome = if summary.completed {
+                    "completed"
+                } else if summary.interrupted {
+                    "interrupted"
+                } else {
+                    "ended_early"
+                };
+                let steps = summary.steps.iter().map(|s| word(*s)).collect();
+                self.send(Entry::Finish { outcome, steps });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl Drop for JournalOutput {
+    /// Lets the last writes reach the disk before the program ends, within
+    /// a few seconds (another nocturne may hold the journal briefly).
+    fn drop(&mut self) {
+        self.entries = None;
+        if let Some(worker) = self.worker.take() {
+            let (done, finished) = channel();
+            std::thread::spawn(move || {
+                let _ = worker.join();
+                let _ = done.send(());
+            });
+            let _ = finished.recv_timeout(Duration::from_secs(6));
+        }
+    }
+}

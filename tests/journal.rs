@@ -1,0 +1,293 @@
+//! The journal through the real binary: sessions recorded as they run
+//! (even when killed), cramps logged by many processes at once, a damaged
+//! file left alone, and what `log`, `journal`, `stats` and `export` say.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use common::{Home, SHORT, events, stderr, stdout};
+
+fn export(home: &Home) -> serde_json::Value {
+    let out = home
+        .nocturne()
+        .args(["journal", "export", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+#[test]
+fn a_session_killed_outright_shows_as_unfinished_with_its_steps_done() {
+    let home = Home::new();
+    let file = home.write("short.toml", SHORT);
+    let mut child = home
+        .nocturne()
+        .args(["run", "--speed", "2", "--mute", "--events", "-"])
+        .arg(&file)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines {
+        let event = events(&line.unwrap())[0].clone();
+        if event["event"] == "step_done" {
+            break;
+        }
+    }
+    // Step A is done and step B under way; give the writer a moment.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let journal = export(&home);
+    let session = &journal["sessions"][0];
+    assert_eq!(session["routine"], "short");
+    assert_eq!(session["outcome"], "unfinished");
+    assert_eq!(session["ended_at"], serde_json::Value::Null);
+    assert_eq!(
+        session["steps"],
+        serde_json::json!([
+            {"name": "Step A", "outcome": "done"},
+            {"name": "Step B", "outcome": "unfinished"}
+        ])
+    );
+}
+
+#[test]
+fn a_finished_session_records_how_it_ended() {
+    let home = Home::new();
+    let file = home.write("short.toml", SHORT);
+    let out = home
+        .nocturne()
+        .args(["run", "--speed", "50", "--mute"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let session = &export(&home)["sessions"][0];
+    assert_eq!(session["outcome"], "completed");
+    assert_eq!(session["speed"], 50.0);
+    assert!(session["ended_at"].as_str().unwrap() >= session["started_at"].as_str().unwrap());
+    assert_eq!(session["steps"][1]["outcome"], "done");
+}
+
+#[test]
+fn twenty_cramps_logged_at_once_are_twenty_entries() {
+    let home = Home::new();
+    let children: Vec<_> = (0..20)
+        .map(|i| {
+            home.nocturne()
+                .args(["log", "--at", "2026-11-20T03:10", "--pain"])
+                .arg((i % 11).to_string())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let cramps = export(&home)["cramps"].as_array().unwrap().clone();
+    assert_eq!(cramps.len(), 20);
+    let mut pains: Vec<u64> = cramps.iter().map(|c| c["pain"].as_u64().unwrap()).collect();
+    pains.sort();
+    let mut expected: Vec<u64> = (0..20).map(|i| i % 11).collect();
+    expected.sort();
+    assert_eq!(pains, expected);
+}
+
+#[test]
+fn a_damaged_journal_is_reported_and_left_byte_for_byte() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.data()).unwrap();
+    let path = home.data().join("journal.sqlite");
+    let junk: Vec<u8> = (0..20_000u32).map(|i| (i * 13 % 256) as u8).collect();
+    std::fs::write(&path, &junk).unwrap();
+
+    let out = home
+        .nocturne()
+        .args(["log", "--pain", "4"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "error: the journal {} is damaged or is not a nocturne journal",
+            path.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    for args in [&["journal"][..], &["stats"], &["journal", "export"]] {
+        let out = home.nocturne().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+    }
+    // A session still runs, and says once that the journal is off.
+    let file = home.write("short.toml", SHORT);
+    let out = home
+        .nocturne()
+        .args(["run", "--speed", "50", "--mute"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stderr(&out).matches("the journal is off").count(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), junk);
+}
+
+#[test]
+fn a_cramp_with_a_red_flag_is_met_with_calm_advice() {
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .args([
+            "log",
+            "--at",
+            "2026-11-20T03:10",
+            "--leg",
+            "left",
+            "--muscle",
+            "calf",
+            "--lasted",
+            "15m",
+            "--pain",
+            "8",
+            "--numbness",
+            "--note",
+            "woke me",
+        ])
+        .env("TZ", "Europe/Berlin")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "Logged a cramp: Fri 2026-11-20 03:10, left calf, lasted 15m, pain 8 of 10.\n\n\
+         It lasted more than 10 minutes. A cramp that long is worth seeing a doctor about, to make sure nothing else is behind it.\n\
+         There was numbness or weakness. That is worth seeing a doctor about: it can come from the nerves or muscles rather than an ordinary cramp.\n\
+         This is general information, not a diagnosis.\n"
+    );
+    let text = stderr(&out).to_lowercase();
+    assert!(!text.contains("quinine") && !text.contains("tonic"));
+
+    let cramp = &export(&home)["cramps"][0];
+    assert_eq!(cramp["at"], "2026-11-20T03:10:00+01:00");
+    assert_eq!(cramp["night"], "2026-11-19");
+    assert_eq!(cramp["lasted_s"], 900);
+    assert_eq!(cramp["numbness"], true);
+    assert_eq!(cramp["note"], "woke me");
+
+    let out = home
+        .nocturne()
+        .args(["log", "--at", "tomorrow"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_journal_lists_recent_nights() {
+    let home = Home::new();
+    let log = |args: &[&str]| {
+        let out = home
+            .nocturne()
+            .env("TZ", "UTC")
+            .arg("log")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    log(&[
+        "--at",
+        "last night 03:10",
+        "--leg",
+        "right",
+        "--muscle",
+        "foot",
+        "--pain",
+        "3",
+    ]);
+    let out = home
+        .nocturne()
+        .env("TZ", "UTC")
+        .args(["journal", "--nights", "3"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[0].starts_with("NIGHT"));
+    // "Last night 03:10" belongs to the night before this morning.
+    assert!(
+        lines[1..]
+            .iter()
+            .any(|l| l.ends_with("03:10, right foot, pain 3 of 10")),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_cramp_routine_offers_to_log_the_cramp() {
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .args(["run", "cramp", "--speed", "500", "--mute"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        stderr(&out)
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("To log this cramp in your journal: nocturne log --at "),
+        "{}",
+        stderr(&out)
+    );
+    // The relief routine is recorded, but is not a night's stretching.
+    assert_eq!(export(&home)["sessions"][0]["relief"], true);
+}
+
+#[test]
+fn export_refuses_to_overwrite_a_file() {
+    let home = Home::new();
+    let existing = home.write("mine.csv", "my own data\n");
+    let out = home
+        .nocturne()
+        .args(["journal", "export", "--output"])
+        .arg(&existing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "my own data\n");
+    let fresh = home.path("journal.csv");
+    let out = home
+        .nocturne()
+        .args(["journal", "export", "--output"])
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(&fresh)
+            .unwrap()
+            .starts_with("record,id,night,at,")
+    );
+}
