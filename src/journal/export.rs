@@ -89,13 +89,24 @@ fn opt<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map(T::to_string).unwrap_or_default()
 }
 
+/// One CSV row: the named cells filled, the rest empty.
+fn row(out: &mut String, cells: &[(&str, String)]) {
+    let line: Vec<String> = COLUMNS
+        .iter()
+        .map(|column| {
+            cells
+                .iter()
+                .find(|(name, _)| name == column)
+                .map_or(String::new(), |(_, value)| field(value))
+        })
+        .collect();
+    out.push_str(&line.join(","));
+    out.push('\n');
+}
+
 pub fn csv(sessions: &[SessionRecord], cramps: &[Cramp]) -> String {
     let mut out = COLUMNS.join(",");
     out.push('\n');
-    let mut row = |cells: [String; 22]| {
-        out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
-        out.push('\n');
-    };
     for s in sessions {
         // Steps as "name=outcome" pairs separated by "|".
         let steps = s
@@ -105,56 +116,44 @@ pub fn csv(sessions: &[SessionRecord], cramps: &[Cramp]) -> String {
             .collect::<Vec<_>>()
             .join("|");
         let done = s.steps.iter().filter(|(_, o)| o == "done").count();
-        row([
-            "session".into(),
-            s.id.to_string(),
-            s.night.to_string(),
-            s.started_at.clone(),
-            opt(&s.ended_at),
-            s.routine.clone(),
-            s.title.clone(),
-            s.relief.to_string(),
-            s.outcome.clone(),
-            s.speed.to_string(),
-            steps,
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            done.to_string(),
-        ]);
+        row(
+            &mut out,
+            &[
+                ("record", "session".into()),
+                ("id", s.id.to_string()),
+                ("night", s.night.to_string()),
+                ("at", s.started_at.clone()),
+                ("ended_at", opt(&s.ended_at)),
+                ("routine", s.routine.clone()),
+                ("title", s.title.clone()),
+                ("relief", s.relief.to_string()),
+                ("outcome", s.outcome.clone()),
+                ("speed", s.speed.to_string()),
+                ("steps", steps),
+                ("steps_done", done.to_string()),
+            ],
+        );
     }
     for c in cramps {
-        row([
-            "cramp".into(),
-            opt(&c.id),
-            opt(&c.night),
-            c.at.clone(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            opt(&c.leg),
-            opt(&c.muscle),
-            opt(&c.lasted_s),
-            opt(&c.pain),
-            c.swelling.to_string(),
-            c.redness.to_string(),
-            c.numbness.to_string(),
-            c.weakness.to_string(),
-            opt(&c.note),
-            c.logged_at.clone(),
-            String::new(),
-        ]);
+        row(
+            &mut out,
+            &[
+                ("record", "cramp".into()),
+                ("id", opt(&c.id)),
+                ("night", opt(&c.night)),
+                ("at", c.at.clone()),
+                ("leg", opt(&c.leg)),
+                ("muscle", opt(&c.muscle)),
+                ("lasted_s", opt(&c.lasted_s)),
+                ("pain", opt(&c.pain)),
+                ("swelling", c.swelling.to_string()),
+                ("redness", c.redness.to_string()),
+                ("numbness", c.numbness.to_string()),
+                ("weakness", c.weakness.to_string()),
+                ("note", opt(&c.note)),
+                ("logged_at", c.logged_at.clone()),
+            ],
+        );
     }
     out
 }
