@@ -34,7 +34,19 @@ use crate::sound::{self, Cue, Speaker};
 
 pub enum Command {
     Run(RunOptions),
-    List,
+    List {
+        names: bool,
+    },
+    New {
+        name: String,
+        from: Option<String>,
+    },
+    Edit {
+        routine: String,
+    },
+    Schema {
+        routine: bool,
+    },
     Show {
         routine: Option<String>,
     },
@@ -103,7 +115,55 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
     let paths = Paths::from_env();
     match command {
         Command::Run(options) => run_session(&paths, options, color),
-        Command::List => print(&list(&paths)),
+        Command::List { names: false } => print(&list(&paths)),
+        Command::List { names: true } => {
+            let mut names: Vec<String> = catalog::entries(paths.routines_dir().as_deref())
+                .into_iter()
+                .map(|e| e.id)
+                .collect();
+            names.dedup();
+            print(&format!("{}\n", names.join("\n")))
+        }
+        Command::New { name, from } => {
+            let dir = routines_dir(&paths)?;
+            let path = crate::routine::author::new(&name, from.as_deref(), &dir)?;
+            print(&format!("{}\n", path.display()))
+        }
+        Command::Edit { routine } => {
+            use crate::routine::author::{Edited, edit};
+            let dir = routines_dir(&paths)?;
+            let mut stdin = io::stdin().lock();
+            let ask: Option<&mut dyn io::BufRead> = if journal::can_ask() {
+                Some(&mut stdin)
+            } else {
+                None
+            };
+            match edit(&routine, &dir, color, ask)? {
+                Edited::Valid(path) => {
+                    eprintln!("{}: ok", path.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Edited::KeptInvalid(path) => {
+                    eprintln!(
+                        "Kept {} with its problems; `nocturne check` shows them.",
+                        path.display()
+                    );
+                    Ok(ExitCode::from(2))
+                }
+                Edited::Discarded(path) => {
+                    eprintln!("Discarded the change; {} is as it was.", path.display());
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Command::Schema { routine } => {
+            let schema = if routine {
+                crate::schema::routine()
+            } else {
+                crate::schema::config()
+            };
+            print(&crate::schema::text_of(&schema))
+        }
         Command::Show { routine } => {
             let config = if routine.is_some() {
                 Config::default()
@@ -506,7 +566,63 @@ fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]], right: &[bool
     out
 }
 
+fn routines_dir(paths: &Paths) -> Result<PathBuf> {
+    paths
+        .routines_dir()
+        .ok_or_else(|| Error::Runtime("no folder for your routines could be found".to_owned()))
+}
+
+/// `check` with no files: the settings and every routine of the user's.
+fn check_everything(paths: &Paths, color: bool) -> Result<ExitCode> {
+    let mut invalid = 0;
+    let mut said = String::new();
+    if let Some(file) = paths.config_file().filter(|f| f.exists()) {
+        match Config::load(&file) {
+            Ok(_) => said.push_str(&format!("{}: ok\n", file.display())),
+            Err(report) => {
+                invalid += 1;
+                eprint!("{}", report.render(color));
+            }
+        }
+    }
+    let entries = catalog::entries(paths.routines_dir().as_deref());
+    for entry in entries.iter().filter(|e| e.origin != Origin::Bundled) {
+        let path = entry
+            .origin
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        match &entry.routine {
+            Ok(_) if entry.shadowing => said.push_str(&format!(
+                "{path}: ok (it replaces the bundled {} routine)\n",
+                entry.id
+            )),
+            Ok(_) => said.push_str(&format!("{path}: ok\n")),
+            Err(report) => {
+                invalid += 1;
+                eprint!("{}", report.render(color));
+            }
+        }
+    }
+    if said.is_empty() && invalid == 0 {
+        let dir = paths
+            .routines_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        said = format!("Nothing to check: no settings file, and no routines of yours in {dir}.\n");
+    }
+    print(&said)?;
+    Ok(if invalid > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn check(paths: &Paths, words: &[String], color: bool) -> Result<ExitCode> {
+    if words.is_empty() {
+        return check_everything(paths, color);
+    }
     let mut invalid = 0;
     let mut ok = String::new();
     for word in words {

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::app::{self, Command, EventsTo, RunOptions};
 use crate::session::Speed;
@@ -91,7 +91,11 @@ A file named like a bundled routine takes its place.
 Examples:
   nocturne list
   nocturne list | grep yours")]
-    List,
+    List {
+        /// Only the names, one a line (for shell completion).
+        #[arg(long, hide = true)]
+        names: bool,
+    },
 
     /// Print a routine's timed plan: every segment, its start and length.
     #[command(after_help = "\
@@ -224,16 +228,83 @@ Examples:
 
     /// Check routine files and report every problem, with line and column.
     #[command(after_help = "\
-Prints \"ok\" for each good file. Exits with 2 if any file is invalid.
+Prints \"ok\" for each good file. Exits with 2 if any file is invalid. With
+no files, checks the settings and every routine of yours, and says which
+bundled routines yours replace.
 
 Examples:
+  nocturne check
   nocturne check my-routine.toml
   nocturne check ~/.config/nocturne/routines/*.toml")]
     Check {
         /// Paths of .toml files, or routine names.
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(value_name = "FILE")]
         files: Vec<String>,
     },
+
+    /// Start a routine of your own, from a commented template or a copy.
+    #[command(after_help = "\
+Writes NAME.toml into your routines folder and prints its path; an existing
+file is never overwritten.
+
+Examples:
+  nocturne new my-calves
+  nocturne new gentler --from nightly")]
+    New {
+        /// The new routine's name (letters, digits, - and _).
+        name: String,
+        /// Start from a copy of this routine (bundled or yours) instead of the template.
+        #[arg(long, value_name = "ROUTINE")]
+        from: Option<String>,
+    },
+
+    /// Edit a routine in your editor ($VISUAL, $EDITOR), checked when you close it.
+    #[command(after_help = "\
+A bundled routine is first copied to your routines folder. If the routine
+has problems when the editor closes, you can edit it again, keep it, or
+discard your changes (the file is then exactly as it was). Without a
+terminal to ask, an invalid edit is discarded and the command exits with 2.
+
+Examples:
+  nocturne edit my-calves
+  nocturne edit nightly
+  EDITOR=\"code --wait\" nocturne edit wind-down")]
+    Edit {
+        /// A routine's name, or the path of a .toml file.
+        routine: String,
+    },
+
+    /// Print a JSON Schema, for editors that check TOML as you type.
+    #[command(after_help = "\
+Routine files that start with `#:schema ./routine.schema.json` get completion
+and checking in editors with a TOML language server (Taplo, Even Better
+TOML); `nocturne new` writes that file beside your routines.
+
+Examples:
+  nocturne schema routine > routine.schema.json
+  nocturne schema config")]
+    Schema {
+        #[arg(value_parser = ["routine", "config"])]
+        what: String,
+    },
+
+    /// Print a completion script for your shell.
+    #[command(after_help = "\
+Examples:
+  nocturne completions bash > ~/.local/share/bash-completion/completions/nocturne
+  nocturne completions zsh > ~/.zfunc/_nocturne
+  nocturne completions fish > ~/.config/fish/completions/nocturne.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the manual page (roff).
+    #[command(after_help = "\
+Examples:
+  nocturne man > ~/.local/share/man/man1/nocturne.1
+  nocturne man | man -l -")]
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -359,6 +430,27 @@ enum NotificationsAction {
     },
 }
 
+/// Completes routine names (bundled and the user's) after the commands
+/// that take one, asking nocturne itself so new routines show at once.
+const BASH_ROUTINES: &str = r#"
+# Routine names, from nocturne itself, after the commands that take one.
+_nocturne_with_routines() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
+    case "$prev" in
+        run|show|edit|check|--from)
+            COMPREPLY=($(compgen -W "$(nocturne list --names 2>/dev/null)" -- "$cur"))
+            if [ ${#COMPREPLY[@]} -gt 0 ]; then return 0; fi ;;
+    esac
+    _nocturne "$@"
+}
+complete -F _nocturne_with_routines -o bashdefault -o default nocturne
+"#;
+
+const FISH_ROUTINES: &str = r#"
+# Routine names, from nocturne itself, after the commands that take one.
+complete -c nocturne -n "__fish_seen_subcommand_from run show edit check" -f -a "(nocturne list --names 2>/dev/null)"
+"#;
+
 fn parse_speed(text: &str) -> Result<Speed, String> {
     text.trim()
         .parse::<f64>()
@@ -427,9 +519,38 @@ pub fn main() -> ExitCode {
             bars: std::io::stderr().is_terminal() && !dumb_terminal(),
             keys: std::io::stdin().is_terminal(),
         }),
-        Sub::List => Command::List,
+        Sub::List { names } => Command::List { names },
         Sub::Show { routine } => Command::Show { routine },
         Sub::Check { files } => Command::Check { files },
+        Sub::New { name, from } => Command::New { name, from },
+        Sub::Edit { routine } => Command::Edit { routine },
+        Sub::Schema { what } => Command::Schema {
+            routine: what == "routine",
+        },
+        Sub::Completions { shell } => {
+            let mut out = std::io::stdout().lock();
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "nocturne", &mut out);
+            let extra = match shell {
+                clap_complete::Shell::Bash => BASH_ROUTINES,
+                clap_complete::Shell::Fish => FISH_ROUTINES,
+                _ => "",
+            };
+            let _ = std::io::Write::write_all(&mut out, extra.as_bytes());
+            return ExitCode::SUCCESS;
+        }
+        Sub::Man => {
+            let man = clap_mangen::Man::new(Cli::command());
+            let mut out = std::io::stdout().lock();
+            return match man.render(&mut out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    ExitCode::from(1)
+                }
+            };
+        }
         Sub::Sounds { action: None } => Command::Sounds,
         Sub::Log {
             at,
@@ -547,7 +668,6 @@ fn remind_command(action: RemindAction) -> Result<Command, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_well_formed() {

@@ -16,7 +16,7 @@ use crate::routine::load::volume;
 use crate::routine::raw::{DURATION_FORMS, RawCount, RawDuration};
 use crate::tomlfile;
 
-const KEYS: &[&str] = &[
+pub const KEYS: &[&str] = &[
     "default_routine",
     "volume",
     "notifications",

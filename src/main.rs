@@ -14,6 +14,7 @@ mod paths;
 mod plan;
 mod remind;
 mod routine;
+mod schema;
 mod session;
 mod sound;
 mod tomlfile;

@@ -39,13 +39,18 @@ impl Pane {
     /// Starts `nocturne ARGS` in a new 100x30 pane; the shell around it
     /// records the terminal settings before and after, and the exit code.
     fn start(home: &Home, args: &str) -> Pane {
+        Pane::start_with(home, "", args)
+    }
+
+    /// The same, with `env` ("NAME='value' ...") set for nocturne.
+    fn start_with(home: &Home, env: &str, args: &str) -> Pane {
         let dir = home.path("pane");
         std::fs::create_dir_all(&dir).unwrap();
         let socket = format!("nocturne-test-{}-{}", std::process::id(), unique());
         let script = format!(
             "cd '{dir}' && stty -g > before && \
              HOME='{home}' XDG_RUNTIME_DIR='{home}' DBUS_SESSION_BUS_ADDRESS='unix:path={home}/no-bus' NOCTURNE_CONFIG_DIR='{config}' NOCTURNE_DATA_DIR='{data}' TERM=xterm-256color \
-             '{bin}' {args}; echo $? > status; stty -g > after; sleep 600",
+             {env} '{bin}' {args}; echo $? > status; stty -g > after; sleep 600",
             dir = dir.display(),
             home = home.dir.path().display(),
             config = home.config().display(),
@@ -312,4 +317,59 @@ fn log_asks_a_few_questions_at_a_terminal() {
     assert_eq!(cramp["redness"], false);
     assert_eq!(cramp["note"], "stiff afterwards");
     assert!(cramp["at"].as_str().unwrap().contains("T03:10:00"));
+}
+
+#[test]
+fn an_invalid_edit_can_be_edited_again_at_a_terminal() {
+    let home = Home::new();
+    let original = "name = \"Mine\"\n[[steps]]\nname = \"a\"\nhold = 5\n";
+    home.user_routine("mine", original);
+    // The editor writes a broken routine the first time, a good one the second.
+    let dir = home.path("editor");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("version-0"),
+        "name = \"Mine\"\n[[steps]]\nname = \"a\"\nhold = \"ten\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("version-1"),
+        "name = \"Mine\"\n[[steps]]\nname = \"a\"\nhold = \"10s\"\n",
+    )
+    .unwrap();
+    let script = dir.join("editor.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nn=$(cat '{d}/calls' 2>/dev/null || echo 0)\ncp '{d}/version-'$n \"$1\"\necho $((n + 1)) > '{d}/calls'\n",
+            d = dir.display()
+        ),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&script)
+        .status()
+        .unwrap();
+
+    let pane = Pane::start_with(
+        &home,
+        &format!("EDITOR='{}' VISUAL=", script.display()),
+        "edit mine",
+    );
+    let screen = pane.wait_for("the question", |p| p.screen().contains("[E/k/d]:"));
+    assert!(
+        screen.contains("`hold` is not a usable duration"),
+        "{screen}"
+    );
+    pane.keys(&["e", "Enter"]);
+    let screen = pane.wait_for("the end", |p| !p.file("status").is_empty());
+    assert!(screen.contains("mine.toml: ok"), "{screen}");
+    assert_eq!(pane.file("status").trim(), "0");
+    let path = home.config().join("routines").join("mine.toml");
+    assert!(
+        std::fs::read_to_string(path)
+            .unwrap()
+            .contains("hold = \"10s\"")
+    );
 }

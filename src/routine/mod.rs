@@ -1,6 +1,7 @@
 //! Routines: what a user stretches tonight, as read from a TOML file and
 //! checked. Everything past this module can trust a `Routine`.
 
+pub mod author;
 pub mod catalog;
 pub mod duration;
 pub mod load;

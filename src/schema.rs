@@ -1,0 +1,259 @@
+//! JSON Schemas for routine files and config.toml, for editors: with the
+//! `#:schema` comment at the top of a file, TOML language servers (Taplo,
+//! Even Better TOML) complete and check keys as the user types. Built from
+//! the loader's own lists of keys, choices and limits, so the schema and
+//! `nocturne check` cannot drift apart on those; what takes arithmetic
+//! (a routine's total length) is left to `check`.
+
+use serde_json::{Map, Value, json};
+
+use crate::desktop::Level;
+use crate::remind::rules;
+use crate::routine::load::LIMITS;
+use crate::routine::raw::{ROUTINE_KEYS, STEP_KEYS};
+use crate::routine::{Kind, Sides};
+use crate::sound::Cue;
+
+/// A duration: "10s", "1m30s", "2m", "1h" or a whole number of seconds.
+const DURATION: &str = r"^\s*(\d+\s*h\s*)?(\d+\s*(m|min)\s*)?(\d+\s*(s|sec)\s*)?$|^\s*\d+\s*$";
+
+/// The same, but not zero.
+const NONZERO_DURATION: &str =
+    r"^(?=.*[1-9])(\s*(\d+\s*h\s*)?(\d+\s*(m|min)\s*)?(\d+\s*(s|sec)\s*)?$|\s*\d+\s*$)";
+
+fn duration(description: &str, nonzero: bool) -> Value {
+    let most = LIMITS.longest_hold.as_secs();
+    json!({
+        "description": description,
+        "anyOf": [
+            {"type": "string", "pattern": if nonzero { NONZERO_DURATION } else { DURATION }},
+            {"type": "integer", "minimum": u64::from(nonzero), "maximum": most},
+        ],
+    })
+}
+
+fn text(description: &str) -> Value {
+    json!({"type": "string", "description": description})
+}
+
+fn choice(description: &str, words: &[&str]) -> Value {
+    json!({"type": "string", "enum": words, "description": description})
+}
+
+fn sounds(description: &str) -> Value {
+    let cues: Map<String, Value> = Cue::NAMES
+        .iter()
+        .map(|cue| {
+            (
+                (*cue).to_owned(),
+                json!({
+                    "type": "string",
+                    "description": format!(
+                        "The sound for `{cue}`: a bundled cue's name, `off`, or the path of a \
+                         WAV, Ogg Vorbis, FLAC or MP3 file relative to the routine's folder"
+                    ),
+                    "anyOf": [
+                        {"enum": Cue::NAMES.iter().chain(["off", "none"].iter()).collect::<Vec<_>>()},
+                        {"pattern": "[./\\\\]"},
+                    ],
+                }),
+            )
+        })
+        .collect();
+    json!({
+        "type": "object",
+        "description": description,
+        "properties": cues,
+        "additionalProperties": false,
+    })
+}
+
+fn object(
+    description: &str,
+    keys: &[&str],
+    field: impl Fn(&str) -> Value,
+    required: &[&str],
+) -> Value {
+    let properties: Map<String, Value> = keys.iter().map(|k| ((*k).to_owned(), field(k))).collect();
+    json!({
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    })
+}
+
+fn step_field(key: &str) -> Value {
+    match key {
+        "name" => text("What the user sees, such as \"Wall calf stretch\""),
+        "kind" => choice(
+            "What kind of step (default stretch)",
+            &Kind::ALL.map(Kind::as_str),
+        ),
+        "hold" => duration(
+            "How long one repetition lasts, above zero, at most 1 hour",
+            true,
+        ),
+        "reps" => json!({
+            "type": "integer",
+            "minimum": 1,
+            "maximum": LIMITS.most_reps,
+            "description": "Repetitions per side (default 1)",
+        }),
+        "relax" => duration("Pause between repetitions (default 5s)", false),
+        "sides" => choice("Which legs, in order (default none)", &Sides::NAMES),
+        "switch" => duration(
+            "Time to change sides, with sides = \"both\" (default 5s)",
+            false,
+        ),
+        "rest" => duration("Pause after the step (default 0)", false),
+        "instructions" => text("What to do, in a few sentences"),
+        "optional" => {
+            json!({"type": "boolean", "description": "Shown as optional (default false)"})
+        }
+        "sounds" => sounds("Sounds for this step's cues"),
+        _ => json!({}),
+    }
+}
+
+fn routine_field(key: &str) -> Value {
+    match key {
+        "name" => text("The routine's title"),
+        "description" => text("One line about the routine, shown by `nocturne list`"),
+        "source" => text("Where the routine comes from, shown by `nocturne show`"),
+        "lead_in" => duration(
+            "Get-ready countdown before the first step (default 5s)",
+            false,
+        ),
+        "volume" => {
+            json!({"type": "integer", "minimum": 0, "maximum": 100, "description": "Loudness of the cues, 0 to 100"})
+        }
+        "sounds" => sounds("Sounds for the cues of every step"),
+        "notifications" => choice("Which moments reach the desktop", &Level::NAMES),
+        "offer_cramp_log" => {
+            json!({"type": "boolean", "description": "At the end, offer to log a cramp (the cramp-relief routine)"})
+        }
+        "steps" => json!({
+            "type": "array",
+            "minItems": 1,
+            "maxItems": LIMITS.most_steps,
+            "description": "The steps, in order",
+            "items": object("A step", STEP_KEYS, step_field, &["name", "hold"]),
+        }),
+        _ => json!({}),
+    }
+}
+
+pub fn routine() -> Value {
+    let mut schema = object(
+        "A nocturne routine",
+        ROUTINE_KEYS,
+        routine_field,
+        &["name", "steps"],
+    );
+    schema["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+    schema["title"] = json!("nocturne routine");
+    schema
+}
+
+const CLOCK: &str = r"^\s*([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?\s*$";
+
+fn reminder_field(key: &str) -> Value {
+    match key {
+        "at" => {
+            json!({"type": "string", "pattern": CLOCK, "description": "A clock time, such as \"22:15\""})
+        }
+        "every" => duration("Repeat this often, from 1 minute to 24 hours", true),
+        "from" | "until" => {
+            json!({"type": "string", "pattern": CLOCK, "description": "Start or end of the window, such as \"18:00\""})
+        }
+        "days" => json!({
+            "description": "Days, such as \"mon-fri\" or [\"sat\", \"sun\"] (default every day)",
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+        }),
+        "routine" => text("The routine \"Start now\" opens"),
+        "message" => text("The notification's words"),
+        "grace" => duration(
+            "How late a missed reminder may still fire (default 30m)",
+            false,
+        ),
+        _ => json!({}),
+    }
+}
+
+fn config_field(key: &str) -> Value {
+    match key {
+        "default_routine" => text("The routine `nocturne run` starts when none is named"),
+        "volume" => {
+            json!({"type": "integer", "minimum": 0, "maximum": 100, "description": "Loudness of the cues, 0 to 100 (default 40)"})
+        }
+        "notifications" => choice(
+            "Which moments of a session reach the desktop (default all)",
+            &Level::NAMES,
+        ),
+        "snooze" => duration("How long a reminder's Snooze waits (default 10m)", true),
+        "terminal" => {
+            json!({"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "How Start now opens a terminal, such as [\"xterm\", \"-e\"]"})
+        }
+        "reminders" => json!({
+            "type": "array",
+            "description": "Reminders: `at` a clock time, or `every` with `from` and `until`",
+            "items": object("A reminder", rules::KEYS, reminder_field, &[]),
+        }),
+        _ => json!({}),
+    }
+}
+
+pub fn config() -> Value {
+    let mut schema = object("nocturne settings", crate::config::KEYS, config_field, &[]);
+    schema["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+    schema["title"] = json!("nocturne config.toml");
+    schema
+}
+
+/// The schema as written to a file: pretty, with a final line break.
+pub fn text_of(schema: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_the_loader_knows_is_described() {
+        for key in ROUTINE_KEYS {
+            assert_ne!(routine_field(key), json!({}), "{key}");
+        }
+        for key in STEP_KEYS {
+            assert_ne!(step_field(key), json!({}), "{key}");
+        }
+        for key in crate::config::KEYS {
+            assert_ne!(config_field(key), json!({}), "{key}");
+        }
+        for key in rules::KEYS {
+            assert_ne!(reminder_field(key), json!({}), "{key}");
+        }
+    }
+
+    #[test]
+    fn the_committed_schemas_are_the_generated_ones() {
+        let committed = |name: &str| {
+            std::fs::read_to_string(format!("{}/routines/{name}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+        };
+        assert_eq!(
+            committed("routine.schema.json"),
+            text_of(&routine()),
+            "run `nocturne schema routine > routines/routine.schema.json`"
+        );
+        assert_eq!(
+            committed("config.schema.json"),
+            text_of(&config()),
+            "run `nocturne schema config > routines/config.schema.json`"
+        );
+    }
+}

@@ -1,0 +1,333 @@
+//! Making routines your own, through the real binary: `new`, `edit` (with
+//! an editor that is a script), `check` of everything, the JSON Schema,
+//! shell completions and the manual page.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Home, bin, repo, stderr, stdout};
+
+fn nightly_text() -> String {
+    std::fs::read_to_string(repo("routines/nightly.toml")).unwrap()
+}
+
+#[test]
+fn new_starts_from_a_template_or_a_copy_and_never_overwrites() {
+    let home = Home::new();
+    let out = home.nocturne().args(["new", "my-calves"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = home.config().join("routines").join("my-calves.toml");
+    assert_eq!(stdout(&out), format!("{}\n", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("#:schema ./routine.schema.json\n"));
+    // The schema the first line points to is beside it.
+    let schema = home.config().join("routines").join("routine.schema.json");
+    assert!(
+        std::fs::read_to_string(&schema)
+            .unwrap()
+            .contains("\"A nocturne routine\"")
+    );
+    let check = home
+        .nocturne()
+        .args(["check", "my-calves"])
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", stderr(&check));
+
+    std::fs::write(
+        &path,
+        "name = \"Mine, changed\"\n[[steps]]\nname = \"a\"\nhold = 5\n",
+    )
+    .unwrap();
+    let again = home.nocturne().args(["new", "my-calves"]).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("name = \"Mine, changed\"")
+    );
+
+    let copy = home
+        .nocturne()
+        .args(["new", "gentler", "--from", "nightly"])
+        .output()
+        .unwrap();
+    assert!(copy.status.success(), "{}", stderr(&copy));
+    let copied = home.config().join("routines").join("gentler.toml");
+    assert_eq!(std::fs::read_to_string(copied).unwrap(), nightly_text());
+
+    let bad = home
+        .nocturne()
+        .args(["new", "../outside"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// An editor that is a script: each time it is called it writes the next
+/// of `versions` over the file (counting calls in `dir`).
+fn editor(dir: &Path, versions: &[&str]) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    for (i, text) in versions.iter().enumerate() {
+        std::fs::write(dir.join(format!("version-{i}")), text).unwrap();
+    }
+    let script = dir.join("editor.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nn=$(cat '{d}/calls' 2>/dev/null || echo 0)\ncp '{d}/version-'$n \"$1\"\necho $((n + 1)) > '{d}/calls'\n",
+            d = dir.display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&script)
+        .status()
+        .unwrap();
+    script.display().to_string()
+}
+
+const VALID: &str = "name = \"Edited\"\n[[steps]]\nname = \"Calf\"\nhold = \"20s\"\n";
+const INVALID: &str = "name = \"Edited\"\n[[steps]]\nname = \"Calf\"\nholds = \"20s\"\n";
+
+#[test]
+fn edit_checks_the_routine_when_the_editor_closes() {
+    let home = Home::new();
+    home.user_routine(
+        "mine",
+        "name = \"Mine\"\n[[steps]]\nname = \"a\"\nhold = 5\n",
+    );
+    let path = home.config().join("routines").join("mine.toml");
+
+    // A valid change stays.
+    let out = home
+        .nocturne()
+        .env("EDITOR", editor(&home.path("valid"), &[VALID]))
+        .env_remove("VISUAL")
+        .args(["edit", "mine"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), format!("{}: ok\n", path.display()));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), VALID);
+}
+
+#[test]
+fn an_invalid_edit_without_a_terminal_is_discarded() {
+    let home = Home::new();
+    let original = "name = \"Mine\"   # as I wrote it\n[[steps]]\nname = \"a\"\nhold = 5\n";
+    home.user_routine("mine", original);
+    let path = home.config().join("routines").join("mine.toml");
+    let dir = home.path("invalid");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = home
+        .nocturne()
+        .env("VISUAL", editor(&dir, &[INVALID]))
+        .args(["edit", "mine"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr(&out);
+    assert!(
+        text.contains("error: unknown key `holds` in step 1"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(&format!(
+            "Discarded the change; {} is as it was.\n",
+            path.display()
+        )),
+        "{text}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+
+    // A bundled routine is copied first; discarding removes the copy.
+    let dir = home.path("bundled");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = home
+        .nocturne()
+        .env("VISUAL", editor(&dir, &[INVALID]))
+        .args(["edit", "wind-down"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !home
+            .config()
+            .join("routines")
+            .join("wind-down.toml")
+            .exists()
+    );
+}
+
+#[test]
+fn check_with_no_files_checks_the_settings_and_every_routine() {
+    let home = Home::new();
+    let out = home.nocturne().arg("check").output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).starts_with("Nothing to check"),
+        "{}",
+        stdout(&out)
+    );
+
+    home.write("config/config.toml", "volume = 30\n");
+    home.user_routine("nightly", VALID);
+    home.user_routine("mine", VALID);
+    let out = home.nocturne().arg("check").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let routines = home.config().join("routines");
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{}: ok\n{}: ok\n{}: ok (it replaces the bundled nightly routine)\n",
+            home.config().join("config.toml").display(),
+            routines.join("mine.toml").display(),
+            routines.join("nightly.toml").display(),
+        )
+    );
+    home.user_routine("broken", INVALID);
+    let out = home.nocturne().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown key `holds`"));
+}
+
+fn schema(home: &Home, what: &str) -> jsonschema::Validator {
+    let out = home.nocturne().args(["schema", what]).output().unwrap();
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    jsonschema::draft7::new(&schema).unwrap()
+}
+
+fn as_json(text: &str) -> Option<serde_json::Value> {
+    let value: toml::Value = toml::from_str(text).ok()?;
+    Some(serde_json::to_value(value).unwrap())
+}
+
+#[test]
+fn the_schema_accepts_every_bundled_routine_and_rejects_the_broken_ones() {
+    let home = Home::new();
+    let routine = schema(&home, "routine");
+    for name in ["nightly", "nightly-seated", "wind-down", "cramp"] {
+        let text = std::fs::read_to_string(repo(&format!("routines/{name}.toml"))).unwrap();
+        let errors: Vec<String> = routine
+            .iter_errors(&as_json(&text).unwrap())
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+    // Limits that take arithmetic (a hold over an hour written in minutes,
+    // a routine over four hours) and sound files on disk are for
+    // `nocturne check` alone; the rest the schema rejects as well.
+    let only_check = [
+        "long-hold",
+        "too-long",
+        "missing-sound-file",
+        "undecodable-sound",
+    ];
+    for entry in std::fs::read_dir(repo("tests/routines/broken")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if only_check.contains(&name.as_str()) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        // Not text, or not TOML: no editor would get as far as the schema.
+        let Some(json) = String::from_utf8(bytes)
+            .ok()
+            .filter(|t| t.len() < 1_000_000)
+            .and_then(|t| as_json(&t))
+        else {
+            continue;
+        };
+        assert!(!routine.is_valid(&json), "{name} should be rejected");
+    }
+    let config = schema(&home, "config");
+    let good = as_json("volume = 30\n[[reminders]]\nat = \"22:15\"\ndays = \"mon-fri\"\n").unwrap();
+    assert!(config.is_valid(&good));
+    let bad = as_json("volume = 130\n[[reminders]]\nat = \"25:00\"\n").unwrap();
+    assert!(!config.is_valid(&bad));
+}
+
+#[test]
+fn completions_for_every_shell_and_routine_names_in_bash() {
+    let home = Home::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = home
+            .nocturne()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        assert!(stdout(&out).contains("nocturne"), "{shell}");
+    }
+    home.user_routine("my-calves", VALID);
+    let path = format!(
+        "{}:{}",
+        bin().parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = home
+        .nocturne()
+        .env("PATH", path)
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    let script = home.write("completion.bash", &stdout(&out));
+    let complete = |words: &str| {
+        let out = Command::new("bash")
+            .env("PATH", format!("{}:/usr/bin:/bin", bin().parent().unwrap().display()))
+            .env("NOCTURNE_CONFIG_DIR", home.config())
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+                 COMP_LINE=\"${{COMP_WORDS[*]}}\"; COMP_POINT=${{#COMP_LINE}}; \
+                 _nocturne_with_routines nocturne \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+                 printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                script.display()
+            ))
+            .output()
+            .unwrap();
+        let mut words: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(String::from)
+            .collect();
+        words.sort();
+        words
+    };
+    assert_eq!(
+        complete("nocturne run ''"),
+        [
+            "cramp",
+            "my-calves",
+            "nightly",
+            "nightly-seated",
+            "wind-down"
+        ]
+    );
+    assert_eq!(complete("nocturne show nig"), ["nightly", "nightly-seated"]);
+    assert!(complete("nocturne ''").contains(&"run".to_owned()));
+}
+
+#[test]
+fn the_manual_page_comes_from_the_same_commands() {
+    let out = Home::new().nocturne().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = stdout(&out);
+    assert!(
+        page.contains(".TH nocturne 1"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    assert!(page.contains("remind"));
+}
