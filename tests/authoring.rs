@@ -6,10 +6,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
-use common::{Home, bin, repo, stderr, stdout};
+use common::{Home, bin, repo, scripted_editor, stderr, stdout};
 
 fn nightly_text() -> String {
     std::fs::read_to_string(repo("routines/nightly.toml")).unwrap()
@@ -73,30 +72,6 @@ fn new_starts_from_a_template_or_a_copy_and_never_overwrites() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
-/// An editor that is a script: each time it is called it writes the next
-/// of `versions` over the file (counting calls in `dir`).
-fn editor(dir: &Path, versions: &[&str]) -> String {
-    std::fs::create_dir_all(dir).unwrap();
-    for (i, text) in versions.iter().enumerate() {
-        std::fs::write(dir.join(format!("version-{i}")), text).unwrap();
-    }
-    let script = dir.join("editor.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nn=$(cat '{d}/calls' 2>/dev/null || echo 0)\ncp '{d}/version-'$n \"$1\"\necho $((n + 1)) > '{d}/calls'\n",
-            d = dir.display()
-        ),
-    )
-    .unwrap();
-    Command::new("chmod")
-        .arg("+x")
-        .arg(&script)
-        .status()
-        .unwrap();
-    script.display().to_string()
-}
-
 const VALID: &str = "name = \"Edited\"\n[[steps]]\nname = \"Calf\"\nhold = \"20s\"\n";
 const INVALID: &str = "name = \"Edited\"\n[[steps]]\nname = \"Calf\"\nholds = \"20s\"\n";
 
@@ -112,7 +87,7 @@ fn edit_checks_the_routine_when_the_editor_closes() {
     // A valid change stays.
     let out = home
         .nocturne()
-        .env("EDITOR", editor(&home.path("valid"), &[VALID]))
+        .env("EDITOR", scripted_editor(&home.path("valid"), &[VALID]))
         .env_remove("VISUAL")
         .args(["edit", "mine"])
         .output()
@@ -132,7 +107,7 @@ fn an_invalid_edit_without_a_terminal_is_discarded() {
     std::fs::create_dir_all(&dir).unwrap();
     let out = home
         .nocturne()
-        .env("VISUAL", editor(&dir, &[INVALID]))
+        .env("VISUAL", scripted_editor(&dir, &[INVALID]))
         .args(["edit", "mine"])
         .output()
         .unwrap();
@@ -156,7 +131,7 @@ fn an_invalid_edit_without_a_terminal_is_discarded() {
     std::fs::create_dir_all(&dir).unwrap();
     let out = home
         .nocturne()
-        .env("VISUAL", editor(&dir, &[INVALID]))
+        .env("VISUAL", scripted_editor(&dir, &[INVALID]))
         .args(["edit", "wind-down"])
         .output()
         .unwrap();

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Home, bin, events};
+use common::{Home, bin, events, scripted_editor};
 
 /// Holds long enough that keys always land in the step the test means.
 const SLOW: &str = r#"
@@ -325,38 +325,14 @@ fn an_invalid_edit_can_be_edited_again_at_a_terminal() {
     let original = "name = \"Mine\"\n[[steps]]\nname = \"a\"\nhold = 5\n";
     home.user_routine("mine", original);
     // The editor writes a broken routine the first time, a good one the second.
-    let dir = home.path("editor");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("version-0"),
-        "name = \"Mine\"\n[[steps]]\nname = \"a\"\nhold = \"ten\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("version-1"),
-        "name = \"Mine\"\n[[steps]]\nname = \"a\"\nhold = \"10s\"\n",
-    )
-    .unwrap();
-    let script = dir.join("editor.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nn=$(cat '{d}/calls' 2>/dev/null || echo 0)\ncp '{d}/version-'$n \"$1\"\necho $((n + 1)) > '{d}/calls'\n",
-            d = dir.display()
-        ),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&script)
-        .status()
-        .unwrap();
-
-    let pane = Pane::start_with(
-        &home,
-        &format!("EDITOR='{}' VISUAL=", script.display()),
-        "edit mine",
+    let script = scripted_editor(
+        &home.path("editor"),
+        &[
+            "name = \"Mine\"\n[[steps]]\nname = \"a\"\nhold = \"ten\"\n",
+            "name = \"Mine\"\n[[steps]]\nname = \"a\"\nhold = \"10s\"\n",
+        ],
     );
+    let pane = Pane::start_with(&home, &format!("EDITOR='{script}' VISUAL="), "edit mine");
     let screen = pane.wait_for("the question", |p| p.screen().contains("[E/k/d]:"));
     assert!(
         screen.contains("`hold` is not a usable duration"),

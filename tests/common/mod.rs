@@ -134,3 +134,27 @@ pub fn events(text: &str) -> Vec<serde_json::Value> {
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
         .collect()
 }
+
+/// An editor that is a script: each time it is called it writes the next
+/// of `versions` over the file it is given (counting calls in `dir`).
+pub fn scripted_editor(dir: &Path, versions: &[&str]) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    for (i, text) in versions.iter().enumerate() {
+        std::fs::write(dir.join(format!("version-{i}")), text).unwrap();
+    }
+    let script = dir.join("editor.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nn=$(cat '{d}/calls' 2>/dev/null || echo 0)\ncp '{d}/version-'$n \"$1\"\necho $((n + 1)) > '{d}/calls'\n",
+            d = dir.display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&script)
+        .status()
+        .unwrap();
+    script.display().to_string()
+}
