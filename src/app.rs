@@ -69,8 +69,10 @@ pub enum Command {
         json: bool,
         output: Option<PathBuf>,
     },
+    /// `color`: for stdout, where the charts go.
     Stats {
         weeks: usize,
+        color: bool,
     },
     RemindAdd(crate::remind::edit::Addition),
     RemindList,
@@ -243,15 +245,17 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Stats { weeks } => {
+        Command::Stats { weeks, color } => {
             let tz = TimeZone::system();
             let today = journal::when::night_of(ServiceClock::new().wall(), &tz);
             let (sessions, cramps) = journal::everything(&journal_file(&paths)?)?;
             let width = console::Term::stdout()
                 .size_checked()
                 .map_or(80, |(_, w)| w as usize);
-            print(&journal::stats::render(
-                &sessions, &cramps, today, weeks, width, color,
+            // The page is nocturne's own words and styles; only the
+            // cramps' notes come from the user, and it does not show them.
+            print_styled(&journal::stats::render(
+                &sessions, &cramps, today, &tz, weeks, width, color,
             ))
         }
         Command::RemindAdd(addition) => remind_add(&paths, &addition),
@@ -424,7 +428,11 @@ fn play_sound(name: &str, volume: u8) -> Result<ExitCode> {
 /// Names and paths come from the user's files, so control characters are
 /// shown, never obeyed.
 fn print(text: &str) -> Result<ExitCode> {
-    let text = crate::diag::clean(text);
+    print_styled(&crate::diag::clean(text))
+}
+
+/// Prints text whose escape sequences are nocturne's own colours.
+fn print_styled(text: &str) -> Result<ExitCode> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {

@@ -468,13 +468,18 @@ fn parse_speed(text: &str) -> Result<Speed, String> {
 /// Colour is used when asked for, or when stderr is a terminal and neither
 /// NO_COLOR nor TERM=dumb says otherwise.
 fn use_color(when: ColorWhen) -> bool {
+    use_color_on(when, std::io::stderr().is_terminal())
+}
+
+/// The same decision for output that goes to stdout (the stats charts).
+fn use_color_on(when: ColorWhen, terminal: bool) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
         ColorWhen::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && !dumb_terminal()
-                && std::io::stderr().is_terminal()
+                && terminal
         }
     }
 }
@@ -590,6 +595,7 @@ pub fn main() -> ExitCode {
         },
         Sub::Stats { weeks } => Command::Stats {
             weeks: weeks.into(),
+            color: use_color_on(cli.color, std::io::stdout().is_terminal()),
         },
         Sub::Remind { action } => match remind_command(action) {
             Ok(command) => command,

@@ -177,7 +177,7 @@ fn a_cramp_with_a_red_flag_is_met_with_calm_advice() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "Logged a cramp: Fri 2026-11-20 03:10, left calf, lasted 15m, pain 8 of 10.\n\n\
+        "Logged a cramp: Fri 2026-11-20 03:10, left calf, lasted 15m, pain 8 of 10, with numbness.\n\n\
          It lasted more than 10 minutes. A cramp that long is worth seeing a doctor about, to make sure nothing else is behind it.\n\
          There was numbness or weakness. That is worth seeing a doctor about: it can come from the nerves or muscles rather than an ordinary cramp.\n\
          This is general information, not a diagnosis.\n"
@@ -290,4 +290,33 @@ fn export_refuses_to_overwrite_a_file() {
             .unwrap()
             .starts_with("record,id,night,at,")
     );
+}
+
+#[test]
+fn stats_are_drawn_in_colour_only_where_asked_and_never_garbled() {
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .args(["log", "--pain", "5"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stats = |args: &[&str]| {
+        let out = home.nocturne().args(args).arg("stats").output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let coloured = stats(&["--color", "always"]);
+    assert!(
+        coloured.contains("\u{1b}[1mNights stretched, per week\u{1b}[0m"),
+        "{coloured:?}"
+    );
+    assert!(!coloured.contains('\u{fffd}'), "{coloured:?}");
+    // Into a pipe, by default: plain text.
+    let plain = stats(&[]);
+    assert!(
+        !plain.contains('\u{1b}') && plain.starts_with("Nights stretched, per week\n"),
+        "{plain:?}"
+    );
+    assert_eq!(stats(&["--color", "never"]), plain);
 }

@@ -296,7 +296,7 @@ fn log_asks_a_few_questions_at_a_terminal() {
     pane.keys(&["Enter"]);
     let screen = pane.wait_for("the record", |p| !p.file("status").is_empty());
     assert!(
-        screen.contains(", right calf, lasted 2m, pain 7 of 10."),
+        screen.contains(", right calf, lasted 2m, pain 7 of 10, with swelling."),
         "{screen}"
     );
     assert!(screen.contains("The leg was swollen or red."), "{screen}");

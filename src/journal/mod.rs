@@ -235,6 +235,18 @@ pub fn describe(cramp: &Cramp, tz: &TimeZone, with_date: bool) -> String {
     if let Some(pain) = cramp.pain {
         words.push_str(&format!(", pain {pain} of 10"));
     }
+    let marks: Vec<&str> = [
+        (cramp.swelling, "swelling"),
+        (cramp.redness, "redness"),
+        (cramp.numbness, "numbness"),
+        (cramp.weakness, "weakness"),
+    ]
+    .into_iter()
+    .filter_map(|(marked, word)| marked.then_some(word))
+    .collect();
+    if !marks.is_empty() {
+        words.push_str(&format!(", with {}", marks.join(", ")));
+    }
     words
 }
 

@@ -21,7 +21,10 @@ pub struct Week {
     pub cramp_nights: u32,
     pub mean_pain: Option<f64>,
     /// The week is still going on.
-    pub partial: bool,
+    pub current: bool,
+    /// A full week of the journal: not the current one, nor a first week
+    /// the journal began part-way through.
+    pub complete: bool,
 }
 
 /// A night counts as stretched when a stretching routine (not the
@@ -63,18 +66,21 @@ pub fn weeks(sessions: &[SessionRecord], cramps: &[Cramp], today: Date) -> Vec<W
     let this_week = monday_of(today);
     let mut out = Vec::new();
     let mut start = monday_of(first);
+    let began_part_way = start != first;
     while start <= this_week {
         let end = start.checked_add(7.days()).unwrap_or(Date::MAX);
         let count = |set: &BTreeSet<Date>| set.range(start..end).count() as u32;
         let mean_pain = pains
             .get(&start)
             .map(|p| p.iter().map(|&v| f64::from(v)).sum::<f64>() / p.len() as f64);
+        let current = start == this_week;
         out.push(Week {
             start,
             stretched: count(&stretched),
             cramp_nights: count(&cramp_nights),
             mean_pain,
-            partial: start == this_week,
+            current,
+            complete: !(current || out.is_empty() && began_part_way),
         });
         start = end;
     }
@@ -118,7 +124,7 @@ pub fn streaks(sessions: &[SessionRecord], today: Date) -> Streaks {
 /// Cramp nights a week over the journal's first two complete weeks, and
 /// over its last two; `None` until there are four complete weeks.
 pub fn before_after(weeks: &[Week]) -> Option<(f64, f64)> {
-    let complete: Vec<&Week> = weeks.iter().filter(|w| !w.partial).collect();
+    let complete: Vec<&Week> = weeks.iter().filter(|w| w.complete).collect();
     if complete.len() < 4 {
         return None;
     }
@@ -138,13 +144,19 @@ pub enum Advice {
     NoBetter { before: f64, after: f64 },
 }
 
-/// The advice the complete weeks call for, most recent patterns only.
+/// The advice the complete weeks call for, most recent patterns only. The
+/// current week counts towards "three nights, two weeks running" once it
+/// has three cramp nights: it can only have more.
 pub fn advice(weeks: &[Week]) -> Vec<Advice> {
-    let complete: Vec<&Week> = weeks.iter().filter(|w| !w.partial).collect();
+    let complete: Vec<&Week> = weeks.iter().filter(|w| w.complete).collect();
     let mut out = Vec::new();
 
     let recent = &complete[complete.len().saturating_sub(4)..];
-    if let Some(pair) = recent
+    let mut with_current = recent.to_vec();
+    if let Some(current) = weeks.last().filter(|w| w.current && w.cramp_nights >= 3) {
+        with_current.push(current);
+    }
+    if let Some(pair) = with_current
         .windows(2)
         .rev()
         .find(|pair| pair.iter().all(|w| w.cramp_nights >= 3))
@@ -212,6 +224,7 @@ pub fn render(
     sessions: &[SessionRecord],
     cramps: &[Cramp],
     today: Date,
+    tz: &jiff::tz::TimeZone,
     shown_weeks: usize,
     width: usize,
     color: bool,
@@ -242,7 +255,7 @@ pub fn render(
                 style.apply_to("█".repeat(cells)),
                 " ".repeat(bar_room - cells)
             );
-            let partial = if week.partial {
+            let partial = if week.current {
                 dim.apply_to(" so far").to_string()
             } else {
                 String::new()
@@ -310,16 +323,36 @@ pub fn render(
     out.push('\n');
 
     let found = advice(&all);
-    if found.is_empty() {
+    // Cramps in the weeks shown that were worth a doctor's visit on their own.
+    let since = shown.first().map_or(today, |w| w.start);
+    let flagged: Vec<&Cramp> = cramps
+        .iter()
+        .filter(|c| c.night.is_some_and(|n| n >= since) && !super::red_flags(c).is_empty())
+        .collect();
+    if found.is_empty() && flagged.is_empty() {
         let _ = writeln!(
             out,
-            "Nothing in your journal calls for a doctor's visit. If your cramps worry you, \
-             see one anyway."
+            "None of the patterns the journal looks for has shown up (it takes a few weeks of \
+             entries to see them). If your cramps worry you, see a doctor anyway."
         );
     } else {
         let _ = writeln!(out, "{}", bold.apply_to("Worth discussing with a doctor:"));
         for advice in &found {
             let _ = writeln!(out, "- {}", advice.words());
+        }
+        for cramp in flagged {
+            let why = if cramp.swelling || cramp.redness {
+                "a swollen or red leg can be more than a cramp"
+            } else if cramp.numbness || cramp.weakness {
+                "numbness or weakness can come from the nerves or muscles"
+            } else {
+                "a cramp that lasts over 10 minutes may have another cause"
+            };
+            let _ = writeln!(
+                out,
+                "- The cramp of {}: {why}.",
+                super::describe(cramp, tz, true)
+            );
         }
         let _ = writeln!(
             out,
@@ -441,6 +474,64 @@ mod tests {
     }
 
     #[test]
+    fn the_current_week_counts_once_it_has_three_cramp_nights() {
+        let (s, mut c) = journal(&[], &[0, 0, 0, 3]);
+        assert!(advice(&weeks(&s, &c, day(TODAY))).is_empty());
+        for night in ["2026-11-23", "2026-11-24", "2026-11-25"] {
+            c.push(cramp(day(night), 4));
+        }
+        assert_eq!(
+            advice(&weeks(&s, &c, day(TODAY))),
+            [Advice::Frequent {
+                weeks: [day("2026-11-16"), day("2026-11-23")],
+                nights: [3, 3]
+            }]
+        );
+    }
+
+    #[test]
+    fn a_first_week_begun_part_way_is_not_a_full_week() {
+        // The journal began on a Thursday: that week's two cramp nights are
+        // not "two a week" for before and after.
+        let mut c: Vec<Cramp> = ["2026-10-29", "2026-10-30"]
+            .iter()
+            .map(|n| cramp(day(n), 5))
+            .collect();
+        for monday in ["2026-11-02", "2026-11-09", "2026-11-16"] {
+            c.push(cramp(day(monday), 5));
+        }
+        let all = weeks(&[], &c, day(TODAY));
+        assert!(!all[0].complete && all[1].complete && !all.last().unwrap().complete);
+        assert_eq!(before_after(&all), None);
+    }
+
+    #[test]
+    fn a_cramp_with_a_red_flag_is_named_in_the_stats() {
+        let mut flagged = cramp(day("2026-11-24"), 7);
+        flagged.lasted_s = Some(20 * 60);
+        flagged.swelling = true;
+        flagged.leg = Some("left".into());
+        flagged.muscle = Some("calf".into());
+        let page = render(
+            &[],
+            &[flagged],
+            day(TODAY),
+            &jiff::tz::TimeZone::UTC,
+            4,
+            60,
+            false,
+        );
+        assert!(
+            page.contains(
+                "Worth discussing with a doctor:\n- The cramp of Tue 2026-11-24 02:10, left calf, \
+                 lasted 20m, pain 7 of 10, with swelling: a swollen or red leg can be more than a cramp.\n"
+            ),
+            "{page}"
+        );
+        assert!(page.contains("not a diagnosis"));
+    }
+
+    #[test]
     fn streaks_count_nights_in_a_row() {
         let nights = [
             "2026-11-10",
@@ -475,7 +566,15 @@ mod tests {
         sessions.push(session(day("2026-11-23")));
         cramps[0].pain = Some(8);
         cramps.push(cramp(day("2026-11-24"), 3));
-        let plain = render(&sessions, &cramps, day(TODAY), 3, 60, false);
+        let plain = render(
+            &sessions,
+            &cramps,
+            day(TODAY),
+            &jiff::tz::TimeZone::UTC,
+            3,
+            60,
+            false,
+        );
         let expected = [
             "Nights stretched, per week",
             "  Nov 09  █████████████████████████████      6",
@@ -495,10 +594,18 @@ mod tests {
             "Streak: 0 nights in a row (longest: 12 nights)",
             "Before and after: 2.5 cramp nights a week in your first two weeks, 0.5 in the last two",
             "",
-            "Nothing in your journal calls for a doctor's visit. If your cramps worry you, see one anyway.",
+            "None of the patterns the journal looks for has shown up (it takes a few weeks of entries to see them). If your cramps worry you, see a doctor anyway.",
         ];
         assert_eq!(plain.lines().collect::<Vec<_>>(), expected);
-        let coloured = render(&sessions, &cramps, day(TODAY), 3, 60, true);
+        let coloured = render(
+            &sessions,
+            &cramps,
+            day(TODAY),
+            &jiff::tz::TimeZone::UTC,
+            3,
+            60,
+            true,
+        );
         assert!(coloured.contains("\u{1b}[32m"), "green bars");
         assert_eq!(console::strip_ansi_codes(&coloured), plain);
     }
