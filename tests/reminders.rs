@@ -197,13 +197,75 @@ fn edits_to_the_settings_take_effect_without_a_restart() {
         note["actions"],
         serde_json::json!(["snooze", "Snooze 10 min"])
     );
-    assert_eq!(
+
+    // Saving the same mistake again is not reported again; the mended file
+    // is read, which shows the second save was seen before it.
+    std::thread::sleep(Duration::from_millis(400));
+    std::fs::write(&config, format!("{good}volume = \"loud\"\n\n")).unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    std::fs::write(&config, good.replace("Drink", "Water")).unwrap();
+    let reloads = || {
+        let n = service
+            .log()
+            .iter()
+            .filter(|l| l.contains("settings reloaded"))
+            .count();
+        (n == 2).then_some(n)
+    };
+    assert!(
+        wait_for("the second reload", reloads).is_some(),
+        "{:#?}",
+        service.log()
+    );
+    let broken: Vec<String> = service
+        .log()
+        .into_iter()
+        .filter(|l| l.contains("settings not reloaded"))
+        .collect();
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    let problems = bus
+        .notes()
+        .into_iter()
+        .filter(|n| n["summary"] == "nocturne: the settings have an error")
+        .count();
+    assert_eq!(problems, 1);
+}
+
+#[test]
+fn a_broken_file_at_start_is_reported_and_the_service_waits_for_the_fix() {
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("normal");
+    home.write("config/config.toml", "[[reminders]]\nat = \"9pm\"\n");
+    let service = Service::start(&home, &bus);
+    let line = service.wait_for_log("settings not read, no reminders until they are mended:");
+    assert!(line.contains("config.toml:2:6:"), "{line}");
+    let problem = note_saying(&bus, "nocturne: the settings have an error", 0);
+    let body = problem["body"].as_str().unwrap();
+    assert!(body.contains("config.toml:2:6:"), "{body}");
+    assert!(
+        body.ends_with("No reminders until the file is mended."),
+        "{body}"
+    );
+    assert!(
         service
             .log()
             .iter()
-            .filter(|l| l.contains("settings not reloaded"))
-            .count(),
-        1
+            .any(|l| l.contains("reminders on: 0 reminders")),
+        "{:#?}",
+        service.log()
+    );
+
+    let (at, due) = soon(3);
+    home.write(
+        "config/config.toml",
+        &format!("[[reminders]]\nat = \"{at}\"\nmessage = \"Stretch\"\n"),
+    );
+    service.wait_for_log("settings reloaded: 1 reminder");
+    let note = note_saying(&bus, "Stretch", 0);
+    let late = note["received"].as_f64().unwrap() - due;
+    assert!(
+        (-0.05..1.0).contains(&late),
+        "arrived {late:.3} s after its time"
     );
 }
 
@@ -328,6 +390,7 @@ fn the_service_unit_passes_systemd_analyze() {
         bin().display()
     )));
     assert!(unit.contains("Restart=on-failure\n"));
+    assert!(unit.contains("WantedBy=default.target\n"));
     let path = home.path("nocturne-reminders.service");
     std::fs::write(&path, unit).unwrap();
     let verify = Command::new("systemd-analyze")

@@ -11,13 +11,18 @@ const UNIT_NAME: &str = "nocturne-reminders.service";
 const AGENT_NAME: &str = "org.nocturne.reminders";
 
 /// The systemd user unit that runs `exe remind daemon`, restarting it if
-/// it fails.
+/// it fails. It is wanted by `default.target`, which every user manager
+/// reaches, because many desktops never start `graphical-session.target`.
 pub fn systemd_unit(exe: &str) -> String {
+    // systemd reads `%` as a specifier and `\` and `"` as escapes.
+    let exe = exe
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('%', "%%");
     format!(
         "[Unit]
 Description=nocturne reminders: a nightly stretch reminder and reminders to drink
 After=graphical-session.target
-PartOf=graphical-session.target
 
 [Service]
 Type=simple
@@ -26,7 +31,7 @@ Restart=on-failure
 RestartSec=10
 
 [Install]
-WantedBy=graphical-session.target
+WantedBy=default.target
 "
     )
 }

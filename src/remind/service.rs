@@ -116,11 +116,22 @@ pub fn run(paths: &Paths) -> Result<ExitCode> {
             Error::Runtime("no folder for the service's lock could be found".to_owned())
         })?;
     let _lock = lock(&lock_path)?;
-    let mut config = Config::load(&settings)?;
 
     let tz = TimeZone::system();
     let log = Log { tz: tz.clone() };
     let clock = ServiceClock::new();
+    // A broken file at start does not stop the service: it waits, with no
+    // reminders, for the file to be mended, as it does after a bad edit.
+    let mut reload_error: Option<String> = None;
+    let mut config = match Config::load(&settings) {
+        Ok(config) => config,
+        Err(report) => {
+            let problem = first_problem(&report);
+            tell_broken(&problem, false, &log, &clock);
+            reload_error = Some(problem);
+            Config::default()
+        }
+    };
     let (tell, inbox) = channel();
 
     let stop = tell.clone();
@@ -147,7 +158,6 @@ pub fn run(paths: &Paths) -> Result<ExitCode> {
     }
 
     let mut seen = fingerprint(&settings);
-    let mut reload_error: Option<String> = None;
     loop {
         let wait = table.sleep_for(clock.wall());
         let changed = match inbox.recv_timeout(wait) {
@@ -221,23 +231,37 @@ fn reload(
             let problem = first_problem(&report);
             // Said once, however many times the broken file is saved.
             if reload_error.as_deref() != Some(problem.as_str()) {
-                log.line(
-                    clock.wall(),
-                    &format!("settings not reloaded, the previous reminders stay on: {problem}"),
-                );
-                let note = Note {
-                    summary: "nocturne: the settings have an error".to_owned(),
-                    body: format!("{problem}\nThe previous reminders stay on."),
-                    category: "x-nocturne.reminder",
-                    urgent: true,
-                    transient: false,
-                    actions: Vec::new(),
-                };
-                std::thread::spawn(move || desktop::announce(&note));
+                tell_broken(&problem, true, log, clock);
                 *reload_error = Some(problem);
             }
         }
     }
+}
+
+/// Says in the log and on the desktop that the settings cannot be read;
+/// `reloading` tells whether earlier settings are still in force.
+fn tell_broken(problem: &str, reloading: bool, log: &Log, clock: &ServiceClock) {
+    let (line, kept) = if reloading {
+        (
+            "settings not reloaded, the previous reminders stay on",
+            "The previous reminders stay on.",
+        )
+    } else {
+        (
+            "settings not read, no reminders until they are mended",
+            "No reminders until the file is mended.",
+        )
+    };
+    log.line(clock.wall(), &format!("{line}: {problem}"));
+    let note = Note {
+        summary: "nocturne: the settings have an error".to_owned(),
+        body: format!("{problem}\n{kept}"),
+        category: "x-nocturne.reminder",
+        urgent: true,
+        transient: false,
+        actions: Vec::new(),
+    };
+    std::thread::spawn(move || desktop::announce(&note));
 }
 
 /// "config.toml:3:6: `at` of reminder 1 is not a clock time".
