@@ -384,9 +384,9 @@ Examples:
     },
     /// List the coming reminders, in the local time zone (TZ is honoured).
     Next {
-        /// How many to list.
-        #[arg(long, default_value_t = 10)]
-        count: usize,
+        /// How many to list (1 to 1000).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        count: u16,
         /// From another moment: an RFC 3339 instant, or a local date and
         /// time such as 2026-03-07T20:00.
         #[arg(long, value_name = "TIME")]
@@ -664,7 +664,11 @@ fn remind_command(action: RemindAction) -> Result<Command, String> {
         }
         RemindAction::List => Command::RemindList,
         RemindAction::Remove { id } => Command::RemindRemove { id },
-        RemindAction::Next { count, after, json } => Command::RemindNext { count, after, json },
+        RemindAction::Next { count, after, json } => Command::RemindNext {
+            count: count.into(),
+            after,
+            json,
+        },
         RemindAction::Daemon => Command::RemindDaemon,
         RemindAction::Install { print } => Command::RemindInstall { print },
         RemindAction::Uninstall => Command::RemindUninstall,

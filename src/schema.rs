@@ -14,23 +14,38 @@ use crate::routine::raw::{ROUTINE_KEYS, STEP_KEYS};
 use crate::routine::{Kind, Sides};
 use crate::sound::Cue;
 
-/// A duration: "10s", "1m30s", "2m", "1h" or a whole number of seconds.
-const DURATION: &str = r"^\s*(\d+\s*h\s*)?(\d+\s*(m|min)\s*)?(\d+\s*(s|sec)\s*)?$|^\s*\d+\s*$";
+/// A duration: "10s", "1m30s", "2m", "1h" or a whole number of seconds;
+/// at least one number, so an empty string is not one.
+const DURATION: &str =
+    r"^(?=.*\d)(\s*(\d+\s*h\s*)?(\d+\s*(m|min)\s*)?(\d+\s*(s|sec)\s*)?$|\s*\d+\s*$)";
 
 /// The same, but not zero.
 const NONZERO_DURATION: &str =
     r"^(?=.*[1-9])(\s*(\d+\s*h\s*)?(\d+\s*(m|min)\s*)?(\d+\s*(s|sec)\s*)?$|\s*\d+\s*$)";
 
+/// A duration in a routine: at most the longest hold.
 fn duration(description: &str, nonzero: bool) -> Value {
-    let most = LIMITS.longest_hold.as_secs();
+    duration_within(
+        description,
+        u64::from(nonzero),
+        LIMITS.longest_hold.as_secs(),
+    )
+}
+
+/// A duration whose number of seconds, if written as one, is from `least`
+/// to `most`.
+fn duration_within(description: &str, least: u64, most: u64) -> Value {
     json!({
         "description": description,
         "anyOf": [
-            {"type": "string", "pattern": if nonzero { NONZERO_DURATION } else { DURATION }},
-            {"type": "integer", "minimum": u64::from(nonzero), "maximum": most},
+            {"type": "string", "pattern": if least > 0 { NONZERO_DURATION } else { DURATION }},
+            {"type": "integer", "minimum": least, "maximum": most},
         ],
     })
 }
+
+/// A day, in seconds: the longest repeat, grace or snooze.
+const DAY: u64 = 24 * 3600;
 
 fn text(description: &str) -> Value {
     json!({"type": "string", "description": description})
@@ -164,7 +179,7 @@ fn reminder_field(key: &str) -> Value {
         "at" => {
             json!({"type": "string", "pattern": CLOCK, "description": "A clock time, such as \"22:15\""})
         }
-        "every" => duration("Repeat this often, from 1 minute to 24 hours", true),
+        "every" => duration_within("Repeat this often, from 1 minute to 24 hours", 60, DAY),
         "from" | "until" => {
             json!({"type": "string", "pattern": CLOCK, "description": "Start or end of the window, such as \"18:00\""})
         }
@@ -174,9 +189,10 @@ fn reminder_field(key: &str) -> Value {
         }),
         "routine" => text("The routine \"Start now\" opens"),
         "message" => text("The notification's words"),
-        "grace" => duration(
+        "grace" => duration_within(
             "How late a missed reminder may still fire (default 30m)",
-            false,
+            0,
+            DAY,
         ),
         _ => json!({}),
     }
@@ -192,7 +208,7 @@ fn config_field(key: &str) -> Value {
             "Which moments of a session reach the desktop (default all)",
             &Level::NAMES,
         ),
-        "snooze" => duration("How long a reminder's Snooze waits (default 10m)", true),
+        "snooze" => duration_within("How long a reminder's Snooze waits (default 10m)", 1, DAY),
         "terminal" => {
             json!({"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "How Start now opens a terminal, such as [\"xterm\", \"-e\"]"})
         }

@@ -230,8 +230,23 @@ fn the_schema_accepts_every_bundled_routine_and_rejects_the_broken_ones() {
     let config = schema(&home, "config");
     let good = as_json("volume = 30\n[[reminders]]\nat = \"22:15\"\ndays = \"mon-fri\"\n").unwrap();
     assert!(config.is_valid(&good));
-    let bad = as_json("volume = 130\n[[reminders]]\nat = \"25:00\"\n").unwrap();
-    assert!(!config.is_valid(&bad));
+    // Each mistake alone, so that every one of them is seen to be caught.
+    for bad in [
+        "volume = 130\n",
+        "[[reminders]]\nat = \"25:00\"\n",
+        "[[reminders]]\nat = \"22:15\"\ngrace = \"\"\n",
+        "[[reminders]]\nevery = 100000\nfrom = \"18:00\"\nuntil = \"21:00\"\n",
+        "[[reminders]]\nevery = \"0m\"\nfrom = \"18:00\"\nuntil = \"21:00\"\n",
+        "snooze = 0\n",
+        "snooze = \"  \"\n",
+    ] {
+        assert!(!config.is_valid(&as_json(bad).unwrap()), "{bad:?}");
+        // And `nocturne` refuses them too.
+        home.write("config/config.toml", bad);
+        let out = home.nocturne().args(["remind", "list"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(stderr(&out).contains("config.toml:"), "{bad:?}");
+    }
 }
 
 #[test]

@@ -87,7 +87,7 @@ pub fn add(path: &Path, addition: &Addition) -> Result<usize> {
         }
         Some(_) => return Err(not_tables(path, "add")),
     };
-    write(path, &doc.to_string())?;
+    write(path, &text, &doc.to_string())?;
     Ok(count)
 }
 
@@ -115,7 +115,7 @@ pub fn remove(path: &Path, id: usize) -> Result<Reminder> {
         }
         _ => return Err(not_tables(path, "remove")),
     }
-    write(path, &doc.to_string())?;
+    write(path, &text, &doc.to_string())?;
     Ok(removed)
 }
 
@@ -130,8 +130,18 @@ fn not_tables(path: &Path, verb: &str) -> Error {
 }
 
 /// Checks the new text, then puts it in place of the old in one rename,
-/// keeping the old file's permissions.
-fn write(path: &Path, text: &str) -> Result<()> {
+/// keeping the old file's permissions and line endings. A settings file
+/// that is a link (to a dotfiles folder, say) stays a link: the file it
+/// points to is the one replaced.
+fn write(path: &Path, original: &str, text: &str) -> Result<()> {
+    let crlf = original.contains("\r\n");
+    let text = &if crlf {
+        text.replace("\r\n", "\n").replace('\n', "\r\n")
+    } else {
+        text.to_owned()
+    };
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let path = target.as_path();
     if let Err(problems) = Config::parse(text) {
         let report = FileReport {
             path: format!("{} (as it would become)", path.display()),
@@ -152,17 +162,34 @@ fn write(path: &Path, text: &str) -> Result<()> {
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(failed)?;
-    let temporary = dir.join(format!(".config.toml.{}.tmp", std::process::id()));
-    let result = std::fs::write(&temporary, text)
-        .and_then(|()| match std::fs::metadata(path) {
-            Ok(old) => std::fs::set_permissions(&temporary, old.permissions()),
-            Err(_) => Ok(()),
-        })
-        .and_then(|()| std::fs::rename(&temporary, path));
+    let name = path
+        .file_name()
+        .map_or("config.toml".into(), |n| n.to_string_lossy());
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = put(&temporary, text, path);
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
-    result.map_err(failed)
+    result.map_err(failed)?;
+    // The rename is on disk once the folder is; failing that only weakens
+    // what survives a power cut, so it is not an error.
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
+/// Writes `temporary` in full, on disk, then renames it over `path`.
+fn put(temporary: &Path, text: &str, path: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(temporary)?;
+    file.write_all(text.as_bytes())?;
+    if let Ok(old) = std::fs::metadata(path) {
+        file.set_permissions(old.permissions())?;
+    }
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(temporary, path)
 }
 
 #[cfg(test)]
@@ -231,6 +258,36 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
         assert!(remove(&path, 1).is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+    }
+
+    #[test]
+    fn windows_line_endings_stay_windows_line_endings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mine = MINE.replace('\n', "\r\n");
+        std::fs::write(&path, &mine).unwrap();
+        add(&path, &at_nine()).unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(after.starts_with(&mine), "{after:?}");
+        assert_eq!(after.matches('\n').count(), after.matches("\r\n").count());
+        assert_eq!(Config::parse(&after).unwrap().reminders.len(), 3);
+        remove(&path, 3).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), mine);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_settings_file_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles").join("nocturne.toml");
+        std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+        std::fs::write(&real, MINE).unwrap();
+        let path = dir.path().join("config.toml");
+        std::os::unix::fs::symlink(&real, &path).unwrap();
+        add(&path, &at_nine()).unwrap();
+        assert!(path.symlink_metadata().unwrap().file_type().is_symlink());
+        let after = std::fs::read_to_string(&real).unwrap();
+        assert!(after.starts_with(MINE) && after.contains("Weekend wind-down"));
     }
 
     #[test]

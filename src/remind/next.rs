@@ -79,7 +79,7 @@ pub fn upcoming(
 ) -> Vec<(Timestamp, usize)> {
     let mut next: Vec<Option<Timestamp>> =
         reminders.iter().map(|r| next_fire(r, after, tz)).collect();
-    let mut out = Vec::with_capacity(count);
+    let mut out = Vec::new();
     while out.len() < count {
         let Some((index, at)) = next
             .iter()

@@ -173,7 +173,9 @@ pub fn run(paths: &Paths) -> Result<ExitCode> {
                 answered(rule, due, answer, &config, &mut table, &log, &clock);
                 false
             }
-            Err(RecvTimeoutError::Timeout) => watching.is_err() && fingerprint(&settings) != seen,
+            // Also where the folder is watched: a settings file that is a
+            // link can change in a folder that is not.
+            Err(RecvTimeoutError::Timeout) => fingerprint(&settings) != seen,
         };
         if changed {
             seen = fingerprint(&settings);
