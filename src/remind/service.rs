@@ -31,8 +31,10 @@ const ANSWER_WAIT: Duration = Duration::from_secs(30 * 60);
 enum Message {
     Stop,
     SettingsChanged,
+    /// The reminder itself rather than its number: the settings may have
+    /// changed while the note was up.
     Answer {
-        rule: usize,
+        reminder: Box<Reminder>,
         due: Timestamp,
         answer: std::result::Result<Answer, String>,
     },
@@ -169,21 +171,27 @@ pub fn run(paths: &Paths) -> Result<ExitCode> {
                 {}
                 true
             }
-            Ok(Message::Answer { rule, due, answer }) => {
-                answered(rule, due, answer, &config, &mut table, &log, &clock);
+            Ok(Message::Answer {
+                reminder,
+                due,
+                answer,
+            }) => {
+                answered(&reminder, due, answer, &config, &mut table, &log, &clock);
                 false
             }
             // Also where the folder is watched: a settings file that is a
             // link can change in a folder that is not.
             Err(RecvTimeoutError::Timeout) => fingerprint(&settings) != seen,
         };
+        // Whatever is due fires under the rules it was due by, before a
+        // reload counts the new rules from now.
+        for happening in table.tick(clock.wall(), clock.mono()) {
+            happened(happening, &table, &config, &log, &clock, &tell);
+        }
         if changed {
             seen = fingerprint(&settings);
             let state = (&mut config, &mut table, &mut reload_error);
             reload(&settings, state, &log, &clock);
-        }
-        for happening in table.tick(clock.wall(), clock.mono()) {
-            happened(happening, &table, &config, &log, &clock, &tell);
         }
     }
     log.line(clock.wall(), "reminders off");
@@ -330,9 +338,14 @@ fn happened(
                 &format!("reminder {}: {}{when}", rule + 1, reminder.message()),
             );
             let tell = tell.clone();
+            let reminder = Box::new(reminder.clone());
             std::thread::spawn(move || {
                 let answer = desktop::ask(&note, ANSWER_WAIT);
-                let _ = tell.send(Message::Answer { rule, due, answer });
+                let _ = tell.send(Message::Answer {
+                    reminder,
+                    due,
+                    answer,
+                });
             });
         }
     }
@@ -392,7 +405,7 @@ fn reminder_note(
 }
 
 fn answered(
-    rule: usize,
+    reminder: &Reminder,
     due: Timestamp,
     answer: std::result::Result<Answer, String>,
     config: &Config,
@@ -401,49 +414,39 @@ fn answered(
     clock: &ServiceClock,
 ) {
     let now = clock.wall();
-    let Some(reminder) = table.rules().get(rule).cloned() else {
-        return;
+    let position = table.position(reminder);
+    // Log lines name the reminder by its number now; one taken out of the
+    // settings while its note was up has none.
+    let named = |what: &str| match position {
+        Some(i) => format!("reminder {}: {what}", i + 1),
+        None => format!("a reminder since removed ({}): {what}", reminder.message()),
     };
-    match answer {
-        Ok(Answer::Action(key)) if key == "snooze" => {
-            let until = now
-                .checked_add(jiff::SignedDuration::try_from(config.snooze).unwrap_or_default())
-                .unwrap_or(now);
-            table.snooze(rule, due, until);
-            log.line(
-                now,
-                &format!(
-                    "reminder {}: snoozed until {}",
-                    rule + 1,
-                    clock_at(until, &log.tz)
-                ),
-            );
-        }
+    let said = match answer {
+        Ok(Answer::Action(key)) if key == "snooze" => match position {
+            Some(rule) => {
+                let until = now
+                    .checked_add(jiff::SignedDuration::try_from(config.snooze).unwrap_or_default())
+                    .unwrap_or(now);
+                table.snooze(rule, due, until);
+                named(&format!("snoozed until {}", clock_at(until, &log.tz)))
+            }
+            None => named("not snoozed, it is no longer set"),
+        },
+        // Started even if the reminder has since gone: it is what was asked.
         Ok(Answer::Action(key)) if key == "start" => {
-            let routine = routine_of(&reminder, config);
+            let routine = routine_of(reminder, config);
             match start_in_terminal(&routine, config) {
-                Ok(how) => log.line(
-                    now,
-                    &format!("reminder {}: started {routine} ({how})", rule + 1),
-                ),
-                Err(why) => log.line(
-                    now,
-                    &format!("reminder {}: could not start {routine}: {why}", rule + 1),
-                ),
+                Ok(how) => named(&format!("started {routine} ({how})")),
+                Err(why) => named(&format!("could not start {routine}: {why}")),
             }
         }
-        Ok(Answer::Action(key)) => log.line(
-            now,
-            &format!("reminder {}: unknown answer {key:?}", rule + 1),
-        ),
-        Ok(Answer::Closed) => log.line(now, &format!("reminder {}: dismissed", rule + 1)),
-        Ok(Answer::Expired) => log.line(now, &format!("reminder {}: expired unanswered", rule + 1)),
-        Ok(Answer::Silence) => {}
-        Err(why) => log.line(
-            now,
-            &format!("reminder {}: could not be shown: {why}", rule + 1),
-        ),
-    }
+        Ok(Answer::Action(key)) => named(&format!("unknown answer {key:?}")),
+        Ok(Answer::Closed) => named("dismissed"),
+        Ok(Answer::Expired) => named("expired unanswered"),
+        Ok(Answer::Silence) => return,
+        Err(why) => named(&format!("could not be shown: {why}")),
+    };
+    log.line(now, &said);
 }
 
 /// The platform's usual way to open a terminal running a command, before

@@ -76,12 +76,28 @@ impl Timetable {
         &self.rules
     }
 
-    /// New rules (the settings changed): each counts from `now`. Snoozes
-    /// belong to the old rules and are dropped.
+    /// New rules (the settings changed): each counts from `now`. A snooze
+    /// stays if its reminder is still there, word for word (it may have
+    /// moved in the list); a snooze of a removed or changed one is dropped.
     pub fn replace_rules(&mut self, rules: Vec<Reminder>, now: Timestamp) {
         let anchor = self.anchor;
+        let snoozed: Vec<_> = self
+            .snoozed
+            .iter()
+            .filter_map(|(until, rule, due)| {
+                let old = self.rules.get(*rule)?;
+                let new = rules.iter().position(|r| r == old)?;
+                Some((*until, new, *due))
+            })
+            .collect();
         *self = Timetable::new(rules, self.tz.clone(), now);
         self.anchor = anchor;
+        self.snoozed = snoozed;
+    }
+
+    /// Where `reminder` is among the current rules, if it still is.
+    pub fn position(&self, reminder: &Reminder) -> Option<usize> {
+        self.rules.iter().position(|r| r == reminder)
     }
 
     /// Fires `rule` again at `until`.
@@ -336,5 +352,31 @@ mod tests {
             }]
         );
         assert!(table.tick(t("22:26:00"), mono("22:26:00")).is_empty());
+    }
+
+    #[test]
+    fn a_snooze_outlives_a_reload_only_if_its_reminder_does() {
+        let mut table = table(vec![bedtime(), water()]);
+        table.tick(t("22:15:00"), mono("22:15:00"));
+        table.snooze(0, t("22:15:00"), t("22:25:00"));
+
+        // A reminder added in front: the bedtime one is now the second.
+        table.replace_rules(vec![water(), water(), bedtime()], t("22:16:00"));
+        assert_eq!(table.position(&bedtime()), Some(2));
+        assert_eq!(table.next(), Some((t("22:25:00"), 2)));
+        assert_eq!(
+            table.tick(t("22:25:00"), mono("22:25:00")),
+            [Happening::Fired {
+                rule: 2,
+                due: t("22:15:00"),
+                how: Firing::Snoozed
+            }]
+        );
+
+        // Snoozed again, then taken out of the settings: the snooze goes too.
+        table.snooze(2, t("22:15:00"), t("22:35:00"));
+        table.replace_rules(vec![water()], t("22:26:00"));
+        assert_eq!(table.position(&bedtime()), None);
+        assert!(table.tick(t("22:35:00"), mono("22:35:00")).is_empty());
     }
 }
