@@ -129,6 +129,16 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
         Command::New { name, from } => {
             let dir = routines_dir(&paths)?;
             let path = crate::routine::author::new(&name, from.as_deref(), &dir)?;
+            let id = name.strip_suffix(".toml").unwrap_or(&name);
+            if crate::routine::catalog::BUNDLED
+                .iter()
+                .any(|(b, _)| *b == id)
+            {
+                eprintln!(
+                    "note: it takes the place of the bundled {id} routine; delete the file to have \
+                     that one back"
+                );
+            }
             print(&format!("{}\n", path.display()))
         }
         Command::Edit { routine } => {
@@ -187,7 +197,8 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
         Command::TestNotification { wait } => test_notification(wait),
         Command::Log(input) => {
             let input = if input.is_empty() && journal::can_ask() {
-                journal::interview(&mut io::stdin().lock(), "now")
+                let now = ServiceClock::new().wall();
+                journal::interview(&mut io::stdin().lock(), "now", now, &TimeZone::system())
             } else {
                 input
             };
@@ -584,16 +595,37 @@ fn routines_dir(paths: &Paths) -> Result<PathBuf> {
 fn check_everything(paths: &Paths, color: bool) -> Result<ExitCode> {
     let mut invalid = 0;
     let mut said = String::new();
+    let entries = catalog::entries(paths.routines_dir().as_deref());
     if let Some(file) = paths.config_file().filter(|f| f.exists()) {
-        match Config::load(&file) {
-            Ok(_) => said.push_str(&format!("{}: ok\n", file.display())),
+        let names: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+        let known = |word: &str| {
+            if catalog::is_path(word) {
+                Path::new(word).is_file()
+            } else {
+                names.contains(&word)
+            }
+        };
+        let report = Config::load(&file).and_then(|_| {
+            let text = crate::tomlfile::read(&file)?;
+            let diagnostics = crate::config::missing_routines(&text, known, &names);
+            if diagnostics.is_empty() {
+                Ok(())
+            } else {
+                Err(crate::diag::FileReport {
+                    path: file.display().to_string(),
+                    text,
+                    diagnostics,
+                })
+            }
+        });
+        match report {
+            Ok(()) => said.push_str(&format!("{}: ok\n", file.display())),
             Err(report) => {
                 invalid += 1;
                 eprint!("{}", report.render(color));
             }
         }
     }
-    let entries = catalog::entries(paths.routines_dir().as_deref());
     for entry in entries.iter().filter(|e| e.origin != Origin::Bundled) {
         let path = entry
             .origin
@@ -672,7 +704,8 @@ fn offer_to_log(paths: &Paths, started: jiff::Timestamp) -> Result<()> {
     if matches!(answer.trim().to_lowercase().as_str(), "n" | "no") {
         return Ok(());
     }
-    let input = journal::interview(&mut io::stdin().lock(), &when);
+    let now = ServiceClock::new().wall();
+    let input = journal::interview(&mut io::stdin().lock(), &when, now, &tz);
     let said = journal::log(
         &journal_file(paths)?,
         input,

@@ -448,7 +448,7 @@ complete -F _nocturne_with_routines -o bashdefault -o default nocturne
 
 const FISH_ROUTINES: &str = r#"
 # Routine names, from nocturne itself, after the commands that take one.
-complete -c nocturne -n "__fish_seen_subcommand_from run show edit check" -f -a "(nocturne list --names 2>/dev/null)"
+complete -c nocturne -n "__fish_seen_subcommand_from run show edit check" -a "(nocturne list --names 2>/dev/null)"
 "#;
 
 fn parse_speed(text: &str) -> Result<Speed, String> {

@@ -154,6 +154,52 @@ impl Config {
     }
 }
 
+/// The routines the settings name (`default_routine`, and each reminder's
+/// `routine`) that `known` does not know, each as a problem at its place
+/// in `text`. The settings themselves only check that a name is written;
+/// whether it exists depends on the routines folder, so `nocturne check`
+/// asks this.
+pub fn missing_routines(
+    text: &str,
+    known: impl Fn(&str) -> bool,
+    names: &[&str],
+) -> Vec<Diagnostic> {
+    let Ok(doc) = toml_edit::Document::parse(text) else {
+        return Vec::new();
+    };
+    let mut named = Vec::new();
+    if let Some(item) = doc.get("default_routine") {
+        named.push(("`default_routine`".to_owned(), item));
+    }
+    if let Some(list) = doc.get("reminders").and_then(|r| r.as_array_of_tables()) {
+        for (i, table) in list.iter().enumerate() {
+            if let Some(item) = table.get("routine") {
+                named.push((format!("reminder {}", i + 1), item));
+            }
+        }
+    }
+    named
+        .into_iter()
+        .filter_map(|(whose, item)| {
+            let word = item.as_str()?.trim();
+            if known(word) {
+                return None;
+            }
+            let mut problem = Diagnostic::new(format!(
+                "{whose} names the routine `{word}`, which was not found"
+            ))
+            .help(match crate::diag::closest(word, names.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? `nocturne list` shows the routines"),
+                None => "`nocturne list` shows the routines".to_owned(),
+            });
+            if let Some(span) = item.span() {
+                problem = problem.at(span);
+            }
+            Some(problem)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,6 +63,16 @@ fn new_starts_from_a_template_or_a_copy_and_never_overwrites() {
     assert!(copy.status.success(), "{}", stderr(&copy));
     let copied = home.config().join("routines").join("gentler.toml");
     assert_eq!(std::fs::read_to_string(copied).unwrap(), nightly_text());
+    assert_eq!(stderr(&copy), "");
+
+    // A bundled routine's name is allowed, and said to hide that routine.
+    let shadow = home.nocturne().args(["new", "nightly"]).output().unwrap();
+    assert!(shadow.status.success(), "{}", stderr(&shadow));
+    assert_eq!(
+        stderr(&shadow),
+        "note: it takes the place of the bundled nightly routine; delete the file to have that \
+         one back\n"
+    );
 
     let bad = home
         .nocturne()
@@ -95,6 +105,47 @@ fn edit_checks_the_routine_when_the_editor_closes() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), format!("{}: ok\n", path.display()));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), VALID);
+
+    // An editor that saves and then quits with an error (vim's `:cq`)
+    // means "never mind", as it does for `git commit`.
+    let quitter = home.write(
+        "quitter/editor.sh",
+        &format!("#!/bin/sh\nprintf '%s' '{INVALID}' > \"$1\"\nexit 1\n"),
+    );
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&quitter)
+        .status()
+        .unwrap();
+    let out = home
+        .nocturne()
+        .env("VISUAL", &quitter)
+        .args(["edit", "mine"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("exit status: 1, so the change was not kept"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), VALID);
+
+    // A routine elsewhere, named by its path, gets no schema beside it.
+    let elsewhere = home.write("elsewhere/calves.toml", VALID);
+    let out = home
+        .nocturne()
+        .env("VISUAL", scripted_editor(&home.path("again"), &[VALID]))
+        .arg("edit")
+        .arg(&elsewhere)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let beside: Vec<_> = std::fs::read_dir(home.path("elsewhere"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside, ["calves.toml"]);
 }
 
 #[test]
@@ -175,6 +226,24 @@ fn check_with_no_files_checks_the_settings_and_every_routine() {
     let out = home.nocturne().arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown key `holds`"));
+
+    // Routines the settings name must exist (a broken one still exists).
+    home.write(
+        "config/config.toml",
+        "default_routine = \"broken\"\n\n[[reminders]]\nat = \"22:15\"\nroutine = \"mien\"\n",
+    );
+    let out = home.nocturne().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = stderr(&out);
+    assert!(
+        said.contains(&format!(
+            "error: reminder 1 names the routine `mien`, which was not found\n --> {}:5:11\n",
+            home.config().join("config.toml").display()
+        )),
+        "{said}"
+    );
+    assert!(said.contains("help: did you mean `mine`?"), "{said}");
+    assert!(!said.contains("`default_routine`"), "{said}");
 }
 
 fn schema(home: &Home, what: &str) -> jsonschema::Validator {

@@ -265,8 +265,16 @@ fn without_a_terminal_on_stdin_the_session_runs_without_keys() {
 fn log_asks_a_few_questions_at_a_terminal() {
     let home = Home::new();
     let pane = Pane::start(&home, "log");
-    let steps: [(&str, &str); 11] = [
-        ("When did it happen? [now]:", "last night 03:10"),
+    let steps: [(&str, &str); 13] = [
+        ("When did it happen? [now]:", "half past three"),
+        (
+            "`half past three` is not a time nocturne can read",
+            "2099-01-01 03:10",
+        ),
+        (
+            "`2099-01-01 03:10` is in the future; log a cramp after it happens",
+            "last night 03:10",
+        ),
         ("Which leg: left, right or both? [left]:", "r"),
         ("Which muscle: calf, foot, thigh or other? [calf]:", ""),
         ("How long did it last, such as 2m? [not sure]:", "2m"),

@@ -126,15 +126,19 @@ fn one_of(
     }
 }
 
-/// The few questions about a cramp, with sensible defaults.
-pub fn interview(input: &mut dyn BufRead, when_default: &str) -> CrampInput {
+/// The few questions about a cramp, with sensible defaults. Each answer is
+/// checked as it is given (the time against `now` in `tz`), so a mistake is
+/// asked again rather than found at the end.
+pub fn interview(
+    input: &mut dyn BufRead,
+    when_default: &str,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> CrampInput {
     let mut answers = CrampInput {
         at: ask(input, "When did it happen?", when_default, |t| {
-            Ok(Some(if t.is_empty() {
-                when_default.to_owned()
-            } else {
-                t.to_owned()
-            }))
+            let t = if t.is_empty() { when_default } else { t };
+            when::parse(t, now, tz).map(|_| Some(t.to_owned()))
         })
         .flatten(),
         ..CrampInput::default()

@@ -163,6 +163,10 @@ impl Journal {
             path: path.to_owned(),
         };
         journal.prepare(false)?;
+        // An empty database (a file made but never written) has no entries.
+        if journal.version()? == 0 {
+            return Ok(None);
+        }
         Ok(Some(journal))
     }
 
@@ -459,9 +463,12 @@ mod tests {
         let journal = Journal::open(&path).unwrap();
         assert_eq!(journal.version().unwrap(), MIGRATIONS.len() as i64);
         drop(journal);
-        // An empty file (made by something else) migrates too.
+        // An empty file (made by something else) reads as no journal, and
+        // migrates when first written.
         let empty = dir.path().join("empty.sqlite");
         std::fs::write(&empty, b"").unwrap();
+        assert!(Journal::open_to_read(&empty).unwrap().is_none());
+        assert_eq!(std::fs::read(&empty).unwrap(), b"");
         assert_eq!(Journal::open(&empty).unwrap().version().unwrap(), 1);
         // Opening again changes nothing.
         assert_eq!(Journal::open(&path).unwrap().version().unwrap(), 1);

@@ -154,8 +154,10 @@ fn open_editor(path: &Path) -> Result<()> {
     };
     match status {
         Ok(status) if status.success() => Ok(()),
+        // As with `git commit`, an editor that quits with an error (vim's
+        // `:cq`) means "never mind": the caller puts the file back.
         Ok(status) => Err(Error::Runtime(format!(
-            "the editor ({editor}) stopped with {status}"
+            "the editor ({editor}) stopped with {status}, so the change was not kept"
         ))),
         Err(e) => Err(Error::Runtime(format!(
             "cannot start the editor ({editor}): {e}"
@@ -210,8 +212,10 @@ pub fn edit(
             return Err(Error::Usage(format!("cannot read {}: {e}", path.display())));
         }
     };
-    if let Some(dir) = path.parent() {
-        let _ = write_schema(dir);
+    // The schema goes beside the user's own routines only, never into a
+    // folder that was merely named on the command line.
+    if !catalog::is_path(word) {
+        let _ = write_schema(user_dir);
     }
     let id = path
         .file_stem()
