@@ -108,11 +108,18 @@ pub fn csv(sessions: &[SessionRecord], cramps: &[Cramp]) -> String {
     let mut out = COLUMNS.join(",");
     out.push('\n');
     for s in sessions {
-        // Steps as "name=outcome" pairs separated by "|".
+        // Steps as "name=outcome" pairs separated by "|"; a `\`, `|` or `=`
+        // in a step's name is written after a `\`, so names read back whole.
         let steps = s
             .steps
             .iter()
-            .map(|(name, outcome)| format!("{}={outcome}", name.replace(['|', '='], " ")))
+            .map(|(name, outcome)| {
+                let name = name
+                    .replace('\\', "\\\\")
+                    .replace('|', "\\|")
+                    .replace('=', "\\=");
+                format!("{name}={outcome}")
+            })
             .collect::<Vec<_>>()
             .join("|");
         let done = s.steps.iter().filter(|(_, o)| o == "done").count();
@@ -176,6 +183,7 @@ mod tests {
             steps: vec![
                 ("Wall calf".into(), "done".into()),
                 ("Hamstring".into(), "skipped".into()),
+                ("Rub | warm = 2\\3".into(), "unfinished".into()),
             ],
         };
         let cramp = Cramp {
@@ -236,7 +244,10 @@ mod tests {
         assert_eq!(get(s, "title"), session.title);
         assert_eq!(get(s, "outcome"), "completed");
         assert_eq!(get(s, "speed"), "1");
-        assert_eq!(get(s, "steps"), "Wall calf=done|Hamstring=skipped");
+        assert_eq!(
+            get(s, "steps"),
+            "Wall calf=done|Hamstring=skipped|Rub \\| warm \\= 2\\\\3=unfinished"
+        );
         assert_eq!(get(s, "steps_done"), "1");
         let c = &rows[2];
         let cramp = &cramps[0];
