@@ -460,7 +460,10 @@ fn default_terminal() -> Option<Vec<String>> {
             "cmd".into(),
             "/c".into(),
             "start".into(),
-            "nocturne".into(),
+            // `start` takes its first quoted word as the window's title; an
+            // empty one (passed as "") keeps the program's path from
+            // being taken for it.
+            String::new(),
         ]);
     }
     if let Some(terminal) = std::env::var_os("TERMINAL").filter(|t| !t.is_empty()) {
@@ -485,6 +488,17 @@ fn default_terminal() -> Option<Vec<String>> {
 }
 
 /// Opens a terminal that runs `nocturne run ROUTINE`.
+/// The AppleScript that opens Terminal.app on `exe run routine`: each word
+/// is quoted for the shell, then the whole line for an AppleScript string.
+fn terminal_app_script(exe: &str, routine: &str) -> String {
+    let shell = |word: &str| format!("'{}'", word.replace('\'', "'\\''"));
+    let line = format!("{} run {}", shell(exe), shell(routine));
+    format!(
+        "tell application \"Terminal\" to do script \"{}\"",
+        line.replace('\\', "\\\\").replace('"', "\\\"")
+    )
+}
+
 fn start_in_terminal(routine: &str, config: &Config) -> std::result::Result<String, String> {
     let exe: PathBuf =
         std::env::current_exe().map_err(|e| format!("cannot find nocturne itself: {e}"))?;
@@ -498,11 +512,7 @@ fn start_in_terminal(routine: &str, config: &Config) -> std::result::Result<Stri
             command
         }
         None if cfg!(target_os = "macos") => {
-            let script = format!(
-                "tell application \"Terminal\" to do script \"'{}' run '{}'\"",
-                exe.display(),
-                routine
-            );
+            let script = terminal_app_script(&exe.display().to_string(), routine);
             let mut command = Command::new("osascript");
             command.args(["-e", &script]);
             command
@@ -592,4 +602,17 @@ fn watch(settings: &Path, tell: Sender<Message>) -> std::result::Result<(), Stri
 #[cfg(not(target_os = "linux"))]
 fn watch(_settings: &Path, _tell: Sender<Message>) -> std::result::Result<(), String> {
     Err("this system's folders are not watched".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_app_gets_every_character_of_the_command_through() {
+        assert_eq!(
+            terminal_app_script("/Apps/no\"c turne", "it's \\mine.toml"),
+            r#"tell application "Terminal" to do script "'/Apps/no\"c turne' run 'it'\\''s \\mine.toml'""#
+        );
+    }
 }
