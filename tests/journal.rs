@@ -60,16 +60,20 @@ fn a_session_killed_outright_shows_as_unfinished_with_its_steps_done() {
     );
 }
 
-#[test]
-fn a_finished_session_records_how_it_ended() {
-    let home = Home::new();
+/// Runs the short routine to its end, fast and without sound.
+fn run_short(home: &Home) -> std::process::Output {
     let file = home.write("short.toml", SHORT);
-    let out = home
-        .nocturne()
+    home.nocturne()
         .args(["run", "--speed", "50", "--mute"])
         .arg(&file)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn a_finished_session_records_how_it_ended() {
+    let home = Home::new();
+    let out = run_short(&home);
     assert!(out.status.success());
     let session = &export(&home)["sessions"][0];
     assert_eq!(session["outcome"], "completed");
@@ -133,13 +137,7 @@ fn a_damaged_journal_is_reported_and_left_byte_for_byte() {
         assert_eq!(out.status.code(), Some(1), "{args:?}");
     }
     // A session still runs, and says once that the journal is off.
-    let file = home.write("short.toml", SHORT);
-    let out = home
-        .nocturne()
-        .args(["run", "--speed", "50", "--mute"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = run_short(&home);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         stderr(&out).matches("the journal is off").count(),

@@ -108,6 +108,15 @@ fn note_saying(bus: &Bus, summary: &str, nth: usize) -> serde_json::Value {
     .unwrap_or_else(|| panic!("no note {summary:?} (#{nth}); notes: {:?}", bus.notes()))
 }
 
+/// The note arrived within a second of `due` (seconds since 1970).
+fn assert_on_time(note: &serde_json::Value, due: f64) {
+    let late = note["received"].as_f64().unwrap() - due;
+    assert!(
+        (-0.05..1.0).contains(&late),
+        "arrived {late:.3} s after its time"
+    );
+}
+
 #[test]
 fn a_reminder_arrives_on_time_with_its_buttons() {
     let home = Home::new();
@@ -121,11 +130,7 @@ fn a_reminder_arrives_on_time_with_its_buttons() {
     );
     let service = Service::start(&home, &bus);
     let note = note_saying(&bus, "Stretch now", 0);
-    let late = note["received"].as_f64().unwrap() - due;
-    assert!(
-        (-0.05..1.0).contains(&late),
-        "arrived {late:.3} s after its time"
-    );
+    assert_on_time(&note, due);
     assert_eq!(note["app"], "nocturne");
     assert_eq!(
         note["body"],
@@ -188,11 +193,7 @@ fn edits_to_the_settings_take_effect_without_a_restart() {
     );
 
     let note = note_saying(&bus, "Drink", 0);
-    let late = note["received"].as_f64().unwrap() - due;
-    assert!(
-        (-0.05..1.0).contains(&late),
-        "arrived {late:.3} s after its time"
-    );
+    assert_on_time(&note, due);
     assert_eq!(
         note["actions"],
         serde_json::json!(["snooze", "Snooze 10 min"])
@@ -262,11 +263,7 @@ fn a_broken_file_at_start_is_reported_and_the_service_waits_for_the_fix() {
     );
     service.wait_for_log("settings reloaded: 1 reminder");
     let note = note_saying(&bus, "Stretch", 0);
-    let late = note["received"].as_f64().unwrap() - due;
-    assert!(
-        (-0.05..1.0).contains(&late),
-        "arrived {late:.3} s after its time"
-    );
+    assert_on_time(&note, due);
 }
 
 #[test]
