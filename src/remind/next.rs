@@ -59,10 +59,15 @@ pub fn resolve(tz: &TimeZone, datetime: DateTime) -> Timestamp {
         AmbiguousOffset::Unambiguous { offset } => exact(offset),
         AmbiguousOffset::Fold { before, .. } => exact(before),
         AmbiguousOffset::Gap { before, .. } => {
-            // Read with the offset from before the gap, the time lands just
-            // after the change; the change itself is the moment wanted.
+            // Read with the offset from before the gap, the time lands at or
+            // just after the change, never a whole gap past it; the change
+            // itself is the moment wanted. At the gap's very first minute it
+            // lands on the change exactly, so the search must include it.
             let past_gap = exact(before);
-            tz.preceding(past_gap)
+            let inclusive = past_gap
+                .checked_add(SignedDuration::from_nanos(1))
+                .unwrap_or(past_gap);
+            tz.preceding(inclusive)
                 .next()
                 .map_or(past_gap, |change| change.timestamp())
         }
@@ -334,5 +339,199 @@ mod tests {
                 ("2026-11-28T20:00:00Z".to_owned(), 1),
             ]
         );
+    }
+
+    /// Zones whose changes are unusual in some way: half-hour and
+    /// 45-minute shifts, changes at midnight, a Ramadan suspension, a
+    /// negative summer offset, a skipped day, a two-hour shift.
+    const ZONES: [&str; 18] = [
+        "America/New_York",
+        "Europe/London",
+        "Europe/Berlin",
+        "Europe/Dublin",
+        "Australia/Sydney",
+        "Australia/Lord_Howe",
+        "Pacific/Chatham",
+        "Pacific/Auckland",
+        "America/Santiago",
+        "America/Havana",
+        "America/Asuncion",
+        "America/St_Johns",
+        "Africa/Casablanca",
+        "Africa/Cairo",
+        "Asia/Tehran",
+        "Asia/Jerusalem",
+        "Pacific/Apia",
+        "Antarctica/Troll",
+    ];
+
+    /// Every change of offset in `zone` from 2010 (Apia's skipped day is in
+    /// 2011) to the end of 2030: (instant, offset before, offset after).
+    fn changes(tz: &TimeZone) -> Vec<(Timestamp, jiff::tz::Offset, jiff::tz::Offset)> {
+        let start = instant("2010-01-01T00:00:00Z");
+        let end = instant("2031-01-01T00:00:00Z");
+        tz.following(start)
+            .take_while(|t| t.timestamp() < end)
+            .filter_map(|t| {
+                let at = t.timestamp();
+                let before = tz.to_offset(at - SignedDuration::from_nanos(1));
+                (before != t.offset()).then_some((at, before, t.offset()))
+            })
+            .collect()
+    }
+
+    fn minute(at: DateTime) -> DateTime {
+        at.with().second(0).subsec_nanosecond(0).build().unwrap()
+    }
+
+    /// The rule in the README, checked against the zone data itself: a
+    /// clock time in a gap means the instant of the change, one in a fold
+    /// means its first occurrence. Every gap's first, middle and last
+    /// minute and every fold's first and last minute, in every zone above.
+    #[test]
+    fn every_change_from_2010_to_2030_follows_the_rule() {
+        let mut gaps = 0;
+        let mut folds = 0;
+        for name in ZONES {
+            let tz = zone(name);
+            let found = changes(&tz);
+            assert!(found.len() >= 2, "{name}: the zone data has no changes");
+            for (at, before, after) in found {
+                let shift = after.duration_since(before);
+                let (first, last) = if shift.is_positive() {
+                    // The clock jumps from `first` to just past `last`.
+                    (before.to_datetime(at), after.to_datetime(at))
+                } else {
+                    (after.to_datetime(at), before.to_datetime(at))
+                };
+                let last = last - SignedDuration::from_mins(1);
+                let middle = minute(first + (last.duration_since(first) / 2));
+                let expected = |local: DateTime| {
+                    if shift.is_positive() {
+                        at
+                    } else {
+                        before.to_timestamp(local).unwrap()
+                    }
+                };
+                let mut minutes = vec![first, middle, last];
+                minutes.dedup();
+                for local in minutes {
+                    assert_eq!(
+                        resolve(&tz, local),
+                        expected(local),
+                        "{name}: {local} around the change at {at}"
+                    );
+                    // As a reminder's clock time, on that date only.
+                    let rule = Reminder {
+                        days: only_on(local.date()),
+                        ..at_time(local.time())
+                    };
+                    let from = at - SignedDuration::from_hours(30);
+                    assert_eq!(
+                        next_fire(&rule, from, &tz),
+                        Some(expected(local)),
+                        "{name}: a reminder at {local}"
+                    );
+                }
+                // Just outside the change, clock times mean what they say.
+                let outside = [
+                    (first - SignedDuration::from_mins(1), before),
+                    (last + SignedDuration::from_mins(1), after),
+                ];
+                for (local, offset) in outside {
+                    if shift.is_positive() {
+                        assert_eq!(
+                            resolve(&tz, local),
+                            offset.to_timestamp(local).unwrap(),
+                            "{name}: {local} next to the change at {at}"
+                        );
+                    }
+                }
+                if shift.is_positive() {
+                    gaps += 1;
+                    window_checks(name, &tz, at, first);
+                } else {
+                    folds += 1;
+                }
+            }
+        }
+        // The zones above changed well over a hundred times each way.
+        assert!(gaps > 150 && folds > 150, "{gaps} gaps, {folds} folds");
+    }
+
+    fn only_on(date: Date) -> Days {
+        use jiff::civil::Weekday::*;
+        let name = match date.weekday() {
+            Monday => "mon",
+            Tuesday => "tue",
+            Wednesday => "wed",
+            Thursday => "thu",
+            Friday => "fri",
+            Saturday => "sat",
+            Sunday => "sun",
+        };
+        Days::parse([name]).unwrap()
+    }
+
+    fn at_time(time: jiff::civil::Time) -> Reminder {
+        Reminder {
+            schedule: Schedule::At(time),
+            days: Days::EVERY,
+            routine: None,
+            message: None,
+            grace: DEFAULT_GRACE,
+        }
+    }
+
+    /// Windows that begin or end at the first minute of a gap (`first`,
+    /// whose change is at `change`), on that date only.
+    fn window_checks(name: &str, tz: &TimeZone, change: Timestamp, first: DateTime) {
+        let on_that_day = |from: jiff::civil::Time, until: jiff::civil::Time| Reminder {
+            schedule: Schedule::Every {
+                every: SignedDuration::from_mins(20),
+                from,
+                until,
+            },
+            days: only_on(first.date()),
+            routine: None,
+            message: None,
+            grace: DEFAULT_GRACE,
+        };
+        let week_before = change - SignedDuration::from_hours(24 * 7 - 1);
+        let start = first.time();
+        // Beginning at the gap: the first firing is the change itself, not
+        // a day or months early.
+        if let Some(until) = start.checked_add(SignedDuration::from_mins(50)).ok()
+            && until > start
+        {
+            let rule = on_that_day(start, until);
+            let got = next_fire(&rule, week_before, tz);
+            assert_eq!(got, Some(change), "{name}: a window from {first}");
+        }
+        // Ending at the gap: it fires up to the change, then next week.
+        if let Some(from) = start.checked_sub(SignedDuration::from_mins(40)).ok()
+            && from < start
+        {
+            let rule = on_that_day(from, start);
+            let got: Vec<Timestamp> = upcoming(std::slice::from_ref(&rule), week_before, tz, 4)
+                .into_iter()
+                .map(|(at, _)| at)
+                .collect();
+            let from_at = resolve(tz, first.date().to_datetime(from));
+            assert_eq!(got[0], from_at, "{name}: a window until {first}");
+            assert!(
+                got.iter().all(|at| *at >= from_at),
+                "{name}: a window until {first} fired before it began: {got:?}"
+            );
+            assert!(
+                got.contains(&change) || change.duration_since(from_at).as_mins() % 20 != 0,
+                "{name}: a window until {first} lost its last firing: {got:?}"
+            );
+            let next_week = got.iter().find(|at| **at > change);
+            assert!(
+                next_week.is_none_or(|at| at.duration_since(change).as_hours() >= 24 * 6),
+                "{name}: a window until {first} fired again too soon: {got:?}"
+            );
+        }
     }
 }
