@@ -69,6 +69,10 @@ pub enum Command {
         json: bool,
         output: Option<PathBuf>,
     },
+    JournalDelete {
+        entry: journal::store::Entry,
+        yes: bool,
+    },
     /// `color`: for stdout, where the charts go.
     Stats {
         weeks: usize,
@@ -196,24 +200,58 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
         }
         Command::TestNotification { wait } => test_notification(wait),
         Command::Log(input) => {
-            let input = if input.is_empty() && journal::can_ask() {
-                let now = ServiceClock::new().wall();
-                journal::interview(&mut io::stdin().lock(), "now", now, &TimeZone::system())
-            } else {
+            let tz = crate::zone::system();
+            let input = if !input.is_empty() {
                 input
+            } else if journal::can_ask() {
+                let now = ServiceClock::new().wall();
+                match journal::interview(&mut io::stdin().lock(), "now", now, &tz) {
+                    Ok(input) => input,
+                    Err(journal::Cancelled) => return Ok(cancelled()),
+                }
+            } else {
+                return Err(Error::Usage(
+                    "there is no terminal to ask the questions at; say what to log, such as \
+                     `nocturne log --at now` or `nocturne log --at 03:10 --leg left --muscle calf`"
+                        .to_owned(),
+                ));
             };
-            let clock = ServiceClock::new();
             let said = journal::log(
                 &journal_file(&paths)?,
                 input,
-                clock.wall(),
-                &TimeZone::system(),
+                ServiceClock::new().wall(),
+                &tz,
             )?;
             eprint!("{said}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::JournalDelete { entry, yes } => {
+            let file = journal_file(&paths)?;
+            let what = journal::find(&file, entry, &crate::zone::system())?;
+            if !yes {
+                if !journal::can_ask() {
+                    return Err(Error::Usage(format!(
+                        "this removes {what}; there is no terminal to ask at, so pass --yes to \
+                         remove it"
+                    )));
+                }
+                let sure = journal::ask(
+                    &mut io::stdin().lock(),
+                    &format!("Remove {what}? (y/n)"),
+                    "n",
+                    journal::yes_no,
+                );
+                if sure != Ok(true) {
+                    eprintln!("Kept it; nothing was removed.");
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+            journal::delete(&file, entry)?;
+            eprintln!("Removed {what}.");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Journal { nights } => {
-            let tz = TimeZone::system();
+            let tz = crate::zone::system();
             let today = journal::when::night_of(ServiceClock::new().wall(), &tz);
             print(&journal::nights(
                 &journal_file(&paths)?,
@@ -257,7 +295,7 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
             }
         }
         Command::Stats { weeks, color } => {
-            let tz = TimeZone::system();
+            let tz = crate::zone::system();
             let today = journal::when::night_of(ServiceClock::new().wall(), &tz);
             let (sessions, cramps) = journal::everything(&journal_file(&paths)?)?;
             let width = console::Term::stdout()
@@ -276,7 +314,7 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
             print(&remind::list(
                 &config.reminders,
                 clock.wall(),
-                &TimeZone::system(),
+                &crate::zone::system(),
             ))
         }
         Command::RemindRemove { id } => {
@@ -287,7 +325,7 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
         }
         Command::RemindNext { count, after, json } => {
             let config = settings(&paths)?;
-            let tz = TimeZone::system();
+            let tz = crate::zone::system();
             let after = match after {
                 Some(text) => parse_moment(&text, &tz)?,
                 None => ServiceClock::new().wall(),
@@ -324,7 +362,7 @@ fn remind_add(paths: &Paths, addition: &remind::edit::Addition) -> Result<ExitCo
     }
     let file = settings_file(paths)?;
     let number = remind::edit::add(&file, addition)?;
-    let tz = TimeZone::system();
+    let tz = crate::zone::system();
     let next = remind::next::next_fire(&addition.reminder, ServiceClock::new().wall(), &tz)
         .map(|at| format!("; next {}", remind::local(at, &tz)))
         .unwrap_or_default();
@@ -688,24 +726,43 @@ fn check(paths: &Paths, words: &[String], color: bool) -> Result<ExitCode> {
     })
 }
 
+/// What the cramp questions say when they are left: Ctrl-D, Ctrl-C or a
+/// termination signal. Exit code 130, as for an interrupted session.
+const CANCELLED: &str = "Cancelled; nothing was logged.";
+
+fn cancelled() -> ExitCode {
+    eprintln!("{CANCELLED}");
+    ExitCode::from(130)
+}
+
 /// After the cramp routine: log the cramp it relieved. Asked at a
-/// terminal; elsewhere, said how.
-fn offer_to_log(paths: &Paths, started: jiff::Timestamp) -> Result<()> {
-    let tz = TimeZone::system();
+/// terminal; elsewhere, said how. `None` when the user left the questions.
+fn offer_to_log(paths: &Paths, started: jiff::Timestamp) -> Result<Option<()>> {
+    let tz = crate::zone::system();
     let when = tz.to_datetime(started).time().strftime("%H:%M").to_string();
     if !journal::can_ask() {
         eprintln!("To log this cramp in your journal: nocturne log --at {when}");
-        return Ok(());
+        return Ok(Some(()));
     }
-    eprint!("\nLog this cramp in your journal? [Y/n]: ");
-    let _ = io::stderr().flush();
-    let mut answer = String::new();
-    let _ = io::stdin().read_line(&mut answer);
-    if matches!(answer.trim().to_lowercase().as_str(), "n" | "no") {
-        return Ok(());
-    }
-    let now = ServiceClock::new().wall();
-    let input = journal::interview(&mut io::stdin().lock(), &when, now, &tz);
+    eprintln!();
+    let mut stdin = io::stdin().lock();
+    let wanted = journal::ask(
+        &mut stdin,
+        "Log this cramp in your journal? (y/n)",
+        "y",
+        |t| match t.to_lowercase().as_str() {
+            "" => Ok(true),
+            other => journal::yes_no(other),
+        },
+    );
+    let input = match wanted {
+        Ok(false) => return Ok(Some(())),
+        Ok(true) => journal::interview(&mut stdin, &when, ServiceClock::new().wall(), &tz),
+        Err(cancelled) => Err(cancelled),
+    };
+    let Ok(input) = input else {
+        return Ok(None);
+    };
     let said = journal::log(
         &journal_file(paths)?,
         input,
@@ -713,7 +770,33 @@ fn offer_to_log(paths: &Paths, started: jiff::Timestamp) -> Result<()> {
         &tz,
     )?;
     eprint!("{said}");
-    Ok(())
+    Ok(Some(()))
+}
+
+/// Where Ctrl-C and termination signals go. While a session runs they end
+/// it through the engine, so the summary is shown and the terminal
+/// restored; once it is over (during the cramp questions) they leave at
+/// once, without logging.
+static INTERRUPTS: std::sync::Mutex<Option<std::sync::mpsc::Sender<Control>>> =
+    std::sync::Mutex::new(None);
+
+fn route_interrupts(to: Option<std::sync::mpsc::Sender<Control>>) {
+    if let Ok(mut slot) = INTERRUPTS.lock() {
+        *slot = to;
+    }
+}
+
+fn on_interrupt() {
+    let session = INTERRUPTS.lock().ok().and_then(|slot| slot.clone());
+    match session {
+        Some(session) => {
+            let _ = session.send(Control::Interrupt);
+        }
+        None => {
+            eprintln!("\n{CANCELLED}");
+            std::process::exit(130);
+        }
+    }
 }
 
 /// Shown once, before the first session.
@@ -816,12 +899,8 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
     }
 
     let (mut clock, controls) = SystemClock::new();
-    let signals = controls.clone();
-    // Ctrl-C and termination signals end the session through the engine,
-    // so the summary is shown and the terminal restored.
-    let _ = ctrlc::set_handler(move || {
-        let _ = signals.send(Control::Interrupt);
-    });
+    route_interrupts(Some(controls.clone()));
+    let _ = ctrlc::set_handler(on_interrupt);
     keys::restore_on_panic();
     let mut look = Look {
         color,
@@ -845,11 +924,13 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
     outputs.push_boxed(terminal::display(look));
 
     let summary = session::run(&plan, options.speed, &mut clock, &mut outputs);
+    // The key reader stops before anything else reads the terminal.
     drop(key_reader);
     // The session's own record reaches the journal before the cramp does.
     drop(outputs);
-    if offer_cramp_log && !summary.interrupted {
-        offer_to_log(paths, started)?;
+    route_interrupts(None);
+    if offer_cramp_log && !summary.interrupted && offer_to_log(paths, started)?.is_none() {
+        return Ok(cancelled());
     }
     Ok(if summary.interrupted {
         ExitCode::from(130)

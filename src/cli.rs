@@ -135,8 +135,9 @@ Examples:
 
     /// Log a cramp in the journal (asks a few questions at a terminal).
     #[command(after_help = "\
-With no options, at a terminal, it asks a few questions, with defaults;
-with options it asks nothing. A cramp that lasted over 10 minutes, or came
+With no options, at a terminal, it asks a few questions, with defaults
+(Ctrl-D or Ctrl-C leaves without logging); with options it asks nothing.
+Without a terminal, say at least when: `nocturne log --at now`. A cramp that lasted over 10 minutes, or came
 with swelling, redness, numbness or weakness, is worth a doctor's visit,
 and nocturne says so.
 
@@ -337,6 +338,22 @@ Examples:
         /// Write to this new file instead of stdout (it must not exist).
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Remove one entry logged by mistake: a cramp (c12) or a session (s7).
+    #[command(after_help = "\
+Each entry's id is shown by `nocturne journal`, and by `nocturne log` when
+it saves a cramp. At a terminal it asks first; elsewhere pass --yes.
+
+Examples:
+  nocturne journal delete c12
+  nocturne journal delete s7 --yes")]
+    Delete {
+        /// The entry: c and the cramp's number, or s and the session's.
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Remove it without asking.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -592,6 +609,20 @@ pub fn main() -> ExitCode {
         } => Command::Export {
             json: format == "json",
             output,
+        },
+        Sub::Journal {
+            action: Some(JournalAction::Delete { id, yes }),
+            ..
+        } => match crate::journal::store::Entry::parse(&id) {
+            Some(entry) => Command::JournalDelete { entry, yes },
+            None => {
+                let message = format!(
+                    "`{id}` is not a journal entry; write c and a cramp's number (c12) or s and \
+                     a session's (s7), as `nocturne journal` shows them"
+                );
+                eprint!("{}", crate::error::Error::Usage(message).render(color));
+                return ExitCode::from(2);
+            }
         },
         Sub::Stats { weeks } => Command::Stats {
             weeks: weeks.into(),

@@ -3,7 +3,11 @@
 //! keys without echo and is restored on every way out: the normal end, `q`,
 //! Ctrl-C, and a panic.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -12,8 +16,16 @@ use crate::session::Control;
 /// The key help shown under the display.
 pub const HELP: &str = "space pause · n next · p back · q quit";
 
-/// While alive, keys reach the session; dropping it restores the terminal.
+/// How long the reader waits for a key before it looks whether it should
+/// stop: the most that ending a session waits for it.
+const STOP_CHECK: Duration = Duration::from_millis(100);
+
+/// While alive, keys reach the session. Dropping it stops the reader, waits
+/// for its thread to end, and restores the terminal, so that whatever is
+/// asked after the session reads the terminal alone.
 pub struct Keys {
+    stop: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
     _restore: mode::Restore,
 }
 
@@ -21,10 +33,23 @@ pub struct Keys {
 /// that can be switched to single-key mode.
 pub fn listen(controls: Sender<Control>) -> Result<Keys, String> {
     let restore = mode::single_keys()?;
-    std::thread::Builder::new()
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopping = Arc::clone(&stop);
+    let reader = std::thread::Builder::new()
         .name("keys".into())
         .spawn(move || {
-            while let Ok(event) = event::read() {
+            while !stopping.load(Ordering::Relaxed) {
+                // Only read what is there, so a key typed after the session
+                // is left for the questions that follow it.
+                match event::poll(STOP_CHECK) {
+                    Ok(false) => continue,
+                    Ok(true) => {}
+                    Err(_) => break,
+                }
+                if stopping.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(event) = event::read() else { break };
                 if let Event::Key(key) = event
                     && let Some(control) = control_for(key)
                     && controls.send(control).is_err()
@@ -34,7 +59,20 @@ pub fn listen(controls: Sender<Control>) -> Result<Keys, String> {
             }
         })
         .map_err(|e| format!("cannot read keys: {e}"))?;
-    Ok(Keys { _restore: restore })
+    Ok(Keys {
+        stop,
+        reader: Some(reader),
+        _restore: restore,
+    })
+}
+
+impl Drop for Keys {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+    }
 }
 
 fn control_for(key: KeyEvent) -> Option<Control> {

@@ -18,6 +18,7 @@ mod schema;
 mod session;
 mod sound;
 mod tomlfile;
+mod zone;
 
 fn main() -> std::process::ExitCode {
     cli::main()

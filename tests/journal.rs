@@ -175,7 +175,7 @@ fn a_cramp_with_a_red_flag_is_met_with_calm_advice() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "Logged a cramp: Fri 2026-11-20 03:10, left calf, lasted 15m, pain 8 of 10, with numbness.\n\n\
+        "Logged a cramp (c1): Fri 2026-11-20 03:10, left calf, lasted 15m, pain 8 of 10, with numbness.\n\n\
          It lasted more than 10 minutes. A cramp that long is worth seeing a doctor about, to make sure nothing else is behind it.\n\
          There was numbness or weakness. That is worth seeing a doctor about: it can come from the nerves or muscles rather than an ordinary cramp.\n\
          This is general information, not a diagnosis.\n"
@@ -235,7 +235,7 @@ fn the_journal_lists_recent_nights() {
     assert!(
         lines[1..]
             .iter()
-            .any(|l| l.ends_with("03:10, right foot, pain 3 of 10")),
+            .any(|l| l.ends_with("03:10, right foot, pain 3 of 10 (c1)")),
         "{text}"
     );
 }
@@ -317,4 +317,149 @@ fn stats_are_drawn_in_colour_only_where_asked_and_never_garbled() {
         "{plain:?}"
     );
     assert_eq!(stats(&["--color", "never"]), plain);
+}
+
+#[test]
+fn log_without_a_terminal_or_options_logs_nothing_and_says_what_to_pass() {
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .arg("log")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: there is no terminal to ask the questions at; say what to log, such as \
+         `nocturne log --at now` or `nocturne log --at 03:10 --leg left --muscle calf`\n"
+    );
+    assert!(!home.data().join("journal.sqlite").exists());
+    // Saying only when is enough.
+    let out = home
+        .nocturne()
+        .args(["log", "--at", "now"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("Logged a cramp (c1): "));
+}
+
+#[test]
+fn a_mistaken_entry_can_be_deleted() {
+    let home = Home::new();
+    for at in ["2026-11-20T03:10", "2026-11-21T04:00"] {
+        let out = home
+            .nocturne()
+            .env("TZ", "UTC")
+            .args(["log", "--at", at, "--leg", "left"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let run = home
+        .nocturne()
+        .args(["run", "nightly", "--speed", "1000", "--mute"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+
+    // Without a terminal to ask at, it wants --yes, and keeps the entry.
+    let out = home
+        .nocturne()
+        .env("TZ", "UTC")
+        .args(["journal", "delete", "c1"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: this removes the cramp of Fri 2026-11-20 03:10, left; there is no terminal to \
+         ask at, so pass --yes to remove it\n"
+    );
+    assert_eq!(export(&home)["cramps"].as_array().unwrap().len(), 2);
+
+    let out = home
+        .nocturne()
+        .env("TZ", "UTC")
+        .args(["journal", "delete", "c1", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "Removed the cramp of Fri 2026-11-20 03:10, left.\n"
+    );
+    let cramps = export(&home)["cramps"].clone();
+    assert_eq!(cramps.as_array().unwrap().len(), 1);
+    assert_eq!(cramps[0]["id"], 2);
+
+    // A session goes with its steps.
+    let out = home
+        .nocturne()
+        .args(["journal", "delete", "s1", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("Removed the nightly session of "));
+    assert_eq!(export(&home)["sessions"].as_array().unwrap().len(), 0);
+
+    // What is not there, or not an id, is said plainly.
+    for (id, said) in [
+        (
+            "c1",
+            "error: the journal has no entry c1; `nocturne journal` shows each entry's id\n",
+        ),
+        (
+            "12",
+            "error: `12` is not a journal entry; write c and a cramp's number (c12) or s and a \
+             session's (s7), as `nocturne journal` shows them\n",
+        ),
+    ] {
+        let out = home
+            .nocturne()
+            .args(["journal", "delete", id, "--yes"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{id}");
+        assert_eq!(stderr(&out), said);
+    }
+}
+
+#[test]
+fn a_cramp_at_the_first_minute_of_a_spring_gap_stays_in_its_night() {
+    // New York, 2026-03-08: 02:00 does not exist; it is 03:00 EDT, in the
+    // night of Saturday the 7th.
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .env("TZ", "America/New_York")
+        .args(["log", "--at", "2026-03-08T02:00"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cramp = &export(&home)["cramps"][0];
+    assert_eq!(cramp["at"], "2026-03-08T03:00:00-04:00");
+    assert_eq!(cramp["night"], "2026-03-07");
+}
+
+#[test]
+fn an_unknown_time_zone_is_said_once() {
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .env("TZ", "Mars/Phobos")
+        .args(["log", "--at", "2026-11-20T03:10"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "nocturne: TZ=Mars/Phobos is not a time zone this machine knows, so times are in UTC; \
+         set TZ to a name such as Europe/London, or unset it\n\
+         Logged a cramp (c1): Fri 2026-11-20 03:10.\n"
+    );
 }

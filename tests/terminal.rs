@@ -357,3 +357,143 @@ fn an_invalid_edit_can_be_edited_again_at_a_terminal() {
             .contains("hold = \"10s\"")
     );
 }
+
+/// A routine that ends within seconds and then offers to log a cramp, as
+/// the bundled `cramp` routine does.
+const RELIEF: &str = r#"
+name = "Quick relief"
+lead_in = 1
+offer_cramp_log = true
+
+[[steps]]
+name = "Pull the toes back"
+hold = 2
+"#;
+
+/// Runs the relief routine in a pane and waits for the first question,
+/// with the session's key reader given every chance to steal keys.
+fn relief_questions(home: &Home) -> Pane {
+    let routine = home.write("relief.toml", RELIEF);
+    let pane = Pane::start(home, &format!("run '{}' --mute", routine.display()));
+    pane.wait_for("the offer", |p| {
+        p.screen()
+            .contains("Log this cramp in your journal? (y/n) [y]:")
+    });
+    pane
+}
+
+fn journal(home: &Home) -> serde_json::Value {
+    let out = home
+        .nocturne()
+        .args(["journal", "export", "--format", "json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn after_a_session_every_answer_lands_on_its_question() {
+    let home = Home::new();
+    let pane = relief_questions(&home);
+    // Each line is typed as its question appears, as a person would: the
+    // session's key reader, had it outlived the session, would take every
+    // other one.
+    let steps: [(&str, &str); 9] = [
+        ("Log this cramp in your journal? (y/n) [y]:", "y"),
+        ("When did it happen? [", ""),
+        ("Which leg: left, right or both? [left]:", "right"),
+        ("Which muscle: calf, foot, thigh or other? [calf]:", "thigh"),
+        ("How long did it last, such as 2m? [not sure]:", "3m"),
+        ("How painful, from 0 (none) to 10 (worst)? [not sure]:", "4"),
+        (
+            "Was the leg swollen, red, numb or weak afterwards? (y/n) [n]:",
+            "n",
+        ),
+        ("A note? [none]:", "eased by the stretch"),
+        ("Logged a cramp (c1):", ""),
+    ];
+    for (i, (question, answer)) in steps.iter().enumerate() {
+        pane.wait_for(question, |p| p.screen().contains(question));
+        if i + 1 == steps.len() {
+            break;
+        }
+        if !answer.is_empty() {
+            pane.keys(&["-l", answer]);
+        }
+        pane.keys(&["Enter"]);
+    }
+    let screen = pane.wait_for("the end", |p| !p.file("status").is_empty());
+    assert_eq!(pane.file("status").trim(), "0", "{screen}");
+    assert!(
+        screen.contains(", right thigh, lasted 3m, pain 4 of 10."),
+        "{screen}"
+    );
+    let journal = journal(&home);
+    let cramps = journal["cramps"].as_array().unwrap();
+    assert_eq!(cramps.len(), 1, "{journal}");
+    assert_eq!(cramps[0]["leg"], "right");
+    assert_eq!(cramps[0]["muscle"], "thigh");
+    assert_eq!(cramps[0]["lasted_s"], 180);
+    assert_eq!(cramps[0]["pain"], 4);
+    assert_eq!(cramps[0]["note"], "eased by the stretch");
+    // The terminal is as it was.
+    assert_eq!(pane.file("before"), pane.file("after"));
+}
+
+#[test]
+fn ctrl_c_at_the_questions_after_a_session_cancels_without_logging() {
+    let home = Home::new();
+    let pane = relief_questions(&home);
+    pane.keys(&["Enter"]);
+    pane.wait_for("the first question", |p| {
+        p.screen().contains("When did it happen? [")
+    });
+    pane.keys(&["C-c"]);
+    let screen = pane.wait_for("the exit", |p| !p.file("status").is_empty());
+    assert_eq!(pane.file("status").trim(), "130", "{screen}");
+    assert!(
+        screen.contains("Cancelled; nothing was logged."),
+        "{screen}"
+    );
+    assert_eq!(journal(&home)["cramps"].as_array().unwrap().len(), 0);
+    // The session itself was recorded as completed before the questions.
+    assert_eq!(journal(&home)["sessions"][0]["outcome"], "completed");
+    assert_eq!(pane.file("before"), pane.file("after"));
+}
+
+#[test]
+fn ctrl_d_at_the_questions_cancels_without_logging() {
+    let home = Home::new();
+    let pane = relief_questions(&home);
+    pane.keys(&["Enter"]);
+    pane.wait_for("the leg", |p| p.screen().contains("When did it happen? ["));
+    pane.keys(&["Enter"]);
+    pane.wait_for("the leg", |p| p.screen().contains("Which leg:"));
+    pane.keys(&["C-d"]);
+    let screen = pane.wait_for("the exit", |p| !p.file("status").is_empty());
+    assert_eq!(pane.file("status").trim(), "130", "{screen}");
+    assert!(
+        screen.contains("Cancelled; nothing was logged."),
+        "{screen}"
+    );
+    assert_eq!(journal(&home)["cramps"].as_array().unwrap().len(), 0);
+
+    // `nocturne log` on its own cancels the same way.
+    let home = Home::new();
+    let pane = Pane::start(&home, "log");
+    pane.wait_for("the first question", |p| {
+        p.screen().contains("When did it happen? [now]:")
+    });
+    pane.keys(&["C-d"]);
+    let screen = pane.wait_for("the exit", |p| !p.file("status").is_empty());
+    assert_eq!(pane.file("status").trim(), "130", "{screen}");
+    assert!(
+        screen.contains("Cancelled; nothing was logged."),
+        "{screen}"
+    );
+    assert!(
+        journal(&home)["cramps"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+    );
+}

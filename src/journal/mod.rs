@@ -16,7 +16,7 @@ use jiff::tz::TimeZone;
 
 use crate::error::{Error, Result};
 use crate::routine::duration::human;
-use store::{Cramp, Journal, SessionRecord};
+use store::{Cramp, Entry, Journal, SessionRecord};
 
 /// What the user said about a cramp, on the command line or when asked.
 #[derive(Debug, Clone, Default)]
@@ -77,31 +77,39 @@ pub fn red_flags(cramp: &Cramp) -> Vec<&'static str> {
     flags
 }
 
-/// Asks one question on stderr and reads the answer from stdin; an empty
-/// answer (or the end of input) takes the default.
-fn ask<T>(
+/// The user ended the questions (Ctrl-D) before the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+/// Asks one question on stderr and reads the answer from stdin. An empty
+/// answer takes the default; an answer that cannot be read is asked again,
+/// so what is saved is always what was typed. The end of input (Ctrl-D)
+/// cancels.
+pub fn ask<T>(
     input: &mut dyn BufRead,
     question: &str,
     default: &str,
     parse: impl Fn(&str) -> std::result::Result<T, String>,
-) -> Option<T> {
-    for _ in 0..3 {
+) -> std::result::Result<T, Cancelled> {
+    loop {
         eprint!("{question} [{default}]: ");
         let _ = std::io::stderr().flush();
         let mut line = String::new();
-        if input.read_line(&mut line).unwrap_or(0) == 0 {
-            eprintln!();
-            return parse("").ok();
+        match input.read_line(&mut line) {
+            Ok(0) | Err(_) => {
+                eprintln!();
+                return Err(Cancelled);
+            }
+            Ok(_) => {}
         }
         match parse(line.trim()) {
-            Ok(value) => return Some(value),
+            Ok(value) => return Ok(value),
             Err(why) => eprintln!("  {why}"),
         }
     }
-    parse("").ok()
 }
 
-fn yes_no(text: &str) -> std::result::Result<bool, String> {
+pub fn yes_no(text: &str) -> std::result::Result<bool, String> {
     match text.to_lowercase().as_str() {
         "" | "n" | "no" => Ok(false),
         "y" | "yes" => Ok(true),
@@ -134,13 +142,12 @@ pub fn interview(
     when_default: &str,
     now: Timestamp,
     tz: &TimeZone,
-) -> CrampInput {
+) -> std::result::Result<CrampInput, Cancelled> {
     let mut answers = CrampInput {
-        at: ask(input, "When did it happen?", when_default, |t| {
+        at: Some(ask(input, "When did it happen?", when_default, |t| {
             let t = if t.is_empty() { when_default } else { t };
-            when::parse(t, now, tz).map(|_| Some(t.to_owned()))
-        })
-        .flatten(),
+            when::parse(t, now, tz).map(|_| t.to_owned())
+        })?),
         ..CrampInput::default()
     };
     answers.leg = ask(
@@ -148,15 +155,13 @@ pub fn interview(
         "Which leg: left, right or both?",
         "left",
         one_of(&LEGS, "left"),
-    )
-    .flatten();
+    )?;
     answers.muscle = ask(
         input,
         "Which muscle: calf, foot, thigh or other?",
         "calf",
         one_of(&MUSCLES, "calf"),
-    )
-    .flatten();
+    )?;
     answers.lasted = ask(
         input,
         "How long did it last, such as 2m?",
@@ -169,8 +174,7 @@ pub fn interview(
                 .map(Some)
                 .map_err(|e| format!("{e}; write it as 30s, 2m or 1m30s"))
         },
-    )
-    .flatten();
+    )?;
     answers.pain = ask(
         input,
         "How painful, from 0 (none) to 10 (worst)?",
@@ -185,26 +189,22 @@ pub fn interview(
                 .map(Some)
                 .ok_or_else(|| "answer a number from 0 to 10".to_owned())
         },
-    )
-    .flatten();
+    )?;
     if ask(
         input,
         "Was the leg swollen, red, numb or weak afterwards? (y/n)",
         "n",
         yes_no,
-    )
-    .unwrap_or(false)
-    {
-        answers.swelling = ask(input, "  Swollen?", "n", yes_no).unwrap_or(false);
-        answers.redness = ask(input, "  Red?", "n", yes_no).unwrap_or(false);
-        answers.numbness = ask(input, "  Numb?", "n", yes_no).unwrap_or(false);
-        answers.weakness = ask(input, "  Weak?", "n", yes_no).unwrap_or(false);
+    )? {
+        answers.swelling = ask(input, "  Swollen?", "n", yes_no)?;
+        answers.redness = ask(input, "  Red?", "n", yes_no)?;
+        answers.numbness = ask(input, "  Numb?", "n", yes_no)?;
+        answers.weakness = ask(input, "  Weak?", "n", yes_no)?;
     }
     answers.note = ask(input, "A note?", "none", |t| {
         Ok((!t.is_empty()).then(|| t.to_owned()))
-    })
-    .flatten();
-    answers
+    })?;
+    Ok(answers)
 }
 
 /// "Sat 2026-11-21 03:10, left calf, lasted 2m, pain 6 of 10" (without
@@ -280,8 +280,12 @@ pub fn log(path: &Path, input: CrampInput, now: Timestamp, tz: &TimeZone) -> Res
             .filter(|n| !n.is_empty()),
         logged_at: when::stamp(now, tz),
     };
-    Journal::open(path)?.add_cramp(&cramp)?;
-    let mut said = format!("Logged a cramp: {}.\n", describe(&cramp, tz, true));
+    let id = Journal::open(path)?.add_cramp(&cramp)?;
+    let mut said = format!(
+        "Logged a cramp ({}): {}.\n",
+        Entry::Cramp(id),
+        describe(&cramp, tz, true)
+    );
     let flags = red_flags(&cramp);
     if !flags.is_empty() {
         said.push('\n');
@@ -331,13 +335,21 @@ pub fn nights(path: &Path, today: Date, count: usize, tz: &TimeZone) -> Result<S
                 } else {
                     ""
                 };
-                format!("{} ({}{preview})", s.routine, outcome_words(s))
+                format!(
+                    "{} ({}{preview}, {})",
+                    s.routine,
+                    outcome_words(s),
+                    Entry::Session(s.id)
+                )
             })
             .collect();
         let cramped: Vec<String> = cramps
             .iter()
             .filter(|c| c.night == Some(night))
-            .map(|c| describe(c, tz, false))
+            .map(|c| match c.id {
+                Some(id) => format!("{} ({})", describe(c, tz, false), Entry::Cramp(id)),
+                None => describe(c, tz, false),
+            })
             .collect();
         let or_dash = |v: Vec<String>| {
             if v.is_empty() {
@@ -368,6 +380,44 @@ pub fn nights(path: &Path, today: Date, count: usize, tz: &TimeZone) -> Result<S
 
 const EMPTY: &str = "The journal is empty. Each `nocturne run` is recorded; log a cramp with \
                      `nocturne log`.\n";
+
+/// `nocturne journal delete ID`: what the entry is, for the question
+/// before it goes.
+pub fn find(path: &Path, entry: Entry, tz: &TimeZone) -> Result<String> {
+    let missing = || {
+        Error::Usage(format!(
+            "the journal has no entry {entry}; `nocturne journal` shows each entry's id"
+        ))
+    };
+    let Some(journal) = Journal::open_to_read(path)? else {
+        return Err(missing());
+    };
+    let found = match entry {
+        Entry::Cramp(id) => journal
+            .cramps()?
+            .iter()
+            .find(|c| c.id == Some(id))
+            .map(|c| format!("the cramp of {}", describe(c, tz, true))),
+        Entry::Session(id) => journal.sessions()?.iter().find(|s| s.id == id).map(|s| {
+            let at = s
+                .started_at
+                .parse::<Timestamp>()
+                .map(|t| tz.to_datetime(t).strftime("%a %Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|_| s.started_at.clone());
+            format!("the {} session of {at} ({})", s.routine, outcome_words(s))
+        }),
+    };
+    found.ok_or_else(missing)
+}
+
+/// Removes an entry that `find` described.
+pub fn delete(path: &Path, entry: Entry) -> Result<()> {
+    if Journal::open(path)?.delete(entry)? {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!("the journal has no entry {entry}")))
+    }
+}
 
 /// Reads the whole journal (an empty one where there is none).
 pub fn everything(path: &Path) -> Result<(Vec<SessionRecord>, Vec<Cramp>)> {

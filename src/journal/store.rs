@@ -129,6 +129,37 @@ fn explain(path: &Path, e: rusqlite::Error) -> Error {
     })
 }
 
+/// One entry of the journal as the user names it: `c12` for a cramp,
+/// `s7` for a session, as `nocturne journal` and `log` show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Cramp(i64),
+    Session(i64),
+}
+
+impl Entry {
+    pub fn parse(text: &str) -> Option<Entry> {
+        let text = text.trim().to_lowercase();
+        let number = |digits: &str| digits.parse::<i64>().ok().filter(|n| *n > 0);
+        if let Some(digits) = text.strip_prefix('c') {
+            number(digits).map(Entry::Cramp)
+        } else if let Some(digits) = text.strip_prefix('s') {
+            number(digits).map(Entry::Session)
+        } else {
+            None
+        }
+    }
+}
+
+impl std::fmt::Display for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Entry::Cramp(id) => write!(f, "c{id}"),
+            Entry::Session(id) => write!(f, "s{id}"),
+        }
+    }
+}
+
 impl Journal {
     /// Opens the journal for writing, creating it (and its folder) if need
     /// be, and brings its schema up to date.
@@ -414,6 +445,25 @@ impl Journal {
             .collect::<Result<_, _>>()
             .map_err(fail)?;
         Ok(cramps)
+    }
+
+    /// Removes one entry and everything that belongs to it; `false` where
+    /// there is no such entry.
+    pub fn delete(&mut self, entry: Entry) -> Result<bool, Error> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| explain(&path, e))?;
+        let removed = match entry {
+            Entry::Cramp(id) => tx.execute("DELETE FROM cramps WHERE id = ?1", params![id]),
+            Entry::Session(id) => tx
+                .execute(
+                    "DELETE FROM session_steps WHERE session_id = ?1",
+                    params![id],
+                )
+                .and_then(|_| tx.execute("DELETE FROM sessions WHERE id = ?1", params![id])),
+        }
+        .map_err(|e| explain(&path, e))?;
+        tx.commit().map_err(|e| explain(&path, e))?;
+        Ok(removed > 0)
     }
 
     /// The id of the session with the latest start, if any (for tests).

@@ -9,8 +9,6 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use jiff::tz::TimeZone;
-
 use super::{Failure, Output};
 use crate::journal::store::{Journal, SessionRecord, UNFINISHED};
 use crate::journal::when::{night_of, stamp};
@@ -49,7 +47,7 @@ impl JournalOutput {
         let worker = std::thread::Builder::new()
             .name("journal".into())
             .spawn(move || {
-                let tz = TimeZone::system();
+                let tz = crate::zone::system();
                 let clock = ServiceClock::new();
                 let report = |why: String| {
                     let _ = failed.send(why);

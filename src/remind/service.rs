@@ -119,7 +119,7 @@ pub fn run(paths: &Paths) -> Result<ExitCode> {
         })?;
     let _lock = lock(&lock_path)?;
 
-    let tz = TimeZone::system();
+    let tz = crate::zone::system();
     let log = Log { tz: tz.clone() };
     let clock = ServiceClock::new();
     // A broken file at start does not stop the service: it waits, with no
