@@ -2,7 +2,7 @@
 //! prints is rendered to a String first, so tests can read what a user sees.
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -863,6 +863,17 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
         outputs.push(EventLog::new(out, what));
     }
 
+    // Redrawn bars and JSON lines on one terminal garble each other: the
+    // display gives way to its plain lines, which mix with events cleanly.
+    let mut bars = options.bars;
+    if bars && matches!(options.events, Some(EventsTo::Stdout)) && io::stdout().is_terminal() {
+        bars = false;
+        outputs.notice(
+            "events go to this terminal, so the display is plain lines; write them to a file \
+             with --events FILE to keep the live display",
+        );
+    }
+
     if let Some(note) = first_run_note(paths) {
         eprintln!("{note}\n");
     }
@@ -904,7 +915,7 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
     keys::restore_on_panic();
     let mut look = Look {
         color,
-        bars: options.bars,
+        bars,
         keys: false,
     };
     let key_reader = if options.keys {

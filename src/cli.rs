@@ -137,9 +137,10 @@ Examples:
     #[command(after_help = "\
 With no options, at a terminal, it asks a few questions, with defaults
 (Ctrl-D or Ctrl-C leaves without logging); with options it asks nothing.
-Without a terminal, say at least when: `nocturne log --at now`. A cramp that lasted over 10 minutes, or came
-with swelling, redness, numbness or weakness, is worth a doctor's visit,
-and nocturne says so.
+Without a terminal, say at least when: `nocturne log --at now`.
+
+A cramp that lasted over 10 minutes, or came with swelling, redness,
+numbness or weakness, is worth a doctor's visit, and nocturne says so.
 
 Examples:
   nocturne log
@@ -148,7 +149,7 @@ Examples:
 
 The journal is general self-care information, not a diagnosis.")]
     Log {
-        /// When: now, 03:10, \"last night 03:10\", \"yesterday 22:40\",
+        /// When: now, 03:10, "last night 03:10", "yesterday 22:40",
         /// 2026-11-20T03:10 or an RFC 3339 instant (default: now).
         #[arg(long, value_name = "WHEN")]
         at: Option<String>,
@@ -562,9 +563,9 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Sub::Man => {
-            let man = clap_mangen::Man::new(Cli::command());
+            let page = crate::manual::page(&Cli::command());
             let mut out = std::io::stdout().lock();
-            return match man.render(&mut out) {
+            return match std::io::Write::write_all(&mut out, page.as_bytes()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {

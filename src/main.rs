@@ -9,6 +9,7 @@ mod diag;
 mod error;
 mod journal;
 mod keys;
+mod manual;
 mod output;
 mod paths;
 mod plan;

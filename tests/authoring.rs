@@ -379,14 +379,100 @@ fn completions_for_every_shell_and_routine_names_in_bash() {
 }
 
 #[test]
-fn the_manual_page_comes_from_the_same_commands() {
+fn the_manual_page_is_one_whole_page() {
     let out = Home::new().nocturne().arg("man").output().unwrap();
     assert!(out.status.success());
     let page = stdout(&out);
     assert!(
-        page.contains(".TH nocturne 1"),
+        page.starts_with(".TH NOCTURNE 1 "),
         "{}",
         &page[..200.min(page.len())]
     );
-    assert!(page.contains("remind"));
+    // It sends the reader to no other page of nocturne's.
+    assert!(!page.contains("nocturne\\-"), "a reference to another page");
+    // Every command, with its options, and the sections a manual has.
+    for command in [
+        "nocturne run [OPTIONS] [ROUTINE]",
+        "nocturne list",
+        "nocturne show [ROUTINE]",
+        "nocturne sounds [COMMAND]",
+        "nocturne sounds play [OPTIONS] NAME",
+        "nocturne notifications test [OPTIONS]",
+        "nocturne log [OPTIONS]",
+        "nocturne journal [OPTIONS] [COMMAND]",
+        "nocturne journal export [OPTIONS]",
+        "nocturne journal delete [OPTIONS] ID",
+        "nocturne stats [OPTIONS]",
+        "nocturne remind add [OPTIONS]",
+        "nocturne remind list",
+        "nocturne remind remove ID",
+        "nocturne remind next [OPTIONS]",
+        "nocturne remind daemon",
+        "nocturne remind install [OPTIONS]",
+        "nocturne remind uninstall",
+        "nocturne check [FILE...]",
+        "nocturne new [OPTIONS] NAME",
+        "nocturne edit ROUTINE",
+        "nocturne schema WHAT",
+        "nocturne completions SHELL",
+        "nocturne man",
+    ] {
+        let heading = format!(".SS \"{}\"\n", command.replace('-', "\\-"));
+        assert!(page.contains(&heading), "no {heading} in the page");
+    }
+    for option in [
+        "speed",
+        "events",
+        "volume",
+        "mute",
+        "no\\-notify",
+        "wait",
+        "at",
+        "leg",
+        "lasted",
+        "swelling",
+        "nights",
+        "format",
+        "output",
+        "yes",
+        "weeks",
+        "every",
+        "until",
+        "days",
+        "routine",
+        "message",
+        "count",
+        "after",
+        "json",
+        "print",
+        "from",
+        "color",
+    ] {
+        assert!(
+            page.contains(&format!("\\fB\\-\\-{option}\\fR")),
+            "--{option}"
+        );
+    }
+    for section in ["KEYS", "FILES", "ENVIRONMENT", "EXIT STATUS", "EXAMPLES"] {
+        assert!(page.contains(&format!(".SH {section}\n")), "{section}");
+    }
+
+    // groff reads it without a warning, and a reader sees plain words.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nocturne.1");
+    std::fs::write(&file, &page).unwrap();
+    let shown = std::process::Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-P", "-cbou"])
+        .arg(&file)
+        .output()
+        .expect("groff runs (the CI script installs groff-base)");
+    assert!(shown.status.success());
+    assert_eq!(stderr(&shown), "");
+    let text = stdout(&shown);
+    assert!(
+        text.contains("nocturne journal delete [OPTIONS] ID"),
+        "{text}"
+    );
+    assert!(text.contains("--at WHEN"), "{text}");
+    assert!(text.contains("130"), "{text}");
 }

@@ -94,6 +94,15 @@ impl Pane {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The screen with all that scrolled off it.
+    fn history(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-S", "-"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     fn file(&self, name: &str) -> String {
         std::fs::read_to_string(self.dir.join(name)).unwrap_or_default()
     }
@@ -496,4 +505,28 @@ fn ctrl_d_at_the_questions_cancels_without_logging() {
             .as_array()
             .is_none_or(Vec::is_empty)
     );
+}
+
+#[test]
+fn events_to_the_terminal_turn_the_display_into_plain_lines() {
+    let home = Home::new();
+    let routine = home.write("short.toml", common::SHORT);
+    let pane = Pane::start(
+        &home,
+        &format!("run '{}' --events - --mute --speed 4", routine.display()),
+    );
+    pane.wait_for("the end", |p| !p.file("status").is_empty());
+    let screen = pane.history();
+    assert_eq!(pane.file("status").trim(), "0", "{screen}");
+    assert!(
+        screen.contains("nocturne: events go to this terminal, so the display is plain lines"),
+        "{screen}"
+    );
+    // Each event and each plain line stands on lines of its own; no bar
+    // is drawn over them.
+    let joined = screen.replace('\n', "");
+    assert!(joined.contains(r#"{"event":"session_started","routine":"short""#), "{screen}");
+    assert!(screen.contains("\n[0:01] Hold 2s: Step A, 1 of 2\n"), "{screen}");
+    assert!(screen.contains("\nFinished in 0:"), "{screen}");
+    assert!(!screen.contains('━') && !screen.contains("s left"), "{screen}");
 }
