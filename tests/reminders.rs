@@ -364,6 +364,55 @@ fn next_lists_the_coming_reminders_in_the_local_zone() {
     assert_eq!(json[2]["reminder"], 1);
     assert_eq!(json[2]["message"], "Bedtime");
 
+    // At the gap's very first minute, the same: the change itself, not the
+    // one months before it. A window that begins there starts at 03:00.
+    home.write(
+        "config/config.toml",
+        "[[reminders]]\nat = \"02:00\"\nmessage = \"Bedtime\"\n\n\
+         [[reminders]]\nevery = \"30m\"\nfrom = \"02:00\"\nuntil = \"03:30\"\ndays = \"sun\"\n\
+         message = \"Water\"\n",
+    );
+    let out = home
+        .nocturne()
+        .env("TZ", "America/New_York")
+        .args([
+            "remind",
+            "next",
+            "--after",
+            "2026-03-08T02:00",
+            "--count",
+            "4",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Sun 2026-03-08 03:30 -04:00   2  Water\n\
+         Mon 2026-03-09 02:00 -04:00   1  Bedtime\n\
+         Tue 2026-03-10 02:00 -04:00   1  Bedtime\n\
+         Wed 2026-03-11 02:00 -04:00   1  Bedtime\n"
+    );
+    let out = home
+        .nocturne()
+        .env("TZ", "America/New_York")
+        .args([
+            "remind",
+            "next",
+            "--after",
+            "2026-03-08T01:59",
+            "--count",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "Sun 2026-03-08 03:00 -04:00   1  Bedtime\n\
+         Sun 2026-03-08 03:00 -04:00   2  Water\n\
+         Sun 2026-03-08 03:30 -04:00   2  Water\n"
+    );
+
     let out = home
         .nocturne()
         .args(["remind", "next", "--after", "tomorrow"])

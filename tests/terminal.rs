@@ -525,8 +525,17 @@ fn events_to_the_terminal_turn_the_display_into_plain_lines() {
     // Each event and each plain line stands on lines of its own; no bar
     // is drawn over them.
     let joined = screen.replace('\n', "");
-    assert!(joined.contains(r#"{"event":"session_started","routine":"short""#), "{screen}");
-    assert!(screen.contains("\n[0:01] Hold 2s: Step A, 1 of 2\n"), "{screen}");
+    assert!(
+        joined.contains(r#"{"event":"session_started","routine":"short""#),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("\n[0:01] Hold 2s: Step A, 1 of 2\n"),
+        "{screen}"
+    );
     assert!(screen.contains("\nFinished in 0:"), "{screen}");
-    assert!(!screen.contains('━') && !screen.contains("s left"), "{screen}");
+    assert!(
+        !screen.contains('━') && !screen.contains("s left"),
+        "{screen}"
+    );
 }
