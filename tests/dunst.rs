@@ -164,6 +164,16 @@ impl Drop for Desktop {
     }
 }
 
+/// A process that is ended when this is dropped, whatever the test did.
+struct Ends(Child);
+
+impl Drop for Ends {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Waits for `child` to end, for up to 60 s, and collects what it said.
 fn finish(mut child: Child) -> Output {
     wait_for("nocturne to end", || child.try_wait().unwrap());
@@ -244,4 +254,51 @@ fn a_session_shows_its_notes_in_dunst() {
     // The step's words reached dunst as text, not as broken markup.
     let log = desktop.read("dunst.log");
     assert!(!log.contains("markup"), "{log}");
+}
+
+#[test]
+fn snooze_pressed_in_dunst_snoozes_a_reminder() {
+    let home = Home::new();
+    let desktop = Desktop::start(&home);
+    desktop.want("Snooze");
+    let at = {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 2;
+        let day = now % 86_400;
+        format!("{:02}:{:02}:{:02}", day / 3600, day / 60 % 60, day % 60)
+    };
+    home.write(
+        "config/config.toml",
+        &format!("snooze = \"2s\"\n\n[[reminders]]\nat = \"{at}\"\nmessage = \"Bedtime\"\n"),
+    );
+    let log = home.path("service.log");
+    let _service = Ends(
+        desktop
+            .nocturne(&home)
+            .env("TZ", "UTC")
+            .args(["remind", "daemon"])
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let said = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_for("the reminder", || {
+        (desktop.shown() == ["Bedtime"]).then_some(())
+    });
+    let pressed = desktop.dunstctl(&["action", "0"]);
+    assert!(pressed.status.success(), "{}", stderr(&pressed));
+    wait_for("the snooze", || {
+        said().contains("reminder 1: snoozed until").then_some(())
+    });
+    wait_for("the reminder again", || {
+        (desktop.shown() == ["Bedtime", "Bedtime"]).then_some(())
+    });
+    assert!(
+        said().contains(&format!("reminder 1: Bedtime (snoozed from {at})")),
+        "{}",
+        said()
+    );
 }
