@@ -98,6 +98,13 @@ fn wait_for<T>(_what: &str, found: impl Fn() -> Option<T>) -> Option<T> {
     None
 }
 
+/// What a command wrote to `path`, once it has written a whole line.
+fn written(path: &std::path::Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .filter(|text| text.ends_with('\n'))
+}
+
 fn note_saying(bus: &Bus, summary: &str, nth: usize) -> serde_json::Value {
     wait_for("a note", || {
         bus.notes()
@@ -344,8 +351,7 @@ fn a_click_on_a_reminder_means_its_main_action() {
         ),
     );
     let service = Service::start(&home, &bus);
-    let line = wait_for("the terminal", || std::fs::read_to_string(&started).ok())
-        .expect("the terminal command ran");
+    let line = wait_for("the terminal", || written(&started)).expect("the terminal command ran");
     assert_eq!(line, format!("{} run wind-down\n", bin().display()));
     service.wait_for_log("reminder 1: started wind-down");
 
@@ -385,8 +391,7 @@ fn start_now_opens_the_routine_in_a_terminal() {
         ),
     );
     let service = Service::start(&home, &bus);
-    let line = wait_for("the terminal", || std::fs::read_to_string(&started).ok())
-        .expect("the terminal command ran");
+    let line = wait_for("the terminal", || written(&started)).expect("the terminal command ran");
     assert_eq!(line, format!("{} run wind-down\n", bin().display()));
     service.wait_for_log("reminder 1: started wind-down");
 }
