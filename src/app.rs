@@ -398,12 +398,13 @@ fn test_notification(wait: Duration) -> Result<ExitCode> {
             ("snooze".to_owned(), "Snooze 10 min".to_owned()),
         ],
     };
+    let unavailable = |why| Error::Runtime(format!("notifications are not available: {why}"));
+    let question = desktop::Question::put(&note).map_err(unavailable)?;
     eprintln!(
         "Sent a test note; waiting up to {} s for an answer.",
         wait.as_secs()
     );
-    let answer = desktop::ask(&note, wait)
-        .map_err(|why| Error::Runtime(format!("notifications are not available: {why}")))?;
+    let answer = question.answer(wait).map_err(unavailable)?;
     let said = match answer {
         desktop::Answer::Action(key) => {
             let label = note

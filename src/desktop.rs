@@ -1,16 +1,19 @@
-//! Desktop notifications over D-Bus, through notify-rust. Every call to the
-//! notification service runs on a thread of its own and is given a
-//! deadline: a service that is missing, refuses, or never answers costs
-//! the caller at most that long, and nothing at all on the session's timing
-//! path, which only queues notes for a worker.
+//! Desktop notifications over D-Bus. Every call to the notification
+//! service runs on a thread of its own and is given a deadline: a service
+//! that is missing, refuses, or never answers costs the caller at most that
+//! long, and nothing at all on the session's timing path, which only queues
+//! notes for a worker.
+//!
+//! On Linux and the BSDs nocturne speaks the freedesktop protocol itself
+//! (see `xdg`), so that a note and the answers to it go over one
+//! connection; elsewhere notify-rust shows notes, without buttons.
+
+#[cfg(all(unix, not(target_os = "macos")))]
+mod xdg;
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
-
-#[cfg(all(unix, not(target_os = "macos")))]
-use notify_rust::NotificationHandle;
-use notify_rust::{Hint, Notification, Timeout, Urgency};
 
 /// How long any one call to the notification service may take.
 pub const DEADLINE: Duration = Duration::from_secs(2);
@@ -26,48 +29,10 @@ pub struct Note {
     pub urgent: bool,
     /// A transient note bypasses the server's history, where it keeps one.
     pub transient: bool,
-    /// (identifier, label) pairs, shown as buttons where supported.
+    /// (identifier, label) pairs, shown as buttons where supported. The
+    /// first is the note's main action: a click on the note's body means
+    /// it.
     pub actions: Vec<(String, String)>,
-}
-
-impl Note {
-    fn to_notification(&self) -> Notification {
-        let mut n = Notification::new();
-        n.appname("nocturne")
-            .summary(&self.summary)
-            .body(&self.body)
-            .icon("nocturne")
-            .urgency(if self.urgent {
-                Urgency::Normal
-            } else {
-                Urgency::Low
-            })
-            .hint(Hint::Category(self.category.to_owned()))
-            .timeout(Timeout::Default);
-        if self.transient {
-            n.hint(Hint::Transient(true));
-        }
-        for (id, label) in &self.actions {
-            n.action(id, label);
-        }
-        n
-    }
-}
-
-/// A notification error in a user's words.
-fn in_words(e: &notify_rust::error::Error) -> String {
-    let text = e.to_string();
-    if text.contains("ServiceUnknown") || text.contains("not activatable") {
-        "no notification service is running".to_owned()
-    } else if text.contains("DBUS_SESSION_BUS_ADDRESS")
-        || text.contains("session bus")
-        || text.contains("No such file or directory")
-        || text.contains("Connection refused")
-    {
-        "there is no desktop session bus (D-Bus)".to_owned()
-    } else {
-        format!("the notification service failed ({})", text.trim())
-    }
 }
 
 /// Runs `call` on a thread of its own and waits at most `deadline` for
@@ -93,52 +58,81 @@ fn with_deadline<T: Send + 'static>(
     }
 }
 
-/// Shows a note on its own; returns its id.
-fn show(note: &Note) -> Result<u32, String> {
-    let notification = note.to_notification();
-    with_deadline(DEADLINE, move || {
-        notification
-            .show()
-            .map(|handle| handle.id())
-            .map_err(|e| in_words(&e))
-    })
-}
-
-/// Shows `notification`, in place of the one shown before if any: over the
-/// same connection, so that later notes cost one call each.
-#[cfg(all(unix, not(target_os = "macos")))]
-fn replace(
-    shown: Option<NotificationHandle>,
-    notification: Notification,
-) -> Result<NotificationHandle, String> {
-    match shown {
-        None => notification.show().map_err(|e| in_words(&e)),
-        Some(mut handle) => {
-            *handle = notification;
-            handle.update().map_err(|e| in_words(&e))?;
-            Ok(handle)
-        }
-    }
-}
-
-/// Elsewhere each note is shown anew.
-#[cfg(not(all(unix, not(target_os = "macos"))))]
-fn replace(_shown: Option<()>, notification: Notification) -> Result<(), String> {
-    notification.show().map(|_| ()).map_err(|e| in_words(&e))
-}
-
 /// Shows a note once, without waiting for anything the user does.
+#[cfg(all(unix, not(target_os = "macos")))]
 pub fn announce(note: &Note) -> Result<(), String> {
-    show(note).map(|_| ())
+    let note = note.clone();
+    with_deadline(DEADLINE, move || {
+        zbus::block_on(async move {
+            let link = xdg::Link::open().await?;
+            link.notify(&note, 0, false).await.map(|_| ())
+        })
+    })
 }
 
 /// Checks that a notification service answers, within `patience`.
+#[cfg(all(unix, not(target_os = "macos")))]
 pub fn probe(patience: Duration) -> Result<(), String> {
-    with_deadline(patience, || {
-        notify_rust::get_server_information()
-            .map(|_| ())
-            .map_err(|e| in_words(&e))
+    with_deadline(patience, || zbus::block_on(xdg::Link::probe()))
+}
+
+/// The connection a session's notes go over, and the note now shown.
+#[cfg(all(unix, not(target_os = "macos")))]
+type Shown = Option<(xdg::Link, u32)>;
+
+/// Shows `note`, in place of the one shown before if any: over the same
+/// connection, so that later notes cost one call each.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn replace(shown: Shown, note: Note) -> Result<Shown, String> {
+    zbus::block_on(async move {
+        let (link, replaces) = match shown {
+            Some((link, id)) => (link, id),
+            None => (xdg::Link::open().await?, 0),
+        };
+        let id = link.notify(&note, replaces, false).await?;
+        Ok(Some((link, id)))
     })
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+type Shown = ();
+
+/// Elsewhere each note is shown anew.
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn replace(_shown: Shown, note: Note) -> Result<Shown, String> {
+    elsewhere::show(&note).map(|_| ())
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+pub fn announce(note: &Note) -> Result<(), String> {
+    let note = note.clone();
+    with_deadline(DEADLINE, move || elsewhere::show(&note))
+}
+
+/// Elsewhere the system's notification centre is always there.
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+pub fn probe(_patience: Duration) -> Result<(), String> {
+    Ok(())
+}
+
+/// notify-rust, where nocturne does not speak to the service itself; only
+/// what every platform there has is used.
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+mod elsewhere {
+    use notify_rust::{Notification, Timeout};
+
+    use super::Note;
+
+    pub fn show(note: &Note) -> Result<(), String> {
+        Notification::new()
+            .appname("nocturne")
+            .summary(&note.summary)
+            .body(&note.body)
+            .timeout(Timeout::Default)
+            .show()
+            .map(|_| ())
+            .map_err(|e| format!("the notification service failed ({})", e.to_string().trim()))
+    }
 }
 
 /// Shows a session's notes one after another on a worker thread, each
@@ -156,12 +150,11 @@ impl Notifier {
         let worker = std::thread::Builder::new()
             .name("notes".into())
             .spawn(move || {
-                let mut shown = None;
+                let mut shown = Default::default();
                 for note in inbox {
-                    let notification = note.to_notification();
-                    let sent = with_deadline(DEADLINE, move || replace(shown, notification));
+                    let sent = with_deadline(DEADLINE, move || replace(shown, note));
                     match sent {
-                        Ok(handle) => shown = Some(handle),
+                        Ok(now) => shown = now,
                         Err(why) => {
                             let _ = failed.send(why);
                             return;
@@ -216,92 +209,101 @@ pub enum Answer {
 }
 
 /// Shows a note with actions and waits, at most `wait`, for what the user
-/// does with it. Signals are subscribed to before the note is sent, so an
-/// answer that comes at once is not missed.
-#[cfg(all(unix, not(target_os = "macos")))]
+/// does with it.
 pub fn ask(note: &Note, wait: Duration) -> Result<Answer, String> {
-    use futures_lite::StreamExt;
+    Question::put(note)?.answer(wait)
+}
 
-    let (signals, inbox) = channel::<(String, u32, String)>();
-    let (subscribed, ready) = channel::<Result<(), String>>();
-    std::thread::Builder::new()
-        .name("note-answers".into())
-        .spawn(move || {
-            zbus::block_on(async move {
-                let stream = async {
-                    let connection = zbus::Connection::session().await?;
-                    let rule = zbus::MatchRule::builder()
-                        .msg_type(zbus::message::Type::Signal)
-                        .interface("org.freedesktop.Notifications")
-                        .build()?;
-                    zbus::MessageStream::for_match_rule(rule, &connection, None).await
-                };
-                let mut stream = match stream.await {
-                    Ok(stream) => {
-                        let _ = subscribed.send(Ok(()));
-                        stream
-                    }
-                    Err(e) => {
-                        let _ = subscribed.send(Err(format!(
-                            "cannot listen for answers: {}",
-                            describe_zbus(&e)
-                        )));
-                        return;
-                    }
-                };
-                while let Some(Ok(message)) = stream.next().await {
-                    let header = message.header();
-                    let member = header.member().map(|m| m.to_string()).unwrap_or_default();
-                    let body = message.body();
-                    let parsed = match member.as_str() {
-                        "ActionInvoked" => body
-                            .deserialize::<(u32, String)>()
-                            .ok()
-                            .map(|(id, key)| (member.clone(), id, key)),
-                        "NotificationClosed" => body
-                            .deserialize::<(u32, u32)>()
-                            .ok()
-                            .map(|(id, reason)| (member.clone(), id, reason.to_string())),
-                        _ => None,
-                    };
-                    if let Some(signal) = parsed
-                        && signals.send(signal).is_err()
-                    {
-                        return;
-                    }
-                }
-            });
-        })
-        .map_err(|e| format!("cannot start a thread for notifications: {e}"))?;
-    match ready.recv_timeout(DEADLINE) {
-        Ok(Ok(())) => {}
-        Ok(Err(why)) => return Err(why),
-        Err(_) => {
-            return Err(format!(
-                "the session bus did not answer within {} s",
-                DEADLINE.as_secs()
-            ));
-        }
-    }
-
-    let id = show(note)?;
-    wait_for_answer(&inbox, id, wait)
+/// A note on screen that asks the user something, whose answer has not
+/// been read yet.
+#[cfg(all(unix, not(target_os = "macos")))]
+pub struct Question {
+    note: Note,
+    link: xdg::Link,
+    id: u32,
+    inbox: Receiver<xdg::Signal>,
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
-fn describe_zbus(e: &zbus::Error) -> String {
-    let text = e.to_string();
-    if text.contains("DBUS_SESSION_BUS_ADDRESS") || text.contains("No such file") {
-        "there is no desktop session bus (D-Bus)".to_owned()
-    } else {
-        text
+impl Question {
+    /// Shows `note`, asking the server to keep it until it is answered.
+    /// It is shown, and its answers heard, over one connection, listening
+    /// from before it is sent, so an answer that comes at once is not
+    /// missed.
+    pub fn put(note: &Note) -> Result<Question, String> {
+        let (signals, inbox) = channel::<xdg::Signal>();
+        let (shown, ready) = channel::<Result<(xdg::Link, u32), String>>();
+        let sent = note.clone();
+        std::thread::Builder::new()
+            .name("note-answers".into())
+            .spawn(move || {
+                zbus::block_on(async move {
+                    let opened = async {
+                        let link = xdg::Link::open().await?;
+                        let stream = link.listen().await?;
+                        let id = link.notify(&sent, 0, true).await?;
+                        Ok::<_, String>((link, stream, id))
+                    };
+                    let (link, mut stream, id) = match opened.await {
+                        Ok(opened) => opened,
+                        Err(why) => {
+                            let _ = shown.send(Err(why));
+                            return;
+                        }
+                    };
+                    let _ = shown.send(Ok((link, id)));
+                    // Ends with the first word about this note, or when
+                    // nobody waits for one any more.
+                    while let Some(signal) = xdg::next_signal(&mut stream).await {
+                        let ours = signal.1 == id;
+                        if signals.send(signal).is_err() || ours {
+                            return;
+                        }
+                    }
+                });
+            })
+            .map_err(|e| format!("cannot start a thread for notifications: {e}"))?;
+        let (link, id) = match ready.recv_timeout(DEADLINE) {
+            Ok(shown) => shown?,
+            Err(_) => {
+                return Err(format!(
+                    "the notification service did not answer within {} s",
+                    DEADLINE.as_secs()
+                ));
+            }
+        };
+        Ok(Question {
+            note: note.clone(),
+            link,
+            id,
+            inbox,
+        })
+    }
+
+    /// Waits, at most `wait`, for what the user does with the note. A
+    /// click on its body counts as its main action. Once a button was
+    /// pressed, or nobody answered in time, the note is taken down: its
+    /// buttons would do nothing any more.
+    pub fn answer(self, wait: Duration) -> Result<Answer, String> {
+        let answer = match wait_for_answer(&self.inbox, self.id, wait)? {
+            Answer::Action(key) if key == "default" => match self.note.actions.first() {
+                Some((main, _)) => Answer::Action(main.clone()),
+                None => Answer::Action(key),
+            },
+            answer => answer,
+        };
+        if matches!(answer, Answer::Action(_) | Answer::Silence) {
+            let (link, id) = (self.link, self.id);
+            let _ = with_deadline(DEADLINE, move || zbus::block_on(link.close(id)));
+        }
+        Ok(answer)
     }
 }
 
 /// Reads signals until one is about note `id`, or `wait` runs out.
 #[cfg(all(unix, not(target_os = "macos")))]
 fn wait_for_answer(
-    inbox: &Receiver<(String, u32, String)>,
+    inbox: &Receiver<xdg::Signal>,
     id: u32,
     wait: Duration,
 ) -> Result<Answer, String> {
@@ -331,8 +333,17 @@ fn wait_for_answer(
 
 /// Elsewhere notes are shown without buttons, and no answer can come.
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-pub fn ask(note: &Note, _wait: Duration) -> Result<Answer, String> {
-    show(note).map(|_| Answer::Silence)
+pub struct Question;
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+impl Question {
+    pub fn put(note: &Note) -> Result<Question, String> {
+        announce(note).map(|()| Question)
+    }
+
+    pub fn answer(self, _wait: Duration) -> Result<Answer, String> {
+        Ok(Answer::Silence)
+    }
 }
 
 /// Which moments of a session reach the desktop.

@@ -217,13 +217,86 @@ fn a_note_with_buttons_reports_what_the_user_did() {
     let (out, _) = test_note("expire", "10");
     assert_eq!(stdout(&out), "The note expired without an answer.\n");
 
-    let (out, _) = test_note("normal", "1");
+    // Kept on screen until answered.
+    assert_eq!(notes[0]["timeout"], 0);
+    assert!(stderr(&out).starts_with("Sent a test note; waiting up to 10 s for an answer.\n"));
+
+    // A server that sends answers to everyone, as GNOME's does, is heard
+    // as well as one that sends them only to the note's own connection.
+    let (out, _) = test_note("invoke,broadcast", "10");
+    assert_eq!(stdout(&out), "You chose \"Start now\".\n");
+    let (out, _) = test_note("press=snooze", "10");
+    assert_eq!(stdout(&out), "You chose \"Snooze 10 min\".\n");
+
+    // A click on the note's body is its main action.
+    let (out, _) = test_note("click", "10");
+    assert_eq!(stdout(&out), "You chose \"Start now\".\n");
+
+    // Unanswered, the note is taken down: its buttons would do nothing.
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("normal");
+    let out = home
+        .nocturne()
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .args(["notifications", "test", "--wait", "1"])
+        .output()
+        .unwrap();
     assert_eq!(stdout(&out), "No answer within 1 s.\n");
+    assert_eq!(bus.closed(), [bus.notes()[0]["id"].as_u64().unwrap()]);
 
     let (out, _) = test_note("silent", "10");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
-        stderr(&out).lines().last().unwrap(),
-        "error: notifications are not available: the notification service did not answer within 2 s"
+        stderr(&out),
+        "error: notifications are not available: the notification service did not answer within 2 s\n"
     );
+}
+
+#[test]
+fn the_test_note_says_only_what_happened_without_a_bus() {
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .args(["notifications", "test", "--wait", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: notifications are not available: there is no desktop session bus (D-Bus)\n"
+    );
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn markup_characters_reach_the_screen_as_written() {
+    let routine = SHORT.replace("Do A.", "knee < 90° & breathe");
+    for (server, body) in [
+        ("normal,markup", "knee &lt; 90° &amp; breathe"),
+        ("normal", "knee < 90° & breathe"),
+    ] {
+        let home = Home::new();
+        let bus = Bus::start(home.dir.path()).serve(server);
+        let file = home.write("markup.toml", &routine);
+        let out = home
+            .nocturne()
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .args(["run", "--speed", "50", "--mute"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let step = bus
+            .notes()
+            .into_iter()
+            .find(|n| n["summary"] == "Step A")
+            .unwrap();
+        assert_eq!(
+            step["body"].as_str().unwrap(),
+            format!("Hold 2s, 2 times, relax 1s between.\n{body}"),
+            "{server}"
+        );
+        // A session's notes are left to the server's own timing.
+        assert_eq!(step["timeout"], -1);
+    }
 }

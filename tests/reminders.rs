@@ -98,6 +98,13 @@ fn wait_for<T>(_what: &str, found: impl Fn() -> Option<T>) -> Option<T> {
     None
 }
 
+/// What a command wrote to `path`, once it has written a whole line.
+fn written(path: &std::path::Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .filter(|text| text.ends_with('\n'))
+}
+
 fn note_saying(bus: &Bus, summary: &str, nth: usize) -> serde_json::Value {
     wait_for("a note", || {
         bus.notes()
@@ -142,11 +149,30 @@ fn a_reminder_arrives_on_time_with_its_buttons() {
     );
     assert_eq!(note["hints"]["urgency"], 1);
     assert_eq!(note["hints"]["category"], "x-nocturne.reminder");
+    // Kept until answered; this server keeps nothing on its own ("resident"
+    // only where it lists "persistence").
+    assert_eq!(note["timeout"], 0);
+    assert_eq!(note["hints"].get("resident"), None);
     assert!(
         service
             .wait_for_log("reminder 1: Stretch now")
             .contains(&format!("{at} +00:00"))
     );
+}
+
+#[test]
+fn a_server_that_keeps_notes_is_asked_to_keep_a_reminder() {
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("normal,persistence");
+    let (at, _) = soon(2);
+    home.write(
+        "config/config.toml",
+        &format!("[[reminders]]\nat = \"{at}\"\nmessage = \"Stretch now\"\n"),
+    );
+    let _service = Service::start(&home, &bus);
+    let note = note_saying(&bus, "Stretch now", 0);
+    assert_eq!(note["timeout"], 0);
+    assert_eq!(note["hints"]["resident"], true);
 }
 
 #[test]
@@ -268,8 +294,16 @@ fn a_broken_file_at_start_is_reported_and_the_service_waits_for_the_fix() {
 
 #[test]
 fn snooze_fires_the_reminder_again_after_the_delay() {
+    // Answers go only to the connection that showed the note, as dunst
+    // sends them; and to everyone, as GNOME's server does.
+    for server in ["press=snooze", "press=snooze,broadcast"] {
+        snooze_fires_again(server);
+    }
+}
+
+fn snooze_fires_again(server: &str) {
     let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("press=snooze");
+    let bus = Bus::start(home.dir.path()).serve(server);
     let (at, _) = soon(2);
     home.write(
         "config/config.toml",
@@ -289,6 +323,58 @@ fn snooze_fires_the_reminder_again_after_the_delay() {
     );
     assert_eq!(again["actions"][3], "Snooze 3s");
     service.wait_for_log("reminder 1: snoozed until");
+    // The answered note was taken down.
+    let first_id = first["id"].as_u64().unwrap();
+    assert!(
+        wait_for("the note closed", || bus
+            .closed()
+            .contains(&first_id)
+            .then_some(()))
+        .is_some(),
+        "{server}: {:?}",
+        bus.closed()
+    );
+}
+
+#[test]
+fn a_click_on_a_reminder_means_its_main_action() {
+    // Bedtime: a click starts the routine.
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("click");
+    let started = home.path("started.txt");
+    let (at, _) = soon(2);
+    home.write(
+        "config/config.toml",
+        &format!(
+            "terminal = [\"/bin/sh\", \"-c\", \"echo \\\"$@\\\" > '{}'\", \"sh\"]\n\n[[reminders]]\nat = \"{at}\"\nroutine = \"wind-down\"\n",
+            started.display()
+        ),
+    );
+    let service = Service::start(&home, &bus);
+    let line = wait_for("the terminal", || written(&started)).expect("the terminal command ran");
+    assert_eq!(line, format!("{} run wind-down\n", bin().display()));
+    service.wait_for_log("reminder 1: started wind-down");
+
+    // Water: a click snoozes.
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("click");
+    let (at, _) = soon(2);
+    home.write(
+        "config/config.toml",
+        &format!(
+            "snooze = \"3s\"\n\n[[reminders]]\nevery = \"1h\"\nfrom = \"{at}\"\nuntil = \"23:59:59\"\nmessage = \"Drink\"\n"
+        ),
+    );
+    let service = Service::start(&home, &bus);
+    let note = note_saying(&bus, "Drink", 0);
+    assert_eq!(note["actions"], serde_json::json!(["snooze", "Snooze 3s"]));
+    note_saying(&bus, "Drink", 1);
+    service.wait_for_log("reminder 1: snoozed until");
+    assert!(
+        !service.log().iter().any(|l| l.contains("unknown answer")),
+        "{:#?}",
+        service.log()
+    );
 }
 
 #[test]
@@ -305,8 +391,7 @@ fn start_now_opens_the_routine_in_a_terminal() {
         ),
     );
     let service = Service::start(&home, &bus);
-    let line = wait_for("the terminal", || std::fs::read_to_string(&started).ok())
-        .expect("the terminal command ran");
+    let line = wait_for("the terminal", || written(&started)).expect("the terminal command ran");
     assert_eq!(line, format!("{} run wind-down\n", bin().display()));
     service.wait_for_log("reminder 1: started wind-down");
 }
@@ -419,6 +504,45 @@ fn next_lists_the_coming_reminders_in_the_local_zone() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn install_says_what_failed_when_nothing_could_be_enabled() {
+    // The real systemctl, with no user service manager to talk to.
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .env("XDG_CONFIG_HOME", home.config())
+        .args(["remind", "install"])
+        .output()
+        .expect("systemctl runs (the CI script installs it)");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stderr(&out);
+    let unit = home
+        .config()
+        .join("systemd/user/nocturne-reminders.service");
+    assert!(unit.is_file());
+    assert!(
+        text.starts_with(&format!("Wrote {}.\n", unit.display())),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "error: the reminder service was not enabled: `systemctl --user daemon-reload` failed: "
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "To enable it by hand, run:\n  systemctl --user daemon-reload\n  systemctl --user enable --now nocturne-reminders.service\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(&format!("  {} remind daemon\n", bin().display())),
+        "{text}"
+    );
+    assert!(!text.contains("next session"), "{text}");
 }
 
 #[test]

@@ -68,7 +68,7 @@ fn agents_dir() -> Option<PathBuf> {
     dirs::home_dir().map(|dir| dir.join("Library").join("LaunchAgents"))
 }
 
-/// Runs a service manager command; its failure is reported, not fatal.
+/// Runs a service manager command; on failure, says which and why.
 fn manage(program: &str, args: &[&str]) -> std::result::Result<(), String> {
     let out = Command::new(program)
         .args(args)
@@ -123,18 +123,29 @@ pub fn install(only_print: bool) -> Result<ExitCode> {
         .and_then(|()| std::fs::write(&path, &text))
         .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))?;
     eprintln!("Wrote {}.", path.display());
-    for command in start {
-        let mut args: Vec<&str> = command[1..].to_vec();
-        let path_text = path.display().to_string();
-        if command[0] == "launchctl" {
-            args.push(&path_text);
-        }
-        if let Err(why) = manage(command[0], &args) {
-            eprintln!(
-                "The service is not running yet: {why}\n\
-                 It will start with your next session, or start it now with\n  {exe} remind daemon"
-            );
-            return Ok(ExitCode::SUCCESS);
+    let path_text = path.display().to_string();
+    let commands: Vec<Vec<&str>> = start
+        .into_iter()
+        .map(|mut command| {
+            if command[0] == "launchctl" {
+                command.push(&path_text);
+            }
+            command
+        })
+        .collect();
+    for command in &commands {
+        if let Err(why) = manage(command[0], &command[1..]) {
+            // Nothing will start the service: say so, and how to do it by hand.
+            let by_hand: Vec<String> = commands
+                .iter()
+                .map(|c| format!("  {}", c.join(" ")))
+                .collect();
+            return Err(Error::Runtime(format!(
+                "the reminder service was not enabled: {why}\n\
+                 To enable it by hand, run:\n{}\n\
+                 or, for this session only, keep this running:\n  {exe} remind daemon",
+                by_hand.join("\n")
+            )));
         }
     }
     eprintln!("The reminder service is running and will start with your session.");

@@ -59,7 +59,8 @@ impl Bus {
     }
 
     /// Starts the recording notification service (see
-    /// tests/support/notification_server.py for the modes).
+    /// tests/support/notification_server.py for the modes and options,
+    /// as in "press=snooze,broadcast").
     pub fn serve(mut self, mode: &str) -> Bus {
         let mut server = Command::new("/usr/bin/python3")
             .arg(repo("tests/support/notification_server.py"))
@@ -76,11 +77,26 @@ impl Bus {
         self
     }
 
-    /// Every Notify call received so far.
-    pub fn notes(&self) -> Vec<serde_json::Value> {
+    fn record(&self) -> Vec<serde_json::Value> {
         let text = std::fs::read_to_string(&self.record).unwrap_or_default();
         text.lines()
             .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// Every Notify call received so far.
+    pub fn notes(&self) -> Vec<serde_json::Value> {
+        self.record()
+            .into_iter()
+            .filter(|line| line.get("summary").is_some())
+            .collect()
+    }
+
+    /// The ids of the notes the program asked to take down, so far.
+    pub fn closed(&self) -> Vec<u64> {
+        self.record()
+            .iter()
+            .filter_map(|line| line.get("closed")?.as_u64())
             .collect()
     }
 }

@@ -3,7 +3,12 @@
 org.freedesktop.Notifications on the bus it is given and records every call
 as a line of JSON. Run it with Debian's own Python, which has python3-dbus.
 
-    notification_server.py ADDRESS RECORD_FILE MODE
+    notification_server.py ADDRESS RECORD_FILE MODE[,OPTION...]
+
+Like dunst, it sends a note's ActionInvoked and NotificationClosed signals
+only to the connection that called Notify for it (a signal with that
+connection as its destination), unless told to broadcast them as GNOME's
+server does.
 
 MODE decides how it behaves:
     normal    answers every call
@@ -15,6 +20,14 @@ MODE decides how it behaves:
     expire    answers, then 50 ms later reports the note expired
     press=KEY answers, then 50 ms later presses the button KEY, if the
               note has it
+    click     answers, then 50 ms later reports a click on the note's body
+              (the action "default", which servers send whether or not the
+              note listed it)
+
+OPTIONs, after the mode:
+    broadcast    signals go to every connection on the bus
+    markup       lists "body-markup" among its capabilities
+    persistence  lists "persistence" among its capabilities
 
 It prints "ready" once it owns the name.
 """
@@ -24,6 +37,7 @@ import sys
 import time
 
 import dbus
+import dbus.lowlevel
 import dbus.service
 from dbus.mainloop.glib import DBusGMainLoop
 from gi.repository import GLib
@@ -49,21 +63,31 @@ def plain(value):
 
 
 class Server(dbus.service.Object):
-    def __init__(self, bus, record, mode):
+    def __init__(self, bus, record, mode, options):
         super().__init__(bus, PATH)
+        self.bus = bus
         self.record = open(record, "a", buffering=1)
         self.mode = mode
+        self.broadcast = "broadcast" in options
+        self.capabilities = ["body", "actions"]
+        if "markup" in options:
+            self.capabilities.append("body-markup")
+        if "persistence" in options:
+            self.capabilities.append("persistence")
         self.next_id = 0
+        # Which connection showed each note: its answers go there.
+        self.owners = {}
 
     @dbus.service.method(NAME, in_signature="susssasa{sv}i", out_signature="u",
-                         async_callbacks=("reply", "error"))
+                         async_callbacks=("reply", "error"), sender_keyword="sender")
     def Notify(self, app, replaces, icon, summary, body, actions, hints, timeout,
-               reply, error):
+               reply, error, sender=None):
         if replaces:
             note_id = int(replaces)
         else:
             self.next_id += 1
             note_id = self.next_id
+        self.owners[note_id] = sender
         self.record.write(json.dumps({
             "received": time.time(),
             "app": plain(app), "replaces": int(replaces), "id": note_id,
@@ -79,22 +103,31 @@ class Server(dbus.service.Object):
             self.invoke(note_id, str(actions[0]))
         elif self.mode.startswith("press=") and self.mode[6:] in [str(a) for a in actions[0::2]]:
             GLib.timeout_add(50, self.invoke, note_id, self.mode[6:])
+        elif self.mode == "click":
+            GLib.timeout_add(50, self.invoke, note_id, "default")
         elif self.mode == "close":
             GLib.timeout_add(50, self.close, note_id, 2)
         elif self.mode == "expire":
             GLib.timeout_add(50, self.close, note_id, 1)
 
+    def signal(self, note_id, member, signature, value):
+        message = dbus.lowlevel.SignalMessage(PATH, NAME, member)
+        message.append(dbus.UInt32(note_id), value, signature=signature)
+        if not self.broadcast:
+            message.set_destination(self.owners.get(note_id))
+        self.bus.send_message(message)
+
     def invoke(self, note_id, key):
-        self.ActionInvoked(dbus.UInt32(note_id), key)
+        self.signal(note_id, "ActionInvoked", "us", dbus.String(key))
         return False
 
     def close(self, note_id, reason):
-        self.NotificationClosed(dbus.UInt32(note_id), dbus.UInt32(reason))
+        self.signal(note_id, "NotificationClosed", "uu", dbus.UInt32(reason))
         return False
 
     @dbus.service.method(NAME, out_signature="as")
     def GetCapabilities(self):
-        return ["body", "actions", "persistence"]
+        return self.capabilities
 
     @dbus.service.method(NAME, out_signature="ssss", async_callbacks=("reply", "error"))
     def GetServerInformation(self, reply, error):
@@ -103,23 +136,18 @@ class Server(dbus.service.Object):
 
     @dbus.service.method(NAME, in_signature="u")
     def CloseNotification(self, note_id):
-        self.NotificationClosed(note_id, dbus.UInt32(3))
-
-    @dbus.service.signal(NAME, signature="us")
-    def ActionInvoked(self, note_id, key):
-        pass
-
-    @dbus.service.signal(NAME, signature="uu")
-    def NotificationClosed(self, note_id, reason):
-        pass
+        self.record.write(json.dumps({"closed": int(note_id), "received": time.time()}) + "\n")
+        if int(note_id) in self.owners:
+            self.close(int(note_id), 3)
 
 
 def main():
-    address, record, mode = sys.argv[1:4]
+    address, record, how = sys.argv[1:4]
+    mode, *options = how.split(",")
     DBusGMainLoop(set_as_default=True)
     bus = dbus.bus.BusConnection(address)
     name = dbus.service.BusName(NAME, bus, do_not_queue=True)
-    server = Server(bus, record, mode)
+    server = Server(bus, record, mode, options)
     print("ready", flush=True)
     GLib.MainLoop().run()
 

@@ -1,0 +1,200 @@
+//! The freedesktop notification service, spoken to directly over one zbus
+//! connection per note (or per session's run of notes). One connection
+//! matters: servers such as dunst send a note's answers (`ActionInvoked`,
+//! `NotificationClosed`) only to the connection that showed it.
+
+use std::collections::HashMap;
+
+use futures_lite::StreamExt;
+use zbus::Variant;
+
+use super::Note;
+
+const NAME: &str = "org.freedesktop.Notifications";
+const PATH: &str = "/org/freedesktop/Notifications";
+
+/// A connection to the notification service and what the service said it
+/// can do, asked once when the connection is made.
+#[derive(Clone)]
+pub struct Link {
+    connection: zbus::Connection,
+    capabilities: Vec<String>,
+}
+
+/// A signal about some note: its name, the note's id, and the action's
+/// key or the reason it closed.
+pub type Signal = (String, u32, String);
+
+/// A zbus error in a user's words.
+pub fn in_words(e: &zbus::Error) -> String {
+    let text = e.to_string();
+    if text.contains("ServiceUnknown") || text.contains("not activatable") {
+        "no notification service is running".to_owned()
+    } else if text.contains("DBUS_SESSION_BUS_ADDRESS")
+        || text.contains("session bus")
+        || text.contains("No such file or directory")
+        || text.contains("Connection refused")
+    {
+        "there is no desktop session bus (D-Bus)".to_owned()
+    } else {
+        format!("the notification service failed ({})", text.trim())
+    }
+}
+
+/// Makes `&`, `<` and `>` show as themselves where the server reads
+/// markup in bodies.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Link {
+    /// Connects to the session bus and asks the service what it can do.
+    pub async fn open() -> Result<Link, String> {
+        let connection = zbus::Connection::session()
+            .await
+            .map_err(|e| in_words(&e))?;
+        let capabilities: Vec<String> = connection
+            .call_method(Some(NAME), PATH, Some(NAME), "GetCapabilities", &())
+            .await
+            .and_then(|reply| reply.body().deserialize())
+            .map_err(|e| in_words(&e))?;
+        Ok(Link {
+            connection,
+            capabilities,
+        })
+    }
+
+    fn can(&self, capability: &str) -> bool {
+        self.capabilities.iter().any(|c| c == capability)
+    }
+
+    /// Starts hearing the service's signals on this connection, both those
+    /// sent to it alone and those sent to everyone.
+    pub async fn listen(&self) -> Result<zbus::MessageStream, String> {
+        let rule = zbus::MatchRule::builder()
+            .msg_type(zbus::message::Type::Signal)
+            .interface(NAME)
+            .path(PATH)
+            .build()
+            .map_err(|e| in_words(&e))?;
+        zbus::MessageStream::for_match_rule(rule, &self.connection, None)
+            .await
+            .map_err(|e| format!("cannot listen for answers: {}", in_words(&e)))
+    }
+
+    /// Shows `note`, in place of note `replaces` if that is not 0; returns
+    /// its id. A note that `waits` for an answer asks to stay up until it
+    /// gets one.
+    pub async fn notify(&self, note: &Note, replaces: u32, waits: bool) -> Result<u32, String> {
+        let body = if self.can("body-markup") {
+            escape_markup(&note.body)
+        } else {
+            note.body.clone()
+        };
+        let mut hints: HashMap<&str, Variant<'_>> = HashMap::new();
+        hints.insert("urgency", Variant::U8(u8::from(note.urgent)));
+        hints.insert("category", Variant::from(note.category));
+        if note.transient {
+            hints.insert("transient", Variant::Bool(true));
+        }
+        if waits && self.can("persistence") {
+            hints.insert("resident", Variant::Bool(true));
+        }
+        let actions: Vec<&str> = note
+            .actions
+            .iter()
+            .flat_map(|(id, label)| [id.as_str(), label.as_str()])
+            .collect();
+        // -1 leaves the time on screen to the server; 0 asks it to keep
+        // the note until the user does something with it.
+        let expire_timeout: i32 = if waits { 0 } else { -1 };
+        self.connection
+            .call_method(
+                Some(NAME),
+                PATH,
+                Some(NAME),
+                "Notify",
+                &(
+                    "nocturne",
+                    replaces,
+                    "nocturne",
+                    note.summary.as_str(),
+                    body.as_str(),
+                    actions,
+                    hints,
+                    expire_timeout,
+                ),
+            )
+            .await
+            .and_then(|reply| reply.body().deserialize::<u32>())
+            .map_err(|e| in_words(&e))
+    }
+
+    /// Takes note `id` off the screen.
+    pub async fn close(&self, id: u32) -> Result<(), String> {
+        self.connection
+            .call_method(Some(NAME), PATH, Some(NAME), "CloseNotification", &id)
+            .await
+            .map(|_| ())
+            .map_err(|e| in_words(&e))
+    }
+
+    /// Asks for the service's name, to know it is there.
+    pub async fn probe() -> Result<(), String> {
+        let connection = zbus::Connection::session()
+            .await
+            .map_err(|e| in_words(&e))?;
+        connection
+            .call_method(Some(NAME), PATH, Some(NAME), "GetServerInformation", &())
+            .await
+            .map(|_| ())
+            .map_err(|e| in_words(&e))
+    }
+}
+
+/// The next signal on `stream` about a note, if the stream is still open.
+pub async fn next_signal(stream: &mut zbus::MessageStream) -> Option<Signal> {
+    while let Some(Ok(message)) = stream.next().await {
+        let header = message.header();
+        let member = header.member().map(|m| m.to_string()).unwrap_or_default();
+        let body = message.body();
+        let parsed = match member.as_str() {
+            "ActionInvoked" => body
+                .deserialize::<(u32, String)>()
+                .ok()
+                .map(|(id, key)| (member.clone(), id, key)),
+            "NotificationClosed" => body
+                .deserialize::<(u32, u32)>()
+                .ok()
+                .map(|(id, reason)| (member.clone(), id, reason.to_string())),
+            _ => None,
+        };
+        if parsed.is_some() {
+            return parsed;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(
+            escape_markup("knee < 90° & breathe > slowly"),
+            "knee &lt; 90° &amp; breathe &gt; slowly"
+        );
+        assert_eq!(escape_markup("plain words"), "plain words");
+    }
+}
