@@ -1,5 +1,6 @@
 //! Reading what nocturne played: an ALSA configuration that turns the
-//! default device into a WAV file, and a little analysis of that file.
+//! default device into a stand-in card that plays in real time and keeps
+//! what it played as a WAV file, and a little analysis of that file.
 
 use std::f64::consts::PI;
 use std::ops::Range;
@@ -9,8 +10,12 @@ use std::path::Path;
 /// 2 kHz, well under the 8 kHz this rate can hold.
 pub const RATE: usize = 16_000;
 
-/// An .asoundrc whose default device writes WAV to `file`.
+/// An .asoundrc whose default device is a stand-in sound card that plays
+/// in real time (tests/support/card.py) and keeps what it played, as WAV,
+/// in `file`. A real card takes audio at its sample rate, so cues mix as
+/// they would for a user: two that overlap in time overlap in the file.
 pub fn capture_to(file: &Path) -> String {
+    let card = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/card.py");
     format!(
         "pcm.!default {{
     type plug
@@ -19,17 +24,36 @@ pub fn capture_to(file: &Path) -> String {
 pcm.capture {{
     type file
     slave.pcm \"null\"
-    file \"{}\"
+    file \"|python3 '{card}' '{file}' {bytes}\"
     format \"wav\"
 }}
 ",
-        file.display()
+        card = card.display(),
+        file = file.display(),
+        bytes = RATE * 2,
     )
 }
 
-/// The samples of a 16-bit mono WAV file as written by ALSA, from -1 to 1.
-/// The file may still lack its final sizes, so the data runs to the end.
+/// Waits until the stand-in card has played all it was given into `file`
+/// (it may still be playing the last period when the program exits).
+pub fn finished(file: &Path) {
+    let mut playing = file.as_os_str().to_owned();
+    playing.push(".playing");
+    let playing = std::path::PathBuf::from(playing);
+    for _ in 0..600 {
+        if !playing.exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the stand-in card is still playing into {}", file.display());
+}
+
+/// The samples of a 16-bit mono WAV file as written by ALSA, from -1 to 1,
+/// once the card has finished. The file lacks its final sizes (ALSA
+/// cannot go back in a pipe to write them), so the data runs to the end.
 pub fn samples(file: &Path) -> Vec<f32> {
+    finished(file);
     let bytes = std::fs::read(file).unwrap();
     assert_eq!(&bytes[..4], b"RIFF", "a WAV file");
     let mut at = 12;
