@@ -337,4 +337,17 @@ mod tests {
             Some("its sample rate is 655350 Hz; at most 96 kHz is accepted")
         );
     }
+
+    #[test]
+    fn a_file_that_makes_the_decoder_panic_is_a_damaged_file() {
+        // The decoding library panics on a WAV whose sample rate is 0.
+        let mut damaged = wav(1, 24_000);
+        damaged[24..28].fill(0);
+        assert_eq!(
+            decode(damaged).err().as_deref(),
+            Some("the file is damaged: it could not be decoded as WAV, Ogg Vorbis, FLAC or MP3")
+        );
+        // Decoding goes on working afterwards.
+        assert!(decode(wav(1, 24_000)).is_ok());
+    }
 }
