@@ -1,16 +1,22 @@
-//! Sound cues heard for real: ALSA's default device is turned into a WAV
-//! file for the child process, and the file is checked for the cues a user
-//! would hear, in order.
+//! Sound cues heard for real: ALSA's default device is a stand-in card
+//! that plays in real time (tests/common/audio.rs), and what it played is
+//! checked for the cues a user would hear, in order.
+//!
+//! Sessions run at real speed, with segments longer than their cues, so no
+//! two cues ever overlap however busy the machine is; levels are measured
+//! on one cue alone.
 
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
-use common::audio::{capture_to, heard, samples, sounds};
+use common::audio::{Card, heard, sounds};
 use common::{Home, NO_DEVICE, SOUND_OFF, repo, stderr, stdout};
 
 /// Every kind of cue once or more: lead-in ticks, hold, relax, a step done,
-/// change of sides with its tick, a drink, the finish.
+/// change of sides with its ticks, a drink, the finish. Each segment lasts
+/// longer than the cue it opens with, and ticks are a second apart, so at
+/// real speed every cue ends at least 0.6 s before the next begins.
 const ROUTINE: &str = r#"
 name = "Sound test"
 lead_in = 4
@@ -19,14 +25,14 @@ lead_in = 4
 name = "A"
 hold = 2
 reps = 2
-relax = 1
-rest = 1
+relax = 2
+rest = 2
 
 [[steps]]
 name = "B"
-hold = 1
+hold = 2
 sides = "both"
-switch = 2
+switch = 5
 
 [[steps]]
 name = "Water"
@@ -37,63 +43,102 @@ hold = 2
 #[test]
 fn a_session_plays_each_cue_at_its_moment() {
     let home = Home::new();
-    let capture = home.path("capture.wav");
-    home.sound_to(&capture_to(&capture));
+    let card = Card::plug_into(&home);
     let file = home.write("sound-test.toml", ROUTINE);
+    // The session's first cue fades in over its length: at the default
+    // volume the first tick, 0.12 s long, peaks near the silence threshold.
     let out = home
         .nocturne()
-        .args(["run", "--speed", "10"])
+        .args(["run", "--volume", "100"])
         .arg(&file)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("sound is off"), "{}", stderr(&out));
     assert_eq!(
-        heard(&samples(&capture)),
+        heard(&card.played()),
         [
             "tick", "tick", "tick", // the last 3 seconds of the lead-in
             "hold", "relax", "hold", "done", // step A, then its rest
-            "hold", "switch", "tick", "hold", // step B, left then right
+            "hold", "switch", "tick", "tick", "tick", "hold", // step B, left then right
             "hydrate", "finish",
         ]
     );
 }
 
+/// A tick (the session's first cue, which fades in), then a hold cue alone
+/// a second later, whose level is measured; nothing else sounds.
+const ONE_HOLD: &str = r#"
+name = "One hold"
+lead_in = 2
+
+[sounds]
+finish = "off"
+
+[[steps]]
+name = "A"
+hold = 2
+"#;
+
+/// The loudest sample of the hold cue as heard, or 0 when nothing sounded.
+fn hold_peak(home: &Home, command: impl FnOnce(&Home) -> std::process::Command) -> f32 {
+    let card = Card::plug_into(home);
+    let out = command(home).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("sound is off"), "{}", stderr(&out));
+    let played = card.played();
+    let cues = sounds(&played, 100);
+    let Some(hold) = cues.last() else {
+        return 0.0;
+    };
+    assert_eq!(heard(&played).last(), Some(&"hold"));
+    played[hold.clone()]
+        .iter()
+        .fold(0f32, |m, s| m.max(s.abs()))
+}
+
 #[test]
 fn volume_sets_the_level_and_mute_plays_nothing() {
-    let peak = |args: &[&str]| {
+    let run = |args: &[&str]| {
         let home = Home::new();
-        let capture = home.path("capture.wav");
-        home.sound_to(&capture_to(&capture));
-        let file = home.write("sound-test.toml", ROUTINE);
-        let out = home
-            .nocturne()
-            .args(["run", "--speed", "20"])
-            .args(args)
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        assert!(!stderr(&out).contains("sound"), "{}", stderr(&out));
-        if !capture.exists() {
-            return 0.0;
-        }
-        samples(&capture).iter().fold(0f32, |m, s| m.max(s.abs()))
+        let file = home.write("one-hold.toml", ONE_HOLD);
+        hold_peak(&home, |home| {
+            let mut command = home.nocturne();
+            command.arg("run").args(args).arg(&file);
+            command
+        })
     };
-    let default = peak(&[]);
-    let loud = peak(&["--volume", "100"]);
+    let full = {
+        hold_peak(&Home::new(), |home| {
+            let mut command = home.nocturne();
+            command.args(["sounds", "play", "hold", "--volume", "100"]);
+            command
+        })
+    };
+    // Each session takes a few seconds of real time: run them side by side.
+    let [default, loud, muted, zero] = std::thread::scope(|scope| {
+        [
+            &[][..],
+            &["--volume", "100"][..],
+            &["--mute"][..],
+            &["--volume", "0"][..],
+        ]
+        .map(|args| scope.spawn(move || run(args)))
+        .map(|session| session.join().unwrap())
+    });
+    // At 100 the cue plays as it was made, as `sounds play` plays it.
+    assert!(full > 0.1, "{full}");
+    assert!((loud / full - 1.0).abs() < 0.03, "{loud} vs {full}");
     // The default, 40, is (40/100)^2 of full: about -16 dB.
-    assert!(default > 0.02 && default < 0.1, "{default}");
-    assert!((loud / default - 6.25).abs() < 0.5, "{loud} vs {default}");
-    assert_eq!(peak(&["--mute"]), 0.0);
-    assert_eq!(peak(&["--volume", "0"]), 0.0);
+    assert!((loud / default - 6.25).abs() < 0.2, "{loud} vs {default}");
+    assert_eq!(muted, 0.0);
+    assert_eq!(zero, 0.0);
 }
 
 #[test]
 fn a_routine_can_use_its_own_sound_files() {
     let home = Home::new();
-    let capture = home.path("capture.wav");
-    home.sound_to(&capture_to(&capture));
+    let card = Card::plug_into(&home);
     for name in [
         "beep-880.wav",
         "beep-1000.ogg",
@@ -135,15 +180,11 @@ hold = "relax"
     let check = home.nocturne().arg("check").arg(&file).output().unwrap();
     assert_eq!(stdout(&check), format!("{}: ok\n", file.display()));
 
-    let out = home
-        .nocturne()
-        .args(["run", "--speed", "10"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    // At real speed: the relax cue that step B uses lasts 1.4 s.
+    let out = home.nocturne().arg("run").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
-        heard(&samples(&capture)),
+        heard(&card.played()),
         [
             "beep-880.wav",
             "beep-1000.ogg",
@@ -212,19 +253,19 @@ fn sounds_lists_the_cues_and_plays_one() {
         ]
     );
 
-    let capture = home.path("capture.wav");
-    home.sound_to(&capture_to(&capture));
+    let card = Card::plug_into(&home);
     let out = home
         .nocturne()
         .args(["sounds", "play", "relax"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(heard(&samples(&capture)), ["relax"]);
-    let played = sounds(&samples(&capture), 100)[0].len() as f64 / common::audio::RATE as f64;
-    assert!((1.2..=1.45).contains(&played), "{played}");
+    let played = card.played();
+    assert_eq!(heard(&played), ["relax"]);
+    let length = sounds(&played, 100)[0].len() as f64 / common::audio::RATE as f64;
+    assert!((1.2..=1.45).contains(&length), "{length}");
 
-    std::fs::remove_file(&capture).unwrap();
+    let card = Card::plug_into(&home);
     let out = home
         .nocturne()
         .args(["sounds", "play"])
@@ -232,7 +273,7 @@ fn sounds_lists_the_cues_and_plays_one() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(heard(&samples(&capture)), ["beep-1320.flac"]);
+    assert_eq!(heard(&card.played()), ["beep-1320.flac"]);
 
     home.sound_to(NO_DEVICE);
     let out = home
@@ -252,6 +293,91 @@ fn sounds_lists_the_cues_and_plays_one() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Test sounds damaged in ways that make the decoder library panic: an MP3
+/// cut after its first frame (the one that only describes the stream), and
+/// a WAV whose header gives a sample rate of 0.
+fn damaged_sounds(home: &Home) -> [std::path::PathBuf; 2] {
+    let mp3 = std::fs::read(repo("tests/sounds/beep-1500.mp3")).unwrap();
+    let mut wav = std::fs::read(repo("tests/sounds/beep-880.wav")).unwrap();
+    assert_eq!(&wav[24..28], 44_100u32.to_le_bytes(), "the rate field");
+    wav[24..28].fill(0);
+    [
+        home.write("routines/sounds/cut.mp3", ""),
+        home.write("routines/sounds/rate-0.wav", ""),
+    ]
+    .map(|path| {
+        let bytes = if path.extension().unwrap() == "mp3" {
+            &mp3[..208]
+        } else {
+            &wav[..]
+        };
+        std::fs::write(&path, bytes).unwrap();
+        path
+    })
+}
+
+const DAMAGED: &str =
+    "the file is damaged: it could not be decoded as WAV, Ogg Vorbis, FLAC or MP3";
+
+fn no_panic_text(text: &str) {
+    assert!(!text.contains("panicked at"), "{text}");
+    assert!(!text.contains("thread '"), "{text}");
+    assert!(!text.contains("RUST_BACKTRACE"), "{text}");
+}
+
+#[test]
+fn a_damaged_sound_file_is_a_clear_error_and_no_panic() {
+    let home = Home::new();
+    let card = Card::plug_into(&home);
+    for path in damaged_sounds(&home) {
+        let out = home
+            .nocturne()
+            .args(["sounds", "play"])
+            .arg(&path)
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!("error: {} cannot be played: {DAMAGED}\n", path.display())
+        );
+
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let routine = home.write(
+            "routines/damaged.toml",
+            &format!(
+                "name = \"Damaged\"\n\n[sounds]\nhold = \"sounds/{name}\"\n\n[[steps]]\nname = \"A\"\nhold = 2\n"
+            ),
+        );
+        for args in [&["check"][..], &["run", "--speed", "50"][..]] {
+            let out = home
+                .nocturne()
+                .args(args)
+                .arg(&routine)
+                .env("RUST_BACKTRACE", "1")
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+            let text = stderr(&out);
+            no_panic_text(&text);
+            assert!(
+                text.contains(&format!(
+                    "the sound file `sounds/{name}` cannot be used: {DAMAGED}"
+                )),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!("{}:4:8", routine.display())),
+                "{text}"
+            );
+            assert!(text.contains("a sound is a bundled one"), "{text}");
+        }
+    }
+    // Nothing was played.
+    assert_eq!(sounds(&card.played(), 100), []);
 }
 
 #[test]

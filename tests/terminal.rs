@@ -224,18 +224,22 @@ fn arrows_move_between_steps_and_ctrl_c_exits_130() {
 
     pane.keys(&["Right"]);
     pane.wait_for("step B", |p| p.screen().contains("Step B, left leg"));
-    pane.keys(&["Left"]);
-    pane.keys(&["Left"]);
-    // The first press restarts step B, the second, right after, goes back
-    // to step A.
-    pane.wait_for("step A again", |p| p.screen().contains("Step A, 1 of 2"));
-    let holds: Vec<_> = pane
-        .events()
-        .into_iter()
-        .filter(|e| e["event"] == "segment_started" && e["phase"] == "hold")
-        .map(|e| e["step"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(holds, ["Step A", "Step B", "Step B", "Step A"]);
+    // Two presses in a row, sent together as a quick double press would
+    // be: the first restarts step B, the second goes back to step A.
+    pane.keys(&["Left", "Left"]);
+    let holds = |p: &Pane| -> Vec<String> {
+        p.events()
+            .into_iter()
+            .filter(|e| e["event"] == "segment_started" && e["phase"] == "hold")
+            .map(|e| e["step"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The screen and the event log are written one after the other: wait
+    // for both.
+    pane.wait_for("step A again", |p| {
+        p.screen().contains("Step A, 1 of 2") && holds(p).len() >= 4
+    });
+    assert_eq!(holds(&pane), ["Step A", "Step B", "Step B", "Step A"]);
 
     pane.keys(&["C-c"]);
     let screen = pane.wait_for("the end", |p| !p.file("after").is_empty());

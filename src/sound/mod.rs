@@ -151,10 +151,38 @@ pub fn load_file(path: &Path) -> Result<Clip, String> {
 }
 
 /// Decodes a whole sound into memory. A decoder that panics on a malformed
-/// file is caught: a bad sound file is an error, never a crash.
+/// file is caught: a bad sound file is an error, never a crash. It runs on
+/// a thread of its own, whose panics are kept off the terminal, so the user
+/// sees only the error that names the file.
 fn decode(bytes: Vec<u8>) -> Result<Clip, String> {
-    std::panic::catch_unwind(move || decode_unguarded(bytes))
-        .unwrap_or_else(|_| Err("the decoder could not read it".to_owned()))
+    const CRASHED: &str =
+        "the file is damaged: it could not be decoded as WAV, Ogg Vorbis, FLAC or MP3";
+    silence_decoder_panics();
+    let decoder = std::thread::Builder::new()
+        .name(DECODER_THREAD.to_owned())
+        .spawn(move || decode_unguarded(bytes));
+    match decoder {
+        Ok(handle) => handle.join().unwrap_or_else(|_| Err(CRASHED.to_owned())),
+        Err(e) => Err(format!("cannot start decoding: {e}")),
+    }
+}
+
+/// The name of the threads that decode sound files.
+const DECODER_THREAD: &str = "sound decoder";
+
+/// Installs, once, a panic hook that says nothing for a panic on a decoder
+/// thread (that panic is reported as an error about the file) and hands
+/// every other panic to the hook that was there before.
+fn silence_decoder_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() != Some(DECODER_THREAD) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 fn decode_unguarded(bytes: Vec<u8>) -> Result<Clip, String> {
@@ -308,5 +336,18 @@ mod tests {
             decode(wav(2, 655_350)).err().as_deref(),
             Some("its sample rate is 655350 Hz; at most 96 kHz is accepted")
         );
+    }
+
+    #[test]
+    fn a_file_that_makes_the_decoder_panic_is_a_damaged_file() {
+        // The decoding library panics on a WAV whose sample rate is 0.
+        let mut damaged = wav(1, 24_000);
+        damaged[24..28].fill(0);
+        assert_eq!(
+            decode(damaged).err().as_deref(),
+            Some("the file is damaged: it could not be decoded as WAV, Ogg Vorbis, FLAC or MP3")
+        );
+        // Decoding goes on working afterwards.
+        assert!(decode(wav(1, 24_000)).is_ok());
     }
 }

@@ -1,51 +1,146 @@
-//! Reading what nocturne played: an ALSA configuration that turns the
-//! default device into a WAV file, and a little analysis of that file.
+//! Hearing what nocturne plays: a stand-in sound card that plays in real
+//! time, as ALSA's default device of a test's home, and a little analysis
+//! of what it played.
 
 use std::f64::consts::PI;
+use std::fs::File;
+use std::io::Read;
 use std::ops::Range;
+use std::os::fd::AsRawFd;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-/// Mono at 16 kHz keeps the capture small; every cue's main tone is below
-/// 2 kHz, well under the 8 kHz this rate can hold.
-pub const RATE: usize = 16_000;
+use super::Home;
 
-/// An .asoundrc whose default device writes WAV to `file`.
-pub fn capture_to(file: &Path) -> String {
-    format!(
-        "pcm.!default {{
+/// Mono at 48 kHz, a usual rate for a card. Every cue's main tone is below
+/// 2 kHz.
+pub const RATE: usize = 48_000;
+
+/// Bytes of audio per second: 16-bit mono.
+const BYTES_PER_SECOND: usize = RATE * 2;
+
+/// A stand-in sound card. ALSA's `file` plugin writes what the program
+/// plays, as raw 16-bit samples, into a named pipe; a thread of the test
+/// reads that pipe at the card's rate, so the program's audio thread is
+/// held to real time as by hardware, and two cues that overlap in time
+/// overlap in what the card played. Like a card, its buffer is small (the
+/// pipe holds 8 KiB, about 85 ms) and it is ready before the program opens
+/// it.
+///
+/// (A `file` plugin writing to a plain file over the `null` device is not
+/// paced at all: it writes as fast as the processor allows.)
+pub struct Card {
+    /// Set once the program has ended: the card then stops when its pipe
+    /// is empty.
+    ended: Arc<AtomicBool>,
+    player: Option<JoinHandle<Vec<u8>>>,
+}
+
+impl Card {
+    /// Makes this card the default device of `home`'s ALSA configuration.
+    pub fn plug_into(home: &Home) -> Card {
+        let fifo = home.path(&format!("card-{}.fifo", unique()));
+        make_fifo(&fifo);
+        // Opened for reading and writing, so that opening it never waits
+        // and it stays open while the program closes and reopens its
+        // device; sized while still empty.
+        let pipe = File::options()
+            .read(true)
+            .write(true)
+            .open(&fifo)
+            .expect("the card's pipe opens");
+        // SAFETY: F_SETPIPE_SZ on a pipe this test owns, with an integer.
+        let sized = unsafe { libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, 8192) };
+        assert!(sized >= 8192, "the card's pipe could not be sized");
+        home.sound_to(&format!(
+            "pcm.!default {{
     type plug
-    slave {{ pcm \"capture\" format S16_LE rate {RATE} channels 1 }}
+    slave {{ pcm \"card\" format S16_LE rate {RATE} channels 1 }}
 }}
-pcm.capture {{
+pcm.card {{
     type file
     slave.pcm \"null\"
     file \"{}\"
-    format \"wav\"
+    format \"raw\"
 }}
 ",
-        file.display()
-    )
+            fifo.display()
+        ));
+        let ended = Arc::new(AtomicBool::new(false));
+        let player = {
+            let ended = ended.clone();
+            std::thread::spawn(move || play(pipe, &ended))
+        };
+        Card {
+            ended,
+            player: Some(player),
+        }
+    }
+
+    /// What the card played, from -1 to 1; call it once the program has
+    /// ended. The card first plays what is still in its buffer.
+    pub fn played(mut self) -> Vec<f32> {
+        self.ended.store(true, Ordering::SeqCst);
+        let bytes = self.player.take().unwrap().join().unwrap();
+        bytes
+            .chunks_exact(2)
+            .map(|pair| f32::from(i16::from_le_bytes([pair[0], pair[1]])) / 32768.0)
+            .collect()
+    }
 }
 
-/// The samples of a 16-bit mono WAV file as written by ALSA, from -1 to 1.
-/// The file may still lack its final sizes, so the data runs to the end.
-pub fn samples(file: &Path) -> Vec<f32> {
-    let bytes = std::fs::read(file).unwrap();
-    assert_eq!(&bytes[..4], b"RIFF", "a WAV file");
-    let mut at = 12;
-    while at + 8 <= bytes.len() {
-        let id = &bytes[at..at + 4];
-        let size = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
-        if id == b"data" {
-            let data = &bytes[at + 8..];
-            return data
-                .chunks_exact(2)
-                .map(|pair| f32::from(i16::from_le_bytes([pair[0], pair[1]])) / 32768.0)
-                .collect();
-        }
-        at += 8 + size + size % 2;
+impl Drop for Card {
+    fn drop(&mut self) {
+        self.ended.store(true, Ordering::SeqCst);
     }
-    panic!("no data in {}", file.display());
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::AtomicU64;
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+fn make_fifo(path: &Path) {
+    let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid, NUL-terminated path.
+    let made = unsafe { libc::mkfifo(name.as_ptr(), 0o600) };
+    assert_eq!(made, 0, "mkfifo {}", path.display());
+}
+
+/// Takes 10 ms of audio at a time, each when the card would be ready for
+/// it. Stops once the program has ended and nothing is left in the pipe.
+// The card keeps real time: that is the point of it.
+#[allow(clippy::disallowed_methods)]
+fn play(mut pipe: File, ended: &AtomicBool) -> Vec<u8> {
+    let mut played = Vec::new();
+    let mut chunk = vec![0u8; BYTES_PER_SECOND / 100];
+    let mut due = Instant::now();
+    loop {
+        let mut ready = libc::pollfd {
+            fd: pipe.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        if unsafe { libc::poll(&mut ready, 1, 50) } <= 0 {
+            if ended.load(Ordering::SeqCst) {
+                return played;
+            }
+            due = Instant::now();
+            continue;
+        }
+        let n = pipe.read(&mut chunk).expect("the card reads its pipe");
+        played.extend_from_slice(&chunk[..n]);
+        let length = Duration::from_secs_f64(n as f64 / BYTES_PER_SECOND as f64);
+        // A card held up for a moment (a busy machine) catches up a little,
+        // as a real card's buffer lets it, but never races ahead.
+        due = (due + length).max(Instant::now() - Duration::from_millis(50));
+        std::thread::sleep(due.saturating_duration_since(Instant::now()));
+    }
 }
 
 /// The stretches of sound, separated by at least `gap_ms` of silence
