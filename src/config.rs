@@ -80,6 +80,8 @@ impl Config {
         tomlfile::load(path, Config::parse)
     }
 
+    /// Checks the settings' text; every problem found is returned, not
+    /// just the first.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let document = tomlfile::parse(text).map_err(|d| vec![d])?;
         let mut problems = Vec::new();
@@ -96,33 +98,47 @@ impl Config {
             for (i, reminder) in reminders.iter().enumerate() {
                 if let Some(table) = reminder.get_ref().as_table() {
                     let place = format!("in reminder {}", i + 1);
-                    tomlfile::unknown_keys(table, rules::KEYS, "a reminder", &place, &mut problems);
+                    let misplaced = misplaced_settings(table, i + 1, &mut problems);
+                    tomlfile::unknown_keys_but(
+                        table,
+                        rules::KEYS,
+                        &misplaced,
+                        "a reminder",
+                        &place,
+                        &mut problems,
+                    );
                 }
             }
         }
-        if !problems.is_empty() {
+        let raw = tomlfile::deserialize_all::<RawConfig>(document, text, &mut problems);
+        let Some(raw) = raw else {
+            crate::diag::in_file_order(&mut problems);
             return Err(problems);
-        }
-        let raw = RawConfig::deserialize(toml::de::Deserializer::from(document))
-            .map_err(|e| vec![tomlfile::type_problem(&e, text)])?;
+        };
         let mut config = Config::default();
         if let Some(name) = raw.default_routine {
             let word = name.get_ref().trim();
             if word.is_empty() {
-                return Err(vec![
+                problems.push(
                     Diagnostic::new("`default_routine` is empty")
                         .at(name.span())
                         .help("name a routine, such as default_routine = \"nightly\""),
-                ]);
+                );
+            } else {
+                config.default_routine = Some(word.to_owned());
             }
-            config.default_routine = Some(word.to_owned());
         }
         if let Some(raw) = raw.volume {
-            config.volume = Some(volume(&raw).map_err(|d| vec![d])?);
+            match volume(&raw) {
+                Ok(v) => config.volume = Some(v),
+                Err(d) => problems.push(d),
+            }
         }
         if let Some(word) = raw.notifications {
-            let level = tomlfile::choice("notifications", &word, Level::parse, &Level::NAMES);
-            config.notifications = Some(level.map_err(|d| vec![d])?);
+            match tomlfile::choice("notifications", &word, Level::parse, &Level::NAMES) {
+                Ok(level) => config.notifications = Some(level),
+                Err(d) => problems.push(d),
+            }
         }
         if let Some(snooze) = raw.snooze {
             let parsed = snooze.get_ref().parse();
@@ -148,10 +164,46 @@ impl Config {
         }
         config.reminders = rules::check(raw.reminders.unwrap_or_default(), &mut problems);
         if !problems.is_empty() {
+            crate::diag::in_file_order(&mut problems);
             return Err(problems);
         }
         Ok(config)
     }
+}
+
+/// Settings keys written after a `[[reminders]]` line, which TOML puts
+/// inside that reminder: each is told to move above the first one, rather
+/// than called unknown. Returns the keys so explained.
+fn misplaced_settings<'a>(
+    table: &'a toml::de::DeTable<'_>,
+    number: usize,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<&'a str> {
+    let mut told = Vec::new();
+    let mut keys: Vec<_> = table
+        .keys()
+        .filter(|k| {
+            let k = k.get_ref().as_ref();
+            KEYS.contains(&k) && !rules::KEYS.contains(&k)
+        })
+        .collect();
+    keys.sort_by_key(|k| k.span().start);
+    for key in keys {
+        let name = key.get_ref().as_ref();
+        problems.push(
+            Diagnostic::new(format!(
+                "`{name}` is a setting, but here it belongs to reminder {number}"
+            ))
+            .at(key.span())
+            .label("move this line above the first [[reminders]]")
+            .help(
+                "everything after a [[reminders]] line belongs to that reminder; \
+                 settings go at the top of the file, before the first [[reminders]]",
+            ),
+        );
+        told.push(name);
+    }
+    told
 }
 
 /// The routines the settings name (`default_routine`, and each reminder's
@@ -186,7 +238,8 @@ pub fn missing_routines(
                 return None;
             }
             let mut problem = Diagnostic::new(format!(
-                "{whose} names the routine `{word}`, which was not found"
+                "{whose} names the routine `{}`, which was not found",
+                crate::diag::short(word)
             ))
             .help(match crate::diag::closest(word, names.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`? `nocturne list` shows the routines"),

@@ -47,6 +47,12 @@ impl Diagnostic {
     }
 }
 
+/// Puts problems in the order of the file, so they read from top to
+/// bottom; problems with no place come first.
+pub fn in_file_order(problems: &mut [Diagnostic]) {
+    problems.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
+}
+
 /// Every problem found in one file, with the text needed to show them.
 #[derive(Debug, Clone)]
 pub struct FileReport {
@@ -81,6 +87,25 @@ const WINDOW: usize = 100;
 /// thousands is the wrong file, and listing them all would take long.
 const MOST_SHOWN: usize = 20;
 
+/// The most characters of a user's value quoted in a message; a longer
+/// value is cut, with an ellipsis, as the excerpt line is.
+pub const QUOTED: usize = 60;
+
+/// A value from the user's file or command line, ready to quote in a
+/// message: cut to about [`QUOTED`] characters, on one line.
+pub fn short(value: &str) -> String {
+    let one_line: String = value
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() <= QUOTED {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(QUOTED - 1).collect();
+    cut.push('…');
+    cut
+}
+
 /// Text for the terminal: control characters (escape sequences above all)
 /// become U+FFFD, so nothing a user's file holds can steer the terminal.
 /// Line breaks are kept.
@@ -103,6 +128,22 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 }
 
 impl FileReport {
+    /// The first problem on one line: "PATH:LINE:COL: message".
+    pub fn first_problem(&self) -> String {
+        let path = clean(&self.path);
+        let Some(first) = self.diagnostics.first() else {
+            return path.into_owned();
+        };
+        let message = clean(&first.message);
+        match &first.span {
+            Some(span) => {
+                let (line, col) = line_col(&self.text, span.start);
+                format!("{path}:{line}:{col}: {message}")
+            }
+            None => format!("{path}: {message}"),
+        }
+    }
+
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
         let starts = line_starts(&self.text);

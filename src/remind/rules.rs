@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::{self, Visitor};
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, closest};
+use crate::diag::{Diagnostic, closest, short};
 use crate::routine::duration;
 use crate::routine::raw::{DURATION_FORMS, RawDuration};
 
@@ -116,7 +116,7 @@ pub fn parse_clock(text: &str) -> Result<Time, String> {
         (Some(h), Some(m), Some(s)) => Time::new(h, m, s, 0).map_err(|e| e.to_string()),
         _ => Err(format!(
             "`{}` is not a clock time; write it as \"22:15\" or \"22:15:30\"",
-            text.trim()
+            short(text.trim())
         )),
     }
 }
@@ -191,7 +191,8 @@ fn day_index(word: &str) -> Result<u8, String> {
                 .map(|near| format!(" (did you mean `{near}`?)"))
                 .unwrap_or_default();
             format!(
-                "`{word}` is not a day{hint}; write mon, tue, wed, thu, fri, sat, sun, or a range such as \"mon-fri\""
+                "`{}` is not a day{hint}; write mon, tue, wed, thu, fri, sat, sun, or a range such as \"mon-fri\"",
+                short(word)
             )
         })
 }

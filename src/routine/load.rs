@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::duration::{self, DurationError};
@@ -14,7 +13,7 @@ use super::raw::{
 };
 use super::{Kind, Routine, Sides, Sound, Sounds, Step};
 use crate::desktop::Level;
-use crate::diag::{Diagnostic, FileReport, closest};
+use crate::diag::{Diagnostic, FileReport, closest, short};
 use crate::sound::{self, Cue};
 use crate::tomlfile;
 
@@ -95,28 +94,26 @@ fn load_from(id: &str, text: &str, folder: Option<&Path>) -> Result<Routine, Vec
         }
     }
 
+    // Unknown keys and values of the wrong type do not stop the check:
+    // every problem of the file is reported in one run.
     let whole = document.span();
-    let raw = RawRoutine::deserialize(toml::de::Deserializer::from(document));
-    let raw = match raw {
-        Ok(raw) => raw,
-        Err(e) => {
-            problems.push(tomlfile::type_problem(&e, text));
-            return Err(problems);
-        }
-    };
-    if !problems.is_empty() {
+    let Some(raw) = tomlfile::deserialize_all::<RawRoutine>(document, text, &mut problems) else {
+        crate::diag::in_file_order(&mut problems);
         return Err(problems);
-    }
+    };
 
     let mut check = Check {
-        problems: Vec::new(),
+        problems,
         folder: folder.map(Path::to_path_buf),
         sound_files: Default::default(),
     };
     let routine = check.routine(id, raw, whole);
     match routine {
         Some(routine) if check.problems.is_empty() => Ok(routine),
-        _ => Err(check.problems),
+        _ => {
+            crate::diag::in_file_order(&mut check.problems);
+            Err(check.problems)
+        }
     }
 }
 
@@ -230,7 +227,7 @@ impl Check {
         let span = raw.span();
         let raw = raw.into_inner();
         let title = match &raw.name {
-            Some(name) => format!("step {number} (\"{}\")", name.get_ref().trim()),
+            Some(name) => format!("step {number} (\"{}\")", short(name.get_ref().trim())),
             None => format!("step {number}"),
         };
         let before = self.problems.len();
@@ -383,7 +380,7 @@ impl Check {
                 None => "not a bundled sound".to_owned(),
             };
             self.problems.push(
-                Diagnostic::new(format!("unknown sound `{word}`"))
+                Diagnostic::new(format!("unknown sound `{}`", short(word)))
                     .at(raw.span())
                     .label(label)
                     .help(accepted),
@@ -408,9 +405,12 @@ impl Check {
             Ok(()) => Some(Sound::File(path)),
             Err(reason) => {
                 self.problems.push(
-                    Diagnostic::new(format!("the sound file `{word}` cannot be used: {reason}"))
-                        .at(raw.span())
-                        .label(format!("looked for {}", path.display()))
+                    Diagnostic::new(format!(
+                        "the sound file `{}` cannot be used: {reason}",
+                        short(word)
+                    ))
+                    .at(raw.span())
+                    .label(format!("looked for {}", short(&path.display().to_string())))
                         .help(accepted),
                 );
                 None
