@@ -83,6 +83,10 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 /// so a minified or corrupt file cannot flood the terminal.
 const WINDOW: usize = 100;
 
+/// The widest the caret line grows, carets and label together, when the
+/// label allows.
+const CARET_LINE: usize = 150;
+
 /// At most this many problems are shown for one file; a file with
 /// thousands is the wrong file, and listing them all would take long.
 const MOST_SHOWN: usize = 20;
@@ -207,15 +211,30 @@ impl FileReport {
         );
         let _ = writeln!(out, "{pad} {bar}");
         let _ = writeln!(out, "{} {bar} {shown}", gutter.apply_to(&number));
+        // The caret line stays short enough to read: a long label takes
+        // room from the carets, and a very long one gets a line of its own.
+        let label = d.label.as_deref().map(clean);
+        let label_width = label.as_deref().map_or(0, |l| l.chars().count() + 1);
+        let room = CARET_LINE.saturating_sub(caret_at + label_width);
+        let own_line = room == 0;
+        let caret_len = if own_line {
+            caret_len
+        } else {
+            caret_len.min(room)
+        };
         let marks = caret.apply_to(format!(
             "{}{}",
             "^".repeat(caret_len),
-            d.label
+            label
                 .as_deref()
-                .map(|l| format!(" {}", clean(l)))
+                .filter(|_| !own_line)
+                .map(|l| format!(" {l}"))
                 .unwrap_or_default()
         ));
         let _ = writeln!(out, "{pad} {bar} {}{marks}", " ".repeat(caret_at));
+        if let Some(label) = label.filter(|_| own_line) {
+            let _ = writeln!(out, "{pad} {bar} {}", caret.apply_to(label));
+        }
         if let Some(help) = help {
             let _ = writeln!(out, "{pad} {} help: {help}", gutter.apply_to("="));
         }

@@ -7,8 +7,8 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use toml::Spanned;
 use std::ops::Range;
+use toml::Spanned;
 
 use toml::de::{DeArray, DeTable, DeValue};
 
@@ -114,12 +114,33 @@ pub fn io_reason(e: &std::io::Error) -> String {
 pub fn parse(text: &str) -> Result<Spanned<DeTable<'_>>, Diagnostic> {
     DeTable::parse(text).map_err(|e| {
         let message = e.message().trim().replace('\n', "; ");
-        let d = Diagnostic::new(format!("this is not valid TOML: {}", short_message(&message)));
-        match e.span() {
+        let d = Diagnostic::new(format!(
+            "this is not valid TOML: {}",
+            short_message(&message)
+        ));
+        match e.span().or_else(|| deepest_line(text)) {
             Some(span) => d.at(span),
             None => d,
         }
     })
+}
+
+/// The parser gives no place when nesting goes too deep (keys dotted
+/// thousands of times): the line that nests most is the place to look.
+fn deepest_line(text: &str) -> Option<Range<usize>> {
+    let mut start = 0;
+    let mut best: Option<(usize, Range<usize>)> = None;
+    for line in text.split_inclusive('\n') {
+        let depth = line
+            .bytes()
+            .filter(|b| matches!(b, b'.' | b'[' | b'{'))
+            .count();
+        if best.as_ref().is_none_or(|(most, _)| depth > *most) {
+            best = Some((depth, start..start + line.trim_end().len().max(1)));
+        }
+        start += line.len();
+    }
+    best.map(|(_, span)| span)
 }
 
 /// A value of the wrong type, as serde found it, said in the user's terms:
@@ -318,8 +339,10 @@ pub fn choice<T>(
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("not a {field} nocturne knows"),
     };
-    Err(Diagnostic::new(format!("unknown {field} `{}`", short(word)))
-        .at(raw.span())
-        .label(label)
-        .help(format!("{field} is one of {}", one_of(accepted))))
+    Err(
+        Diagnostic::new(format!("unknown {field} `{}`", short(word)))
+            .at(raw.span())
+            .label(label)
+            .help(format!("{field} is one of {}", one_of(accepted))),
+    )
 }

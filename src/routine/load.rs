@@ -411,7 +411,7 @@ impl Check {
                     ))
                     .at(raw.span())
                     .label(format!("looked for {}", short(&path.display().to_string())))
-                        .help(accepted),
+                    .help(accepted),
                 );
                 None
             }
