@@ -85,6 +85,9 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let document = tomlfile::parse(text).map_err(|d| vec![d])?;
         let mut problems = Vec::new();
+        // Reminders with a key nocturne does not know: their shape is not
+        // judged as well.
+        let mut misspelt = Vec::new();
         tomlfile::unknown_keys(
             document.get_ref(),
             KEYS,
@@ -99,6 +102,7 @@ impl Config {
                 if let Some(table) = reminder.get_ref().as_table() {
                     let place = format!("in reminder {}", i + 1);
                     let misplaced = misplaced_settings(table, i + 1, &mut problems);
+                    let before = problems.len();
                     tomlfile::unknown_keys_but(
                         table,
                         rules::KEYS,
@@ -107,6 +111,9 @@ impl Config {
                         &place,
                         &mut problems,
                     );
+                    if problems.len() > before {
+                        misspelt.push(i + 1);
+                    }
                 }
             }
         }
@@ -162,7 +169,8 @@ impl Config {
                 config.terminal = Some(terminal.into_inner());
             }
         }
-        config.reminders = rules::check(raw.reminders.unwrap_or_default(), &mut problems);
+        config.reminders =
+            rules::check(raw.reminders.unwrap_or_default(), &misspelt, &mut problems);
         if !problems.is_empty() {
             crate::diag::in_file_order(&mut problems);
             return Err(problems);
@@ -272,6 +280,47 @@ mod tests {
         assert_eq!(
             problems[0].help.as_deref(),
             Some("volume is a whole number from 0 (silent) to 100 (full)")
+        );
+    }
+
+    #[test]
+    fn every_problem_of_the_file_is_reported() {
+        let messages = |text: &str| -> Vec<String> {
+            Config::parse(text)
+                .unwrap_err()
+                .into_iter()
+                .map(|d| d.message)
+                .collect()
+        };
+        assert_eq!(
+            messages("notifcations = \"all\"\nvolume = 300\nsnooze = true\nterminal = 3\n"),
+            [
+                "unknown key `notifcations` in the settings",
+                "`volume` is 300",
+                "`snooze` should be a duration such as \"10s\", \"1m30s\", \"90s\" or a whole number of seconds",
+                "`terminal` should be a list",
+            ]
+        );
+        // A setting written after the first [[reminders]] belongs to that
+        // reminder: it is told to move, not called unknown.
+        let found =
+            Config::parse("[[reminders]]\nat = \"22:15\"\nvolume = 20\ncolour = 1\n").unwrap_err();
+        let said: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|d| (d.message.as_str(), d.label.as_deref()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    "`volume` is a setting, but here it belongs to reminder 1",
+                    Some("move this line above the first [[reminders]]")
+                ),
+                (
+                    "unknown key `colour` in reminder 1",
+                    Some("not a key nocturne knows")
+                ),
+            ]
         );
     }
 

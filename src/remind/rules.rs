@@ -278,16 +278,23 @@ const LONGEST_EVERY: SignedDuration = SignedDuration::from_hours(24);
 const SHORTEST_EVERY: SignedDuration = SignedDuration::from_mins(1);
 
 /// Checks the `[[reminders]]` tables; problems are added to `problems`.
-pub fn check(raw: Vec<Spanned<RawReminder>>, problems: &mut Vec<Diagnostic>) -> Vec<Reminder> {
+/// `misspelt` holds the numbers of reminders with a misspelt key, whose
+/// shape is then not judged: the misspelling is the problem to report.
+pub fn check(
+    raw: Vec<Spanned<RawReminder>>,
+    misspelt: &[usize],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Reminder> {
     raw.into_iter()
         .enumerate()
-        .filter_map(|(i, r)| check_one(i + 1, r, problems))
+        .filter_map(|(i, r)| check_one(i + 1, r, misspelt.contains(&(i + 1)), problems))
         .collect()
 }
 
 fn check_one(
     number: usize,
     raw: Spanned<RawReminder>,
+    misspelt: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Reminder> {
     let span = raw.span();
@@ -389,7 +396,7 @@ fn check_one(
             .help("a reminder has either `at = \"22:15\"`, or `every = \"45m\"` with `from` and `until`")
     };
     let schedule = match (at, every, from, until) {
-        _ if problems.len() > before => return None,
+        _ if problems.len() > before || misspelt => return None,
         (Some(at), None, None, None) => Schedule::At(at),
         (None, Some(every), Some(from), Some(until)) => {
             if until <= from {

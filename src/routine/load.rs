@@ -94,6 +94,9 @@ fn load_from(id: &str, text: &str, folder: Option<&Path>) -> Result<Routine, Vec
         }
     }
 
+    // A misspelt required key is reported as such, not also as missing.
+    let misspelt = misspelt_required(document.get_ref());
+
     // Unknown keys and values of the wrong type do not stop the check:
     // every problem of the file is reported in one run.
     let whole = document.span();
@@ -104,6 +107,7 @@ fn load_from(id: &str, text: &str, folder: Option<&Path>) -> Result<Routine, Vec
 
     let mut check = Check {
         problems,
+        misspelt,
         folder: folder.map(Path::to_path_buf),
         sound_files: Default::default(),
     };
@@ -117,8 +121,42 @@ fn load_from(id: &str, text: &str, folder: Option<&Path>) -> Result<Routine, Vec
     }
 }
 
+/// The required keys that a misspelt key stands in for: (step number, or
+/// `None` for the routine itself; the key).
+type Misspelt = Vec<(Option<usize>, &'static str)>;
+
+fn misspelt_required(document: &toml::de::DeTable<'_>) -> Misspelt {
+    let near =
+        |table: &toml::de::DeTable<'_>, accepted: &[&'static str], required: &[&'static str]| {
+            table
+                .keys()
+                .map(|k| k.get_ref().as_ref())
+                .filter(|k| !accepted.contains(k))
+                .filter_map(|k| closest(k, accepted.iter().copied()))
+                .filter(|k| required.contains(k))
+                .collect::<Vec<&'static str>>()
+        };
+    let mut found: Misspelt = near(document, ROUTINE_KEYS, &["name", "steps"])
+        .into_iter()
+        .map(|k| (None, k))
+        .collect();
+    if let Some(steps) = document.get("steps").and_then(|s| s.get_ref().as_array()) {
+        for (i, step) in steps.iter().enumerate() {
+            if let Some(table) = step.get_ref().as_table() {
+                found.extend(
+                    near(table, STEP_KEYS, &["name", "hold"])
+                        .into_iter()
+                        .map(|k| (Some(i + 1), k)),
+                );
+            }
+        }
+    }
+    found
+}
+
 struct Check {
     problems: Vec<Diagnostic>,
+    misspelt: Misspelt,
     /// Where the routine's own sound files are found; `None` for a bundled
     /// routine.
     folder: Option<PathBuf>,
@@ -136,6 +174,7 @@ impl Check {
         let start = whole.start..whole.start;
         let name = match &raw.name {
             Some(name) => self.text("name", name, false),
+            None if self.misspelt.contains(&(None, "name")) => None,
             None => {
                 self.problems.push(
                     Diagnostic::new("this routine has no `name`")
@@ -162,7 +201,7 @@ impl Check {
             .and_then(|word| self.choice("notifications", word, Level::parse, &Level::NAMES));
 
         let raw_steps = raw.steps.map(Spanned::into_inner).unwrap_or_default();
-        if raw_steps.is_empty() {
+        if raw_steps.is_empty() && !self.misspelt.contains(&(None, "steps")) {
             self.problems.push(
                 Diagnostic::new("this routine has no steps")
                     .at(start)
@@ -234,6 +273,7 @@ impl Check {
 
         let name = match &raw.name {
             Some(name) => self.text("name", name, false),
+            None if self.misspelt.contains(&(Some(number), "name")) => None,
             None => {
                 self.problems.push(
                     Diagnostic::new(format!("{title} has no `name`"))
@@ -245,6 +285,7 @@ impl Check {
         };
 
         let hold = match &raw.hold {
+            None if self.misspelt.contains(&(Some(number), "hold")) => Duration::ZERO,
             None => {
                 self.problems.push(
                     Diagnostic::new(format!("{title} has no `hold`"))
@@ -581,6 +622,57 @@ mod tests {
                 ("unknown key `rep` in step 1", "did you mean `reps`?"),
             ]
         );
+    }
+
+    #[test]
+    fn an_unknown_key_hides_no_other_problem() {
+        assert_eq!(
+            problems(
+                "name = \"x\"\n[[steps]]\nname = \"a\"\nhold = 5\nrep = 3\nsides = \"bothe\"\n\
+                 reps = \"three\"\nkind = 4\n"
+            ),
+            [
+                "unknown key `rep` in step 1",
+                "unknown sides `bothe`",
+                "`reps` should be a whole number such as 3",
+                "`kind` should be text in quotes",
+            ]
+        );
+        // A misspelt required key is not also called missing.
+        assert_eq!(
+            problems("name = \"x\"\n[[steps]]\nname = \"a\"\nholds = 5\n"),
+            ["unknown key `holds` in step 1"]
+        );
+    }
+
+    #[test]
+    fn long_values_are_quoted_short() {
+        let long = "x".repeat(20_000);
+        for text in [
+            format!("name = \"x\"\n[[steps]]\nname = \"a\"\nhold = \"{long}\"\n"),
+            format!("name = \"x\"\n{long} = 1\n[[steps]]\nname = \"a\"\nhold = 1\n"),
+            format!("name = \"x\"\n[[steps]]\nname = \"a\"\nhold = 1\nsides = \"{long}\"\n"),
+            format!("name = \"x\"\n[[steps]]\nname = \"{long}\"\nreps = 0\nhold = 1\n"),
+            format!("name = \"x\"\n[[steps]]\nname = \"a\"\nhold = 1\nreps = \"{long}\"\n"),
+        ] {
+            let found = load("t", &text).unwrap_err();
+            for d in &found {
+                for part in [Some(&d.message), d.label.as_ref(), d.help.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    assert!(part.chars().count() < 200, "{part}");
+                }
+            }
+            let shown = FileReport {
+                path: "t.toml".into(),
+                text,
+                diagnostics: found,
+            }
+            .render(false);
+            assert!(shown.lines().all(|l| l.chars().count() <= 160), "{shown}");
+            assert!(shown.contains('…'), "{shown}");
+        }
     }
 
     #[test]
