@@ -101,8 +101,11 @@ pub fn clock(time: Time) -> String {
 /// Reads "22:15" or "22:15:30".
 pub fn parse_clock(text: &str) -> Result<Time, String> {
     let parts: Vec<&str> = text.trim().split(':').collect();
+    // The hour in one or two digits; minutes and seconds always in two, so
+    // "7:5" (7:05 or 7:50?) is refused rather than guessed at.
     let number = |part: &str, most: i8| {
-        (part.len() <= 2 && !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+        let wide = if most == 23 { 1..=2 } else { 2..=2 };
+        (wide.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
             .then(|| part.parse::<i8>().ok())
             .flatten()
             .filter(|n| (0..=most).contains(n))
@@ -115,7 +118,8 @@ pub fn parse_clock(text: &str) -> Result<Time, String> {
     match fields {
         (Some(h), Some(m), Some(s)) => Time::new(h, m, s, 0).map_err(|e| e.to_string()),
         _ => Err(format!(
-            "`{}` is not a clock time; write it as \"22:15\" or \"22:15:30\"",
+            "`{}` is not a clock time; write it as \"22:15\" or \"22:15:30\", \
+             minutes and seconds in two digits",
             short(text.trim())
         )),
     }
@@ -153,7 +157,7 @@ impl Days {
             if word.is_empty() {
                 continue;
             }
-            if matches!(word.as_str(), "daily" | "every day" | "all") {
+            if EVERY_DAY_WORDS.contains(&word.as_str()) {
                 days = 0x7f;
                 continue;
             }
@@ -179,6 +183,27 @@ impl Days {
         Ok(Days(days))
     }
 }
+
+/// Every word that names a day, as `days` accepts it (in any case).
+pub const DAY_WORDS: [&str; 14] = [
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Words for every day at once.
+pub const EVERY_DAY_WORDS: [&str; 3] = ["daily", "every day", "all"];
 
 fn day_index(word: &str) -> Result<u8, String> {
     NAMES
@@ -444,7 +469,20 @@ mod tests {
             parse_clock("7:05:30").unwrap(),
             Time::new(7, 5, 30, 0).unwrap()
         );
-        for bad in ["24:00", "22", "22:60", "ten", "22:15:30:00", "-1:00", ""] {
+        assert_eq!(parse_clock("7:05").unwrap(), Time::new(7, 5, 0, 0).unwrap());
+        for bad in [
+            "24:00",
+            "22",
+            "22:60",
+            "ten",
+            "22:15:30:00",
+            "-1:00",
+            "",
+            "7:5",
+            "07:5",
+            "7:05:3",
+            "007:05",
+        ] {
             assert!(parse_clock(bad).is_err(), "{bad}");
         }
     }

@@ -212,6 +212,8 @@ def main():
     parser.add_argument("--binary", default=str(REPO / "target" / "debug" / "nocturne"))
     parser.add_argument("--out", default=str(CORPUS))
     parser.add_argument("--most", type=int, default=300, help="most new files to keep")
+    parser.add_argument("--accepted", type=int, default=40,
+                        help="most accepted inputs of each kind to keep")
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--dry-run", action="store_true", help="keep nothing")
     args = parser.parse_args()
@@ -222,6 +224,7 @@ def main():
     seen = set()
     kept = 0
     faults = {}
+    accepted = {"routine": 0, "config": 0}
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         for i in range(args.runs):
@@ -238,6 +241,12 @@ def main():
                 key = (what, fault, signature(stderr))
             else:
                 key = (what, code, signature(stderr))
+            # Mangled files that nocturne still accepts are kept too, some
+            # of each kind: the schema test checks that the JSON Schemas
+            # accept them as well.
+            if code == 0 and fault is None and accepted[what] < args.accepted:
+                key = (what, 0, hashlib.sha1(data).hexdigest())
+                accepted[what] += 1
             interesting = fault is not None or key not in seen
             if not interesting or len(data) > SMALL:
                 continue
