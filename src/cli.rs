@@ -160,7 +160,7 @@ The journal is general self-care information, not a diagnosis.")]
         #[arg(long, value_parser = ["calf", "foot", "thigh", "other"])]
         muscle: Option<String>,
         /// How long it lasted, such as 90s or 2m.
-        #[arg(long, value_name = "DURATION", value_parser = parse_lasted)]
+        #[arg(long, value_name = "DURATION", value_parser = parse_lasted, allow_hyphen_values = true)]
         lasted: Option<std::time::Duration>,
         /// How painful, 0 (none) to 10 (worst).
         #[arg(long, value_name = "0..10", value_parser = number::<u8>("the pain score", 0, 10))]
@@ -362,7 +362,7 @@ Examples:
         #[arg(long, value_parser = parse_clock, conflicts_with_all = ["every", "from", "until"], required_unless_present = "every")]
         at: Option<jiff::civil::Time>,
         /// Repeat this often, such as 45m; needs --from and --until.
-        #[arg(long, value_parser = parse_every, requires_all = ["from", "until"])]
+        #[arg(long, value_parser = parse_every, requires_all = ["from", "until"], allow_hyphen_values = true)]
         every: Option<jiff::SignedDuration>,
         /// Start of the window, such as 18:00.
         #[arg(long, value_parser = parse_clock, requires = "every")]
