@@ -94,6 +94,20 @@ fn no_mangled_settings_file_makes_check_panic_or_ramble() {
         let out = home.nocturne().arg("check").output().unwrap();
         refused += usize::from(out.status.code() == Some(2));
         faults.extend(fault(file, &config, &out));
+        // Settings that check out are put to use as well.
+        if out.status.success() {
+            for args in [&["remind", "list"][..], &["remind", "next", "--count", "5"]] {
+                let used = home.nocturne().args(args).output().unwrap();
+                if !used.status.success() || stderr(&used).contains("panicked") {
+                    faults.push(format!(
+                        "{}: `{}` failed\n{}",
+                        file.display(),
+                        args.join(" "),
+                        stderr(&used)
+                    ));
+                }
+            }
+        }
     }
     assert!(faults.is_empty(), "{}", faults.join("\n\n"));
     assert!(refused * 2 > files.len(), "{refused} of {}", files.len());

@@ -162,10 +162,20 @@ def run(binary, what, data, scratch, timeout):
         args = [binary, "check"]
     try:
         out = subprocess.run(args, env=env, capture_output=True, timeout=timeout)
+        stderr = out.stderr.decode("utf-8", "replace")
+        fault = verdict(out.returncode, stderr, str(path))
+        # Settings that check out are also put to use: the reminders they
+        # hold are listed and their next times worked out.
+        if what == "config" and out.returncode == 0 and fault is None:
+            for more in (["remind", "list"], ["remind", "next", "--count", "5"]):
+                used = subprocess.run([binary, *more], env=env, capture_output=True,
+                                      timeout=timeout)
+                said = used.stderr.decode("utf-8", "replace")
+                if used.returncode != 0 or "panicked" in said:
+                    return f"{' '.join(more)} failed", used.returncode, said
     except subprocess.TimeoutExpired:
         return "timeout", None, ""
-    stderr = out.stderr.decode("utf-8", "replace")
-    return verdict(out.returncode, stderr, str(path)), out.returncode, stderr
+    return fault, out.returncode, stderr
 
 
 def verdict(code, stderr, path):
