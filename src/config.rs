@@ -85,8 +85,8 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let document = tomlfile::parse(text).map_err(|d| vec![d])?;
         let mut problems = Vec::new();
-        // Reminders with a key nocturne does not know: their shape is not
-        // judged as well.
+        // Reminders whose misspelt key stands for one of its times: their
+        // shape is not judged as well.
         let mut misspelt = Vec::new();
         tomlfile::unknown_keys(
             document.get_ref(),
@@ -111,7 +111,14 @@ impl Config {
                         &place,
                         &mut problems,
                     );
-                    if problems.len() > before {
+                    // A misspelt `at`, `every`, `from` or `until` would
+                    // also leave the reminder without a time.
+                    let timing = ["at", "every", "from", "until"];
+                    let stands_for_timing = table.keys().any(|k| {
+                        let k = k.get_ref().as_ref();
+                        !rules::KEYS.contains(&k) && crate::diag::closest(k, timing).is_some()
+                    });
+                    if problems.len() > before && stands_for_timing {
                         misspelt.push(i + 1);
                     }
                 }

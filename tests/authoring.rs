@@ -637,3 +637,48 @@ fn the_schema_accepts_whatever_nocturne_accepts_in_the_fuzz_corpus() {
         "only {accepted} accepted files in the corpus"
     );
 }
+
+#[test]
+fn remind_add_starts_a_new_settings_file_with_its_schema() {
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .args(["remind", "add", "--at", "22:15", "--days", "mon-fri"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let config = home.config().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.starts_with("#:schema ./config.schema.json\n[[reminders]]\n"),
+        "{text}"
+    );
+    // The file the line points to is there, is the schema nocturne prints,
+    // and accepts what `remind add` wrote.
+    let written: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(home.config().join("config.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let printed = home.nocturne().args(["schema", "config"]).output().unwrap();
+    assert_eq!(
+        written,
+        serde_json::from_slice::<serde_json::Value>(&printed.stdout).unwrap()
+    );
+    let validator = jsonschema::draft7::new(&written).unwrap();
+    assert!(validator.is_valid(&as_json(&text).unwrap()));
+
+    // A file the user already has gets no such line.
+    let mine = "volume = 30\n";
+    home.write("config/config.toml", mine);
+    let out = home
+        .nocturne()
+        .args(["remind", "add", "--at", "21:00"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.starts_with(mine) && !text.contains("#:schema"),
+        "{text}"
+    );
+}
