@@ -60,7 +60,7 @@ fn duration_pattern(most: u64, nonzero: bool) -> String {
         sec.clone(),
         format!(r"{}\s*", up_to(most)),
     ];
-    let lead = if nonzero { "(?=.*[1-9])" } else { "" };
+    let lead = if nonzero { r"(?=[\s\S]*[1-9])" } else { "" };
     format!(r"^{lead}\s*(?:{})$", forms.join("|"))
 }
 

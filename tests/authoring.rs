@@ -523,6 +523,8 @@ fn the_schema_and_the_loader_follow_one_rule_for_each_value() {
         "86400",
         "86401",
         "0",
+        "\"\\n5m\\n\"",
+        "\"\\n0m\"",
     ] {
         settings(format!("snooze = {snooze}\n"));
     }
