@@ -101,7 +101,19 @@ impl Config {
             for (i, reminder) in reminders.iter().enumerate() {
                 if let Some(table) = reminder.get_ref().as_table() {
                     let place = format!("in reminder {}", i + 1);
-                    let misplaced = misplaced_settings(table, i + 1, &mut problems);
+                    let misplaced = tomlfile::misplaced(
+                        table,
+                        &tomlfile::Misplaced {
+                            outer: KEYS,
+                            inner: rules::KEYS,
+                            what: "a setting",
+                            table: "[[reminders]]",
+                            kind: "reminder",
+                            number: i + 1,
+                            go: "settings go",
+                        },
+                        &mut problems,
+                    );
                     let before = problems.len();
                     tomlfile::unknown_keys_but(
                         table,
@@ -184,41 +196,6 @@ impl Config {
         }
         Ok(config)
     }
-}
-
-/// Settings keys written after a `[[reminders]]` line, which TOML puts
-/// inside that reminder: each is told to move above the first one, rather
-/// than called unknown. Returns the keys so explained.
-fn misplaced_settings<'a>(
-    table: &'a toml::de::DeTable<'_>,
-    number: usize,
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<&'a str> {
-    let mut told = Vec::new();
-    let mut keys: Vec<_> = table
-        .keys()
-        .filter(|k| {
-            let k = k.get_ref().as_ref();
-            KEYS.contains(&k) && !rules::KEYS.contains(&k)
-        })
-        .collect();
-    keys.sort_by_key(|k| k.span().start);
-    for key in keys {
-        let name = key.get_ref().as_ref();
-        problems.push(
-            Diagnostic::new(format!(
-                "`{name}` is a setting, but here it belongs to reminder {number}"
-            ))
-            .at(key.span())
-            .label("move this line above the first [[reminders]]")
-            .help(
-                "everything after a [[reminders]] line belongs to that reminder; \
-                 settings go at the top of the file, before the first [[reminders]]",
-            ),
-        );
-        told.push(name);
-    }
-    told
 }
 
 /// The routines the settings name (`default_routine`, and each reminder's

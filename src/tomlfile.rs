@@ -324,6 +324,63 @@ pub fn unknown_keys_but(
     }
 }
 
+/// Where keys of the file's top level may turn up inside an array of
+/// tables: TOML puts every line after a `[[table]]` header into that table.
+#[derive(Debug)]
+pub struct Misplaced<'k> {
+    /// Keys of the top level.
+    pub outer: &'k [&'k str],
+    /// Keys the inner table accepts.
+    pub inner: &'k [&'k str],
+    /// What an outer key is, as in "a setting".
+    pub what: &'k str,
+    /// The header, as in "[[reminders]]".
+    pub table: &'k str,
+    /// What one inner table is called, as in "reminder".
+    pub kind: &'k str,
+    /// Which of them, counted from 1.
+    pub number: usize,
+    /// Where the outer keys go, as in "settings go".
+    pub go: &'k str,
+}
+
+/// Top-level keys written after an array-of-tables header, which TOML
+/// puts inside that table: each is told to move above the first header,
+/// rather than called unknown. Returns the keys so explained.
+pub fn misplaced<'a>(
+    table: &'a DeTable<'_>,
+    m: &Misplaced<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<&'a str> {
+    let mut keys: Vec<&Spanned<std::borrow::Cow<'_, str>>> = table
+        .keys()
+        .filter(|k| {
+            let k = k.get_ref().as_ref();
+            m.outer.contains(&k) && !m.inner.contains(&k)
+        })
+        .collect();
+    keys.sort_by_key(|k| k.span().start);
+    let mut told = Vec::new();
+    for key in keys {
+        let name = key.get_ref().as_ref();
+        out.push(
+            Diagnostic::new(format!(
+                "`{name}` is {}, but here it belongs to {} {}",
+                m.what, m.kind, m.number
+            ))
+            .at(key.span())
+            .label(format!("move this line above the first {}", m.table))
+            .help(format!(
+                "everything after a {} line belongs to that {}; {} at the top of the \
+                 file, before the first {}",
+                m.table, m.kind, m.go, m.table
+            )),
+        );
+        told.push(name);
+    }
+    told
+}
+
 /// One of a fixed set of words, with a suggestion when it is misspelt.
 pub fn choice<T>(
     field: &str,

@@ -87,7 +87,27 @@ fn load_from(id: &str, text: &str, folder: Option<&Path>) -> Result<Routine, Vec
         for (i, step) in steps.iter().enumerate() {
             if let Some(table) = step.get_ref().as_table() {
                 let place = format!("in step {}", i + 1);
-                tomlfile::unknown_keys(table, STEP_KEYS, "a step", &place, &mut problems);
+                let misplaced = tomlfile::misplaced(
+                    table,
+                    &tomlfile::Misplaced {
+                        outer: ROUTINE_KEYS,
+                        inner: STEP_KEYS,
+                        what: "a key of the routine",
+                        table: "[[steps]]",
+                        kind: "step",
+                        number: i + 1,
+                        go: "the routine's own keys go",
+                    },
+                    &mut problems,
+                );
+                tomlfile::unknown_keys_but(
+                    table,
+                    STEP_KEYS,
+                    &misplaced,
+                    "a step",
+                    &place,
+                    &mut problems,
+                );
                 let place = format!("in the sounds of step {}", i + 1);
                 sound_keys(table, &place, &mut problems);
             }
@@ -638,6 +658,20 @@ mod tests {
                 "`kind` should be text in quotes",
             ]
         );
+        // A key of the routine written among the steps is told to move.
+        let found = load(
+            "t",
+            "name = \"x\"\n[[steps]]\nname = \"a\"\nhold = 5\nlead_in = \"10s\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            (found[0].message.as_str(), found[0].label.as_deref()),
+            (
+                "`lead_in` is a key of the routine, but here it belongs to step 1",
+                Some("move this line above the first [[steps]]")
+            )
+        );
+        assert_eq!(found.len(), 1);
         // A misspelt required key is not also called missing.
         assert_eq!(
             problems("name = \"x\"\n[[steps]]\nname = \"a\"\nholds = 5\n"),
