@@ -8,8 +8,10 @@ check` with XDG_CONFIG_HOME pointing at a folder holding the mutated
 config.toml for the settings) and keeps the interesting inputs under
 tests/fuzz/corpus/: every one that made nocturne panic, exit with a code
 other than 0 or 2, print a line longer than 200 characters, take too long,
-or fail to name the file with line and column; and the first (smallest)
-input for each distinct error message.
+or fail to name the file with line and column; the first input found for
+each distinct error message; and some inputs that are still accepted.
+Settings files that check out are also put to use with `remind list` and
+`remind next`.
 
     cargo build
     python3 tests/fuzz/mutate.py --runs 3000            # add to the corpus
