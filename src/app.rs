@@ -823,7 +823,19 @@ fn first_run_note(paths: &Paths) -> Option<&'static str> {
 }
 
 fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCode> {
-    let config = settings(paths)?;
+    // At bedtime the stretches matter more than the settings: a mistake in
+    // them is told in one line, and the session runs with the defaults.
+    let config = match settings(paths) {
+        Err(Error::File(report)) => {
+            eprintln!(
+                "nocturne: the settings have an error, so this session uses the defaults: {} \
+                 (`nocturne check` shows every problem)",
+                report.first_problem()
+            );
+            Config::default()
+        }
+        other => other?,
+    };
     let (routine, _) = find(paths, options.routine.as_deref(), &config)?;
     let volume = options
         .volume

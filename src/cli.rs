@@ -55,6 +55,7 @@ Examples:
   nocturne run nightly-seated
   nocturne run wind-down --speed 30      preview it at 30 times the speed
   nocturne run ~/my-routine.toml --events events.jsonl")]
+    #[command(allow_negative_numbers = true)]
     Run {
         /// A routine's name (see `nocturne list`) or the path of a .toml file.
         /// Default: `default_routine` from the settings, else `nightly`.
@@ -70,7 +71,7 @@ Examples:
 
         /// Loudness of the sound cues, 0 to 100 (default: the routine's, the
         /// settings', else 40).
-        #[arg(long, value_name = "0..100", value_parser = clap::value_parser!(u8).range(0..=100))]
+        #[arg(long, value_name = "0..100", value_parser = number::<u8>("the volume", 0, 100))]
         volume: Option<u8>,
 
         /// No sound cues this time.
@@ -148,6 +149,7 @@ Examples:
   nocturne log --at 2026-11-20T03:10 --leg right --swelling
 
 The journal is general self-care information, not a diagnosis.")]
+    #[command(allow_negative_numbers = true)]
     Log {
         /// When: now, 03:10, "last night 03:10", "yesterday 22:40",
         /// 2026-11-20T03:10 or an RFC 3339 instant (default: now).
@@ -160,10 +162,10 @@ The journal is general self-care information, not a diagnosis.")]
         #[arg(long, value_parser = ["calf", "foot", "thigh", "other"])]
         muscle: Option<String>,
         /// How long it lasted, such as 90s or 2m.
-        #[arg(long, value_name = "DURATION", value_parser = parse_lasted)]
+        #[arg(long, value_name = "DURATION", value_parser = parse_lasted, allow_hyphen_values = true)]
         lasted: Option<std::time::Duration>,
         /// How painful, 0 (none) to 10 (worst).
-        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=10))]
+        #[arg(long, value_name = "0..10", value_parser = number::<u8>("the pain score", 0, 10))]
         pain: Option<u8>,
         /// A note in your own words.
         #[arg(long)]
@@ -190,9 +192,10 @@ Examples:
   nocturne journal export --format csv --output cramps.csv
 
 The journal is general self-care information, not a diagnosis.")]
+    #[command(allow_negative_numbers = true)]
     Journal {
         /// How many nights to list, newest first.
-        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u16).range(1..))]
+        #[arg(long, default_value_t = 14, value_parser = number::<u16>("the number of nights", 1, u16::MAX.into()))]
         nights: u16,
         #[command(subcommand)]
         action: Option<JournalAction>,
@@ -206,9 +209,10 @@ Examples:
 
 The advice follows simple thresholds, not clinical rules: it is not a
 diagnosis, and it never suggests medicines.")]
+    #[command(allow_negative_numbers = true)]
     Stats {
         /// How many weeks to chart.
-        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=520))]
+        #[arg(long, default_value_t = 8, value_parser = number::<u16>("the number of weeks", 1, 520))]
         weeks: u16,
     },
 
@@ -316,12 +320,13 @@ enum SoundsAction {
 Examples:
   nocturne sounds play relax
   nocturne sounds play finish --volume 25")]
+    #[command(allow_negative_numbers = true)]
     Play {
         /// A cue's name (see `nocturne sounds`) or the path of a sound file.
         name: String,
 
         /// Loudness, 0 to 100 (default: the settings', else 40).
-        #[arg(long, value_name = "0..100", value_parser = clap::value_parser!(u8).range(0..=100))]
+        #[arg(long, value_name = "0..100", value_parser = number::<u8>("the volume", 0, 100))]
         volume: Option<u8>,
     },
 }
@@ -375,7 +380,7 @@ Examples:
         #[arg(long, value_parser = parse_clock, conflicts_with_all = ["every", "from", "until"], required_unless_present = "every")]
         at: Option<jiff::civil::Time>,
         /// Repeat this often, such as 45m; needs --from and --until.
-        #[arg(long, value_parser = parse_every, requires_all = ["from", "until"])]
+        #[arg(long, value_parser = parse_every, requires_all = ["from", "until"], allow_hyphen_values = true)]
         every: Option<jiff::SignedDuration>,
         /// Start of the window, such as 18:00.
         #[arg(long, value_parser = parse_clock, requires = "every")]
@@ -396,14 +401,17 @@ Examples:
     /// List the reminders, numbered, with when each fires next.
     List,
     /// Remove a reminder by its number in `remind list`.
+    #[command(allow_negative_numbers = true)]
     Remove {
         /// The reminder's number.
+        #[arg(value_parser = number::<usize>("a reminder's number", 1, 9999))]
         id: usize,
     },
     /// List the coming reminders, in the local time zone (TZ is honoured).
+    #[command(allow_negative_numbers = true)]
     Next {
         /// How many to list (1 to 1000).
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        #[arg(long, default_value_t = 10, value_parser = number::<u16>("the count", 1, 1000))]
         count: u16,
         /// From another moment: an RFC 3339 instant, or a local date and
         /// time such as 2026-03-07T20:00.
@@ -441,9 +449,10 @@ fn parse_every(text: &str) -> Result<jiff::SignedDuration, String> {
 #[derive(Debug, Subcommand)]
 enum NotificationsAction {
     /// Send a test note and report what became of it.
+    #[command(allow_negative_numbers = true)]
     Test {
         /// Seconds to wait for an answer.
-        #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = number::<u64>("the wait (in seconds)", 1, 3600))]
         wait: u64,
     },
 }
@@ -476,11 +485,30 @@ fn parse_speed(text: &str) -> Result<Speed, String> {
         .and_then(Speed::new)
         .ok_or_else(|| {
             format!(
-                "expected a number from {} to {}, such as 30",
+                "the speed is a number from {} to {}, such as 30",
                 Speed::MIN,
                 Speed::MAX
             )
         })
+}
+
+/// A parser for a whole-number flag from `least` to `most`, whose every
+/// refusal says so in plain words ("the volume is a whole number from 0
+/// to 100"), whether the value is too small, too large, negative or not
+/// a number at all.
+fn number<T: TryFrom<i64> + Clone + Send + Sync + 'static>(
+    what: &'static str,
+    least: i64,
+    most: i64,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        text.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (least..=most).contains(n))
+            .and_then(|n| T::try_from(n).ok())
+            .ok_or_else(|| format!("{what} is a whole number from {least} to {most}"))
+    }
 }
 
 /// Colour is used when asked for, or when stderr is a terminal and neither
@@ -722,6 +750,19 @@ mod tests {
         assert!(parse_speed("0.5").is_ok());
         for bad in ["0", "-2", "fast", "inf", "NaN", "1001", "1e-300", "0.05"] {
             assert!(parse_speed(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_are_refused_in_plain_words() {
+        let volume = number::<u8>("the volume", 0, 100);
+        assert_eq!(volume(" 40 "), Ok(40));
+        for bad in ["101", "-2", "loud", "", "4.5", "99999999999999999999999"] {
+            assert_eq!(
+                volume(bad),
+                Err("the volume is a whole number from 0 to 100".to_owned()),
+                "{bad:?}"
+            );
         }
     }
 }

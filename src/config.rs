@@ -80,9 +80,14 @@ impl Config {
         tomlfile::load(path, Config::parse)
     }
 
+    /// Checks the settings' text; every problem found is returned, not
+    /// just the first.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let document = tomlfile::parse(text).map_err(|d| vec![d])?;
         let mut problems = Vec::new();
+        // Reminders whose misspelt key stands for one of its times: their
+        // shape is not judged as well.
+        let mut misspelt = Vec::new();
         tomlfile::unknown_keys(
             document.get_ref(),
             KEYS,
@@ -96,33 +101,70 @@ impl Config {
             for (i, reminder) in reminders.iter().enumerate() {
                 if let Some(table) = reminder.get_ref().as_table() {
                     let place = format!("in reminder {}", i + 1);
-                    tomlfile::unknown_keys(table, rules::KEYS, "a reminder", &place, &mut problems);
+                    let misplaced = tomlfile::misplaced(
+                        table,
+                        &tomlfile::Misplaced {
+                            outer: KEYS,
+                            inner: rules::KEYS,
+                            what: "a setting",
+                            table: "[[reminders]]",
+                            kind: "reminder",
+                            number: i + 1,
+                            go: "settings go",
+                        },
+                        &mut problems,
+                    );
+                    let before = problems.len();
+                    tomlfile::unknown_keys_but(
+                        table,
+                        rules::KEYS,
+                        &misplaced,
+                        "a reminder",
+                        &place,
+                        &mut problems,
+                    );
+                    // A misspelt `at`, `every`, `from` or `until` would
+                    // also leave the reminder without a time.
+                    let timing = ["at", "every", "from", "until"];
+                    let stands_for_timing = table.keys().any(|k| {
+                        let k = k.get_ref().as_ref();
+                        !rules::KEYS.contains(&k) && crate::diag::closest(k, timing).is_some()
+                    });
+                    if problems.len() > before && stands_for_timing {
+                        misspelt.push(i + 1);
+                    }
                 }
             }
         }
-        if !problems.is_empty() {
+        let raw = tomlfile::deserialize_all::<RawConfig>(document, text, &mut problems);
+        let Some(raw) = raw else {
+            crate::diag::in_file_order(&mut problems);
             return Err(problems);
-        }
-        let raw = RawConfig::deserialize(toml::de::Deserializer::from(document))
-            .map_err(|e| vec![tomlfile::type_problem(&e, text)])?;
+        };
         let mut config = Config::default();
         if let Some(name) = raw.default_routine {
             let word = name.get_ref().trim();
             if word.is_empty() {
-                return Err(vec![
+                problems.push(
                     Diagnostic::new("`default_routine` is empty")
                         .at(name.span())
                         .help("name a routine, such as default_routine = \"nightly\""),
-                ]);
+                );
+            } else {
+                config.default_routine = Some(word.to_owned());
             }
-            config.default_routine = Some(word.to_owned());
         }
         if let Some(raw) = raw.volume {
-            config.volume = Some(volume(&raw).map_err(|d| vec![d])?);
+            match volume(&raw) {
+                Ok(v) => config.volume = Some(v),
+                Err(d) => problems.push(d),
+            }
         }
         if let Some(word) = raw.notifications {
-            let level = tomlfile::choice("notifications", &word, Level::parse, &Level::NAMES);
-            config.notifications = Some(level.map_err(|d| vec![d])?);
+            match tomlfile::choice("notifications", &word, Level::parse, &Level::NAMES) {
+                Ok(level) => config.notifications = Some(level),
+                Err(d) => problems.push(d),
+            }
         }
         if let Some(snooze) = raw.snooze {
             let parsed = snooze.get_ref().parse();
@@ -146,8 +188,10 @@ impl Config {
                 config.terminal = Some(terminal.into_inner());
             }
         }
-        config.reminders = rules::check(raw.reminders.unwrap_or_default(), &mut problems);
+        config.reminders =
+            rules::check(raw.reminders.unwrap_or_default(), &misspelt, &mut problems);
         if !problems.is_empty() {
+            crate::diag::in_file_order(&mut problems);
             return Err(problems);
         }
         Ok(config)
@@ -186,7 +230,8 @@ pub fn missing_routines(
                 return None;
             }
             let mut problem = Diagnostic::new(format!(
-                "{whose} names the routine `{word}`, which was not found"
+                "{whose} names the routine `{}`, which was not found",
+                crate::diag::short(word)
             ))
             .help(match crate::diag::closest(word, names.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`? `nocturne list` shows the routines"),
@@ -219,6 +264,47 @@ mod tests {
         assert_eq!(
             problems[0].help.as_deref(),
             Some("volume is a whole number from 0 (silent) to 100 (full)")
+        );
+    }
+
+    #[test]
+    fn every_problem_of_the_file_is_reported() {
+        let messages = |text: &str| -> Vec<String> {
+            Config::parse(text)
+                .unwrap_err()
+                .into_iter()
+                .map(|d| d.message)
+                .collect()
+        };
+        assert_eq!(
+            messages("notifcations = \"all\"\nvolume = 300\nsnooze = true\nterminal = 3\n"),
+            [
+                "unknown key `notifcations` in the settings",
+                "`volume` is 300",
+                "`snooze` should be a duration such as \"10s\", \"1m30s\", \"90s\" or a whole number of seconds",
+                "`terminal` should be a list",
+            ]
+        );
+        // A setting written after the first [[reminders]] belongs to that
+        // reminder: it is told to move, not called unknown.
+        let found =
+            Config::parse("[[reminders]]\nat = \"22:15\"\nvolume = 20\ncolour = 1\n").unwrap_err();
+        let said: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|d| (d.message.as_str(), d.label.as_deref()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    "`volume` is a setting, but here it belongs to reminder 1",
+                    Some("move this line above the first [[reminders]]")
+                ),
+                (
+                    "unknown key `colour` in reminder 1",
+                    Some("not a key nocturne knows")
+                ),
+            ]
         );
     }
 

@@ -47,6 +47,12 @@ impl Diagnostic {
     }
 }
 
+/// Puts problems in the order of the file, so they read from top to
+/// bottom; problems with no place come first.
+pub fn in_file_order(problems: &mut [Diagnostic]) {
+    problems.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
+}
+
 /// Every problem found in one file, with the text needed to show them.
 #[derive(Debug, Clone)]
 pub struct FileReport {
@@ -77,9 +83,32 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 /// so a minified or corrupt file cannot flood the terminal.
 const WINDOW: usize = 100;
 
+/// The widest the caret line grows, carets and label together, when the
+/// label allows.
+const CARET_LINE: usize = 150;
+
 /// At most this many problems are shown for one file; a file with
 /// thousands is the wrong file, and listing them all would take long.
 const MOST_SHOWN: usize = 20;
+
+/// The most characters of a user's value quoted in a message; a longer
+/// value is cut, with an ellipsis, as the excerpt line is.
+pub const QUOTED: usize = 60;
+
+/// A value from the user's file or command line, ready to quote in a
+/// message: cut to about [`QUOTED`] characters, on one line.
+pub fn short(value: &str) -> String {
+    let one_line: String = value
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() <= QUOTED {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(QUOTED - 1).collect();
+    cut.push('…');
+    cut
+}
 
 /// Text for the terminal: control characters (escape sequences above all)
 /// become U+FFFD, so nothing a user's file holds can steer the terminal.
@@ -103,6 +132,22 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 }
 
 impl FileReport {
+    /// The first problem on one line: "PATH:LINE:COL: message".
+    pub fn first_problem(&self) -> String {
+        let path = clean(&self.path);
+        let Some(first) = self.diagnostics.first() else {
+            return path.into_owned();
+        };
+        let message = clean(&first.message);
+        match &first.span {
+            Some(span) => {
+                let (line, col) = line_col(&self.text, span.start);
+                format!("{path}:{line}:{col}: {message}")
+            }
+            None => format!("{path}: {message}"),
+        }
+    }
+
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
         let starts = line_starts(&self.text);
@@ -166,15 +211,30 @@ impl FileReport {
         );
         let _ = writeln!(out, "{pad} {bar}");
         let _ = writeln!(out, "{} {bar} {shown}", gutter.apply_to(&number));
+        // The caret line stays short enough to read: a long label takes
+        // room from the carets, and a very long one gets a line of its own.
+        let label = d.label.as_deref().map(clean);
+        let label_width = label.as_deref().map_or(0, |l| l.chars().count() + 1);
+        let room = CARET_LINE.saturating_sub(caret_at + label_width);
+        let own_line = room == 0;
+        let caret_len = if own_line {
+            caret_len
+        } else {
+            caret_len.min(room)
+        };
         let marks = caret.apply_to(format!(
             "{}{}",
             "^".repeat(caret_len),
-            d.label
+            label
                 .as_deref()
-                .map(|l| format!(" {}", clean(l)))
+                .filter(|_| !own_line)
+                .map(|l| format!(" {l}"))
                 .unwrap_or_default()
         ));
         let _ = writeln!(out, "{pad} {bar} {}{marks}", " ".repeat(caret_at));
+        if let Some(label) = label.filter(|_| own_line) {
+            let _ = writeln!(out, "{pad} {bar} {}", caret.apply_to(label));
+        }
         if let Some(help) = help {
             let _ = writeln!(out, "{pad} {} help: {help}", gutter.apply_to("="));
         }

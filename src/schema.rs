@@ -14,14 +14,55 @@ use crate::routine::raw::{ROUTINE_KEYS, STEP_KEYS};
 use crate::routine::{Kind, Sides};
 use crate::sound::Cue;
 
-/// A duration: "10s", "1m30s", "2m", "1h" or a whole number of seconds;
-/// at least one number, so an empty string is not one.
-const DURATION: &str =
-    r"^(?=.*\d)(\s*(\d+\s*h\s*)?(\d+\s*(m|min)\s*)?(\d+\s*(s|sec)\s*)?$|\s*\d+\s*$)";
+/// Digits (leading zeros allowed, as the loader allows them) whose value
+/// is at most `most`.
+fn up_to(most: u64) -> String {
+    let digits: Vec<u8> = most.to_string().bytes().map(|b| b - b'0').collect();
+    let mut ways = Vec::new();
+    if digits.len() > 1 {
+        ways.push(format!("[0-9]{{1,{}}}", digits.len() - 1));
+    }
+    for (i, d) in digits.iter().enumerate() {
+        if *d == 0 {
+            continue;
+        }
+        let prefix: String = digits[..i].iter().map(|d| d.to_string()).collect();
+        let below = if *d == 1 {
+            "0".to_owned()
+        } else {
+            format!("[0-{}]", d - 1)
+        };
+        let rest = digits.len() - i - 1;
+        let tail = if rest > 0 {
+            format!("[0-9]{{{rest}}}")
+        } else {
+            String::new()
+        };
+        ways.push(format!("{prefix}{below}{tail}"));
+    }
+    ways.push(most.to_string());
+    format!("0*(?:{})", ways.join("|"))
+}
 
-/// The same, but not zero.
-const NONZERO_DURATION: &str =
-    r"^(?=.*[1-9])(\s*(\d+\s*h\s*)?(\d+\s*(m|min)\s*)?(\d+\s*(s|sec)\s*)?$|\s*\d+\s*$)";
+/// A duration written as text, as the loader reads it: "10s", "1m30s",
+/// "2m", "1h", "90" (seconds), with spaces allowed around the parts and
+/// the units from hours down. A duration of a single unit (the usual
+/// kind) is bounded exactly by `most` seconds; with several units each
+/// part is bounded on its own, and the sum is left to `nocturne check`.
+/// `nonzero` refuses a duration with no digit other than 0.
+fn duration_pattern(most: u64, nonzero: bool) -> String {
+    let h = format!(r"{}\s*h\s*", up_to(most / 3600));
+    let m = format!(r"{}\s*(?:m|min)\s*", up_to(most / 60));
+    let sec = format!(r"{}\s*(?:s|sec)\s*", up_to(most));
+    let forms = [
+        format!("{h}(?:{m})?(?:{sec})?"),
+        format!("{m}(?:{sec})?"),
+        sec.clone(),
+        format!(r"{}\s*", up_to(most)),
+    ];
+    let lead = if nonzero { r"(?=[\s\S]*[1-9])" } else { "" };
+    format!(r"^{lead}\s*(?:{})$", forms.join("|"))
+}
 
 /// A duration in a routine: at most the longest hold.
 fn duration(description: &str, nonzero: bool) -> Value {
@@ -38,7 +79,7 @@ fn duration_within(description: &str, least: u64, most: u64) -> Value {
     json!({
         "description": description,
         "anyOf": [
-            {"type": "string", "pattern": if least > 0 { NONZERO_DURATION } else { DURATION }},
+            {"type": "string", "pattern": duration_pattern(most, least > 0)},
             {"type": "integer", "minimum": least, "maximum": most},
         ],
     })
@@ -47,8 +88,27 @@ fn duration_within(description: &str, least: u64, most: u64) -> Value {
 /// A day, in seconds: the longest repeat, grace or snooze.
 const DAY: u64 = 24 * 3600;
 
+/// Text on one line with no control characters, as the loader wants of
+/// names, routines and messages.
+const ONE_LINE: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";
+
+/// Text that may run over several lines (and hold tabs), but has no other
+/// control characters.
+const LINES: &str = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$";
+
+/// A name: one line, with something in it other than spaces.
+const NAME: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
+
 fn text(description: &str) -> Value {
-    json!({"type": "string", "description": description})
+    json!({"type": "string", "description": description, "pattern": LINES})
+}
+
+fn line(description: &str) -> Value {
+    json!({"type": "string", "description": description, "pattern": ONE_LINE})
+}
+
+fn name(description: &str) -> Value {
+    json!({"type": "string", "description": description, "pattern": NAME})
 }
 
 fn choice(description: &str, words: &[&str]) -> Value {
@@ -101,7 +161,7 @@ fn object(
 
 fn step_field(key: &str) -> Value {
     match key {
-        "name" => text("What the user sees, such as \"Wall calf stretch\""),
+        "name" => name("What the user sees, such as \"Wall calf stretch\""),
         "kind" => choice(
             "What kind of step (default stretch)",
             &Kind::ALL.map(Kind::as_str),
@@ -134,7 +194,7 @@ fn step_field(key: &str) -> Value {
 
 fn routine_field(key: &str) -> Value {
     match key {
-        "name" => text("The routine's title"),
+        "name" => name("The routine's title"),
         "description" => text("One line about the routine, shown by `nocturne list`"),
         "source" => text("Where the routine comes from, shown by `nocturne show`"),
         "lead_in" => duration(
@@ -172,7 +232,54 @@ pub fn routine() -> Value {
     schema
 }
 
-const CLOCK: &str = r"^\s*([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?\s*$";
+/// A clock time, as the loader reads it: the hour in one or two digits,
+/// minutes and seconds in two ("7:05", "22:15:30").
+const CLOCK: &str = r"^\s*(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?\s*$";
+
+/// A word in any mix of upper and lower case, as the loader lowercases
+/// day names before reading them.
+fn any_case(word: &str) -> String {
+    word.chars()
+        .map(|c| {
+            if c.is_ascii_alphabetic() {
+                format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+            } else if c == ' ' {
+                " ".to_owned()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// One entry of `days`: a day, a range of days, or every day.
+fn day_item() -> String {
+    let day = format!(
+        "(?:{})",
+        rules::DAY_WORDS
+            .iter()
+            .map(|w| any_case(w))
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    let every = rules::EVERY_DAY_WORDS
+        .iter()
+        .map(|w| any_case(w))
+        .collect::<Vec<_>>()
+        .join("|");
+    format!(r"(?:{day}(?:\s*-\s*{day})?|{every})")
+}
+
+/// Days as text: entries separated by commas, at least one.
+fn days_pattern(at_least_one: bool) -> String {
+    let item = day_item();
+    let list = format!(r"{item}(?:\s*,[\s,]*{item})*[\s,]*");
+    if at_least_one {
+        format!(r"^[\s,]*{list}$")
+    } else {
+        format!(r"^[\s,]*(?:{list})?$")
+    }
+}
 
 fn reminder_field(key: &str) -> Value {
     match key {
@@ -185,10 +292,17 @@ fn reminder_field(key: &str) -> Value {
         }
         "days" => json!({
             "description": "Days, such as \"mon-fri\" or [\"sat\", \"sun\"] (default every day)",
-            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+            "anyOf": [
+                {"type": "string", "pattern": days_pattern(true)},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": days_pattern(false)},
+                    "contains": {"type": "string", "pattern": days_pattern(true)},
+                },
+            ],
         }),
-        "routine" => text("The routine \"Start now\" opens"),
-        "message" => text("The notification's words"),
+        "routine" => line("The routine \"Start now\" opens"),
+        "message" => line("The notification's words"),
         "grace" => duration_within(
             "How late a missed reminder may still fire (default 30m)",
             0,
@@ -198,9 +312,29 @@ fn reminder_field(key: &str) -> Value {
     }
 }
 
+/// A reminder: either `at`, or `every` with `from` and `until`.
+fn reminder() -> Value {
+    let mut schema = object("A reminder", rules::KEYS, reminder_field, &[]);
+    schema["oneOf"] = json!([
+        {
+            "required": ["at"],
+            "not": {"anyOf": [
+                {"required": ["every"]},
+                {"required": ["from"]},
+                {"required": ["until"]},
+            ]},
+        },
+        {
+            "required": ["every", "from", "until"],
+            "not": {"required": ["at"]},
+        },
+    ]);
+    schema
+}
+
 fn config_field(key: &str) -> Value {
     match key {
-        "default_routine" => text("The routine `nocturne run` starts when none is named"),
+        "default_routine" => name("The routine `nocturne run` starts when none is named"),
         "volume" => {
             json!({"type": "integer", "minimum": 0, "maximum": 100, "description": "Loudness of the cues, 0 to 100 (default 40)"})
         }
@@ -215,7 +349,7 @@ fn config_field(key: &str) -> Value {
         "reminders" => json!({
             "type": "array",
             "description": "Reminders: `at` a clock time, or `every` with `from` and `until`",
-            "items": object("A reminder", rules::KEYS, reminder_field, &[]),
+            "items": reminder(),
         }),
         _ => json!({}),
     }

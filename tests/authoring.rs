@@ -476,3 +476,297 @@ fn the_manual_page_is_one_whole_page() {
     assert!(text.contains("--at WHEN"), "{text}");
     assert!(text.contains("130"), "{text}");
 }
+
+/// Whether `nocturne check` accepts `text` as the settings file.
+fn settings_accepted(home: &Home, text: &str) -> bool {
+    home.write("config/config.toml", text);
+    let out = home.nocturne().arg("check").output().unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{text:?}");
+    out.status.success()
+}
+
+/// Whether `nocturne check` accepts `text` as a routine file.
+fn routine_accepted(home: &Home, text: &str) -> bool {
+    let file = home.write("routine-under-test.toml", text);
+    let out = home.nocturne().arg("check").arg(&file).output().unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{text:?}");
+    out.status.success()
+}
+
+#[test]
+fn the_schema_and_the_loader_follow_one_rule_for_each_value() {
+    let home = Home::new();
+    let config = schema(&home, "config");
+    let routine = schema(&home, "routine");
+    let mut disagree = Vec::new();
+    let mut settings = |text: String| {
+        let by_schema = config.is_valid(&as_json(&text).unwrap());
+        if by_schema != settings_accepted(&home, &text) {
+            disagree.push(format!("settings {text:?}: schema says {by_schema}"));
+        }
+    };
+    // Clock times: minutes and seconds in two digits.
+    for at in [
+        "22:15",
+        "7:05",
+        "07:05",
+        "22:15:30",
+        " 22:15 ",
+        "0:00",
+        "23:59:59",
+        "7:5",
+        "07:5",
+        "7:05:3",
+        "24:00",
+        "22:60",
+        "22:15:60",
+        "2215",
+        "",
+        "22:15:30:00",
+        "007:05",
+        "٢٢:١٥",
+    ] {
+        settings(format!("[[reminders]]\nat = \"{at}\"\n"));
+    }
+    // Days, written as text or as a list.
+    for days in [
+        "\"mon-fri\"",
+        "\"Sat, SUN\"",
+        "\"fri-mon\"",
+        "\"daily\"",
+        "\"Every Day\"",
+        "\"all\"",
+        "\"mon - fri\"",
+        "\"monday,wednesday\"",
+        "\",mon,,\"",
+        "[\"sat\", \"sun\"]",
+        "[\"\", \"mon\"]",
+        "\"moon\"",
+        "\"\"",
+        "\" , \"",
+        "[]",
+        "[\"\"]",
+        "\"mon tue\"",
+        "\"mon-tue-wed\"",
+        "\"everyday\"",
+        "\"every  day\"",
+        "\"mon-\"",
+        "[\"mon\", \"sum\"]",
+    ] {
+        settings(format!("[[reminders]]\nat = \"22:15\"\ndays = {days}\n"));
+    }
+    // The two shapes of a reminder, and what is neither.
+    for body in [
+        "at = \"22:15\"",
+        "every = \"45m\"\nfrom = \"18:00\"\nuntil = \"21:30\"",
+        "at = \"22:15\"\nevery = \"45m\"",
+        "at = \"22:15\"\nfrom = \"18:00\"",
+        "every = \"45m\"\nfrom = \"18:00\"",
+        "every = \"45m\"\nuntil = \"18:00\"",
+        "from = \"18:00\"\nuntil = \"19:00\"",
+        "days = \"mon\"",
+        "message = \"a\"",
+    ] {
+        settings(format!("[[reminders]]\n{body}\n"));
+    }
+    // Names and one-line words.
+    for name in ["\"nightly\"", "\"\"", "\"  \""] {
+        settings(format!("default_routine = {name}\n"));
+    }
+    for message in [
+        "\"Drink\"",
+        "\"\"",
+        "\"a\\tb\"",
+        "\"a\\nb\"",
+        "\"a\\u001bb\"",
+    ] {
+        settings(format!(
+            "[[reminders]]\nat = \"22:15\"\nmessage = {message}\n"
+        ));
+    }
+    // Durations of one unit are bounded exactly (the lower bound of
+    // `every`, one minute, is for `nocturne check` alone).
+    for snooze in [
+        "\"10m\"",
+        "\"24h\"",
+        "\"25h\"",
+        "\"1440m\"",
+        "\"1441m\"",
+        "\"86400s\"",
+        "\"86401s\"",
+        "\"86400\"",
+        "\"86401\"",
+        "\"0m\"",
+        "\"0\"",
+        "\" 1 m 30 s \"",
+        "\"30s1m\"",
+        "\"1.5s\"",
+        "\"-5s\"",
+        "\"\"",
+        "\"1mins\"",
+        "\"1 min\"",
+        "\"2 sec\"",
+        "86400",
+        "86401",
+        "0",
+        "\"\\n5m\\n\"",
+        "\"\\n0m\"",
+    ] {
+        settings(format!("snooze = {snooze}\n"));
+    }
+    for grace in ["\"0s\"", "\"24h\"", "\"25h\"", "\"1441m\"", "0", "86401"] {
+        settings(format!("[[reminders]]\nat = \"22:15\"\ngrace = {grace}\n"));
+    }
+    for every in [
+        "\"1m\"",
+        "\"24h\"",
+        "\"25h\"",
+        "\"1441m\"",
+        "\"0m\"",
+        "86401",
+    ] {
+        settings(format!(
+            "[[reminders]]\nevery = {every}\nfrom = \"00:00\"\nuntil = \"23:00\"\n"
+        ));
+    }
+
+    let mut routines = |text: String| {
+        let by_schema = routine.is_valid(&as_json(&text).unwrap());
+        if by_schema != routine_accepted(&home, &text) {
+            disagree.push(format!("routine {text:?}: schema says {by_schema}"));
+        }
+    };
+    for name in [
+        "\"Mine\"",
+        "\"\"",
+        "\"  \"",
+        "\" x \"",
+        "\"a\\tb\"",
+        "\"a\\u001bb\"",
+        "\"a\\nb\"",
+    ] {
+        routines(format!(
+            "name = {name}\n[[steps]]\nname = \"a\"\nhold = 1\n"
+        ));
+        routines(format!(
+            "name = \"x\"\n[[steps]]\nname = {name}\nhold = 1\n"
+        ));
+    }
+    for text in ["\"a\\nb\\tc\"", "\"a\\u0007b\""] {
+        routines(format!(
+            "name = \"x\"\n[[steps]]\nname = \"a\"\nhold = 1\ninstructions = {text}\n"
+        ));
+    }
+    for hold in [
+        "\"10s\"",
+        "\"1h\"",
+        "\"2h\"",
+        "\"60m\"",
+        "\"61m\"",
+        "\"3600s\"",
+        "\"3601s\"",
+        "\"3600\"",
+        "\"3601\"",
+        "\"0s\"",
+        "\"0\"",
+        "\"00010s\"",
+        "\"0h0m5s\"",
+        "\"1 m 30 s\"",
+        "\"30s1m\"",
+        "\"1.5s\"",
+        "\"-5s\"",
+        "\"\"",
+        "3600",
+        "3601",
+        "0",
+    ] {
+        routines(format!(
+            "name = \"x\"\n[[steps]]\nname = \"a\"\nhold = {hold}\n"
+        ));
+    }
+    assert!(disagree.is_empty(), "{}", disagree.join("\n"));
+}
+
+#[test]
+fn the_schema_accepts_whatever_nocturne_accepts_in_the_fuzz_corpus() {
+    let home = Home::new();
+    let validators = [
+        ("routine", schema(&home, "routine")),
+        ("config", schema(&home, "config")),
+    ];
+    let mut accepted = 0;
+    for (what, validator) in &validators {
+        for entry in std::fs::read_dir(repo(&format!("tests/fuzz/corpus/{what}"))).unwrap() {
+            let path = entry.unwrap().path();
+            let Some(text) = std::fs::read(&path)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+            else {
+                continue;
+            };
+            let ok = if *what == "routine" {
+                routine_accepted(&home, &text)
+            } else {
+                settings_accepted(&home, &text)
+            };
+            if ok {
+                accepted += 1;
+                let json = as_json(&text).unwrap();
+                let errors: Vec<String> = validator
+                    .iter_errors(&json)
+                    .map(|e| e.to_string())
+                    .collect();
+                assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+            }
+        }
+    }
+    assert!(
+        accepted >= 10,
+        "only {accepted} accepted files in the corpus"
+    );
+}
+
+#[test]
+fn remind_add_starts_a_new_settings_file_with_its_schema() {
+    let home = Home::new();
+    let out = home
+        .nocturne()
+        .args(["remind", "add", "--at", "22:15", "--days", "mon-fri"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let config = home.config().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.starts_with("#:schema ./config.schema.json\n[[reminders]]\n"),
+        "{text}"
+    );
+    // The file the line points to is there, is the schema nocturne prints,
+    // and accepts what `remind add` wrote.
+    let written: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(home.config().join("config.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let printed = home.nocturne().args(["schema", "config"]).output().unwrap();
+    assert_eq!(
+        written,
+        serde_json::from_slice::<serde_json::Value>(&printed.stdout).unwrap()
+    );
+    let validator = jsonschema::draft7::new(&written).unwrap();
+    assert!(validator.is_valid(&as_json(&text).unwrap()));
+
+    // A file the user already has gets no such line.
+    let mine = "volume = 30\n";
+    home.write("config/config.toml", mine);
+    let out = home
+        .nocturne()
+        .args(["remind", "add", "--at", "21:00"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.starts_with(mine) && !text.contains("#:schema"),
+        "{text}"
+    );
+}

@@ -248,11 +248,7 @@ fn broken_settings_are_reported_and_left_alone() {
     let home = Home::new();
     let text = "# my settings\ndefault_rutine = \"wind-down\"\n";
     let config = home.write("config/config.toml", text);
-    let out = home
-        .nocturne()
-        .args(["run", "--speed", "100"])
-        .output()
-        .unwrap();
+    let out = home.nocturne().args(["check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
@@ -268,6 +264,57 @@ fn broken_settings_are_reported_and_left_alone() {
         )
     );
     assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+
+    // The commands that use the settings for more than one session refuse
+    // them too.
+    for args in [&["remind", "list"][..], &["remind", "add", "--at", "22:15"]] {
+        let out = home.nocturne().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("unknown key `default_rutine`"),
+            "{args:?}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+}
+
+#[test]
+fn a_session_runs_with_the_defaults_when_the_settings_have_an_error() {
+    let home = Home::new();
+    home.user_routine("mine", SHORT);
+    // Two mistakes, and a default routine that is not the bundled one.
+    let text = "default_routine = \"mine\"\nvolme = 20\nvolume = 300\n";
+    let config = home.write("config/config.toml", text);
+    let out = home
+        .nocturne()
+        .args(["run", "--speed", "100", "--events", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stderr(&out);
+    let notes: Vec<&str> = said.lines().filter(|l| l.contains("settings")).collect();
+    assert_eq!(
+        notes,
+        [format!(
+            "nocturne: the settings have an error, so this session uses the defaults: \
+             {}:2:1: unknown key `volme` in the settings (`nocturne check` shows every problem)",
+            config.display()
+        )],
+        "{said}"
+    );
+    // The defaults: the nightly routine, not the settings' own.
+    assert_eq!(events(&stdout(&out))[0]["routine"], "nightly");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+
+    // `check` tells every problem of the file at once.
+    let out = home.nocturne().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = stderr(&out);
+    assert!(
+        said.contains("error: unknown key `volme` in the settings"),
+        "{said}"
+    );
+    assert!(said.contains("error: `volume` is 300"), "{said}");
 }
 
 #[test]
@@ -488,7 +535,59 @@ fn usage_errors_exit_2_and_help_has_examples() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("expected a number from 0.1 to 1000, such as 30"));
+    assert!(stderr(&out).contains("the speed is a number from 0.1 to 1000, such as 30"));
+
+    // Every numeric flag says its range in words, negative numbers
+    // included (never clap's "use '-- -2'").
+    for (args, said) in [
+        (
+            &["run", "--volume", "-2"][..],
+            "the volume is a whole number from 0 to 100",
+        ),
+        (
+            &["run", "--volume", "101"],
+            "the volume is a whole number from 0 to 100",
+        ),
+        (
+            &["run", "--speed", "-2"],
+            "the speed is a number from 0.1 to 1000",
+        ),
+        (
+            &["sounds", "play", "relax", "--volume", "loud"],
+            "the volume is a whole number from 0 to 100",
+        ),
+        (
+            &["log", "--pain", "-1"],
+            "the pain score is a whole number from 0 to 10",
+        ),
+        (
+            &["journal", "--nights", "-3"],
+            "the number of nights is a whole number from 1 to 65535",
+        ),
+        (
+            &["stats", "--weeks", "0"],
+            "the number of weeks is a whole number from 1 to 520",
+        ),
+        (
+            &["remind", "next", "--count", "-5"],
+            "the count is a whole number from 1 to 1000",
+        ),
+        (
+            &["notifications", "test", "--wait", "-1"],
+            "the wait (in seconds) is a whole number from 1 to 3600",
+        ),
+        (
+            &["remind", "remove", "-2"],
+            "a reminder's number is a whole number from 1 to 9999",
+        ),
+    ] {
+        let out = home.nocturne().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let text = stderr(&out);
+        assert!(text.contains(said), "{args:?}: {text}");
+        assert!(!text.contains("-- -"), "{args:?}: {text}");
+        assert!(!text.contains("invalid digit"), "{args:?}: {text}");
+    }
 
     let out = home.nocturne().arg("--help").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -600,7 +699,7 @@ fn a_file_with_thousands_of_problems_shows_the_first_twenty() {
     assert_eq!(text.matches("\nerror: ").count() + 1, 20, "{text}");
     assert!(
         text.ends_with(&format!(
-            "... and 4980 more problems in {}\n",
+            "... and 4982 more problems in {}\n",
             file.display()
         )),
         "{text}"

@@ -43,8 +43,17 @@ fn document(path: &Path, text: &str) -> Result<DocumentMut> {
         .map_err(|e| Error::Runtime(format!("cannot edit {}: {e}", path.display())))
 }
 
+/// The schema file written beside a new config.toml, which its
+/// `#:schema` line points to.
+pub const SCHEMA_FILE: &str = "config.schema.json";
+
+/// The first line of a config.toml that `remind add` makes: editors with a
+/// TOML language server then check the settings as they are typed.
+const SCHEMA_LINE: &str = "#:schema ./config.schema.json\n";
+
 /// Adds a reminder at the end of the list.
 pub fn add(path: &Path, addition: &Addition) -> Result<usize> {
+    let new_file = !path.exists();
     let text = current(path)?;
     let mut doc = document(path, &text)?;
 
@@ -69,8 +78,11 @@ pub fn add(path: &Path, addition: &Addition) -> Result<usize> {
     if let Some(message) = &reminder.message {
         table["message"] = value(message.as_str());
     }
-    // A blank line before the new table, unless the file is empty.
-    if !text.trim().is_empty() {
+    // A blank line before the new table, unless the file is empty; a new
+    // file starts with the line that points editors to the schema.
+    if new_file {
+        table.decor_mut().set_prefix(SCHEMA_LINE);
+    } else if !text.trim().is_empty() {
         table.decor_mut().set_prefix("\n");
     }
 
@@ -88,7 +100,23 @@ pub fn add(path: &Path, addition: &Addition) -> Result<usize> {
         Some(_) => return Err(not_tables(path, "add")),
     };
     write(path, &text, &doc.to_string())?;
+    if new_file {
+        write_schema(path);
+    }
     Ok(count)
+}
+
+/// Writes the settings' schema beside a new config.toml. The settings
+/// work without it, so failing to write it is not an error.
+fn write_schema(config: &Path) {
+    let target = std::fs::canonicalize(config).unwrap_or_else(|_| config.to_owned());
+    let Some(dir) = target.parent() else {
+        return;
+    };
+    let path = dir.join(SCHEMA_FILE);
+    if !path.exists() {
+        let _ = std::fs::write(&path, crate::schema::text_of(&crate::schema::config()));
+    }
 }
 
 /// Removes reminder `id` (counted from 1, in the file's order).
@@ -108,9 +136,33 @@ pub fn remove(path: &Path, id: usize) -> Result<Reminder> {
     let mut doc = document(path, &text)?;
     match doc.get_mut("reminders") {
         Some(Item::ArrayOfTables(list)) => {
+            // The `#:schema` line that `add` put above the first reminder
+            // belongs to the file, not to that reminder: it stays.
+            let schema_line = list
+                .get(id - 1)
+                .and_then(|t| t.decor().prefix())
+                .and_then(|p| p.as_str())
+                .and_then(|p| p.lines().find(|l| l.starts_with("#:schema")))
+                .map(|l| format!("{l}\n"));
             list.remove(id - 1);
+            if let Some(line) = &schema_line
+                && let Some(next) = list.get_mut(id - 1)
+            {
+                let prefix = next
+                    .decor()
+                    .prefix()
+                    .and_then(|p| p.as_str())
+                    .unwrap_or("")
+                    .to_owned();
+                let prefix = prefix.trim_start_matches(['\r', '\n']);
+                next.decor_mut().set_prefix(format!("{line}{prefix}"));
+            }
             if list.is_empty() {
                 doc.remove("reminders");
+                if let Some(line) = schema_line {
+                    let trailing = doc.trailing().as_str().unwrap_or("").to_owned();
+                    doc.set_trailing(format!("{line}{trailing}"));
+                }
             }
         }
         _ => return Err(not_tables(path, "remove")),
@@ -295,10 +347,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested").join("config.toml");
         add(&path, &at_nine()).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
         assert!(
-            std::fs::read_to_string(&path)
-                .unwrap()
-                .starts_with("[[reminders]]\nat = \"21:00\"")
+            text.starts_with("#:schema ./config.schema.json\n[[reminders]]\nat = \"21:00\""),
+            "{text}"
         );
+        // The schema the first line points to is beside it.
+        let schema = std::fs::read_to_string(path.with_file_name(SCHEMA_FILE)).unwrap();
+        assert_eq!(schema, crate::schema::text_of(&crate::schema::config()));
+        // Removing the first reminder keeps the line.
+        add(&path, &at_nine()).unwrap();
+        remove(&path, 1).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("#:schema ./config.schema.json\n[[reminders]]\nat"),
+            "{text}"
+        );
+        remove(&path, 1).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, "#:schema ./config.schema.json\n");
+        // An existing file gets no such line.
+        let mine = dir.path().join("mine.toml");
+        std::fs::write(&mine, MINE).unwrap();
+        add(&mine, &at_nine()).unwrap();
+        assert!(!std::fs::read_to_string(&mine).unwrap().contains("#:schema"));
     }
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::{self, Visitor};
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, closest};
+use crate::diag::{Diagnostic, closest, short};
 use crate::routine::duration;
 use crate::routine::raw::{DURATION_FORMS, RawDuration};
 
@@ -101,8 +101,11 @@ pub fn clock(time: Time) -> String {
 /// Reads "22:15" or "22:15:30".
 pub fn parse_clock(text: &str) -> Result<Time, String> {
     let parts: Vec<&str> = text.trim().split(':').collect();
+    // The hour in one or two digits; minutes and seconds always in two, so
+    // "7:5" (7:05 or 7:50?) is refused rather than guessed at.
     let number = |part: &str, most: i8| {
-        (part.len() <= 2 && !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+        let wide = if most == 23 { 1..=2 } else { 2..=2 };
+        (wide.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
             .then(|| part.parse::<i8>().ok())
             .flatten()
             .filter(|n| (0..=most).contains(n))
@@ -115,8 +118,9 @@ pub fn parse_clock(text: &str) -> Result<Time, String> {
     match fields {
         (Some(h), Some(m), Some(s)) => Time::new(h, m, s, 0).map_err(|e| e.to_string()),
         _ => Err(format!(
-            "`{}` is not a clock time; write it as \"22:15\" or \"22:15:30\"",
-            text.trim()
+            "`{}` is not a clock time; write it as \"22:15\" or \"22:15:30\", \
+             minutes and seconds in two digits",
+            short(text.trim())
         )),
     }
 }
@@ -153,7 +157,7 @@ impl Days {
             if word.is_empty() {
                 continue;
             }
-            if matches!(word.as_str(), "daily" | "every day" | "all") {
+            if EVERY_DAY_WORDS.contains(&word.as_str()) {
                 days = 0x7f;
                 continue;
             }
@@ -180,6 +184,27 @@ impl Days {
     }
 }
 
+/// Every word that names a day, as `days` accepts it (in any case).
+pub const DAY_WORDS: [&str; 14] = [
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Words for every day at once.
+pub const EVERY_DAY_WORDS: [&str; 3] = ["daily", "every day", "all"];
+
 fn day_index(word: &str) -> Result<u8, String> {
     NAMES
         .iter()
@@ -191,7 +216,8 @@ fn day_index(word: &str) -> Result<u8, String> {
                 .map(|near| format!(" (did you mean `{near}`?)"))
                 .unwrap_or_default();
             format!(
-                "`{word}` is not a day{hint}; write mon, tue, wed, thu, fri, sat, sun, or a range such as \"mon-fri\""
+                "`{}` is not a day{hint}; write mon, tue, wed, thu, fri, sat, sun, or a range such as \"mon-fri\"",
+                short(word)
             )
         })
 }
@@ -277,16 +303,23 @@ const LONGEST_EVERY: SignedDuration = SignedDuration::from_hours(24);
 const SHORTEST_EVERY: SignedDuration = SignedDuration::from_mins(1);
 
 /// Checks the `[[reminders]]` tables; problems are added to `problems`.
-pub fn check(raw: Vec<Spanned<RawReminder>>, problems: &mut Vec<Diagnostic>) -> Vec<Reminder> {
+/// `misspelt` holds the numbers of reminders with a misspelt key, whose
+/// shape is then not judged: the misspelling is the problem to report.
+pub fn check(
+    raw: Vec<Spanned<RawReminder>>,
+    misspelt: &[usize],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Reminder> {
     raw.into_iter()
         .enumerate()
-        .filter_map(|(i, r)| check_one(i + 1, r, problems))
+        .filter_map(|(i, r)| check_one(i + 1, r, misspelt.contains(&(i + 1)), problems))
         .collect()
 }
 
 fn check_one(
     number: usize,
     raw: Spanned<RawReminder>,
+    misspelt: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Reminder> {
     let span = raw.span();
@@ -388,7 +421,7 @@ fn check_one(
             .help("a reminder has either `at = \"22:15\"`, or `every = \"45m\"` with `from` and `until`")
     };
     let schedule = match (at, every, from, until) {
-        _ if problems.len() > before => return None,
+        _ if problems.len() > before || misspelt => return None,
         (Some(at), None, None, None) => Schedule::At(at),
         (None, Some(every), Some(from), Some(until)) => {
             if until <= from {
@@ -436,7 +469,20 @@ mod tests {
             parse_clock("7:05:30").unwrap(),
             Time::new(7, 5, 30, 0).unwrap()
         );
-        for bad in ["24:00", "22", "22:60", "ten", "22:15:30:00", "-1:00", ""] {
+        assert_eq!(parse_clock("7:05").unwrap(), Time::new(7, 5, 0, 0).unwrap());
+        for bad in [
+            "24:00",
+            "22",
+            "22:60",
+            "ten",
+            "22:15:30:00",
+            "-1:00",
+            "",
+            "7:5",
+            "07:5",
+            "7:05:3",
+            "007:05",
+        ] {
             assert!(parse_clock(bad).is_err(), "{bad}");
         }
     }

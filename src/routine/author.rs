@@ -61,7 +61,8 @@ fn check_name(name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::Usage(format!(
-            "`{name}` cannot be a routine's name; use letters, digits, - and _ (such as my-calves)"
+            "`{}` cannot be a routine's name; use letters, digits, - and _ (such as my-calves)",
+            crate::diag::short(name)
         )))
     }
 }
@@ -195,7 +196,8 @@ pub fn edit(
         Err(_) if !catalog::is_path(word) => {
             let Some((_, text)) = BUNDLED.iter().find(|(id, _)| *id == word) else {
                 return Err(Error::Usage(format!(
-                    "there is no routine called `{word}` to edit; start one with `nocturne new {word}`"
+                    "there is no routine called `{word}` to edit; start one with `nocturne new {word}`",
+                    word = crate::diag::short(word)
                 )));
             };
             std::fs::create_dir_all(user_dir)

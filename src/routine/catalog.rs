@@ -98,7 +98,8 @@ pub fn find(word: &str, user_dir: Option<&Path>) -> Result<(Routine, Origin)> {
         None => String::new(),
     };
     Err(Error::Usage(format!(
-        "there is no routine called `{word}`; {hint}`nocturne list` shows them all"
+        "there is no routine called `{}`; {hint}`nocturne list` shows them all",
+        crate::diag::short(word)
     )))
 }
 

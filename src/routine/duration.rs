@@ -26,7 +26,7 @@ const CEILING_SECS: u64 = 1_000_000_000;
 /// refused rather than guessed at.
 pub fn parse(text: &str) -> Result<Duration, DurationError> {
     let trimmed = text.trim();
-    let unreadable = || DurationError::Unreadable(trimmed.to_owned());
+    let unreadable = || DurationError::Unreadable(crate::diag::short(trimmed));
     if trimmed.starts_with('-') {
         return Err(DurationError::Negative);
     }

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::duration::{self, DurationError};
@@ -14,7 +13,7 @@ use super::raw::{
 };
 use super::{Kind, Routine, Sides, Sound, Sounds, Step};
 use crate::desktop::Level;
-use crate::diag::{Diagnostic, FileReport, closest};
+use crate::diag::{Diagnostic, FileReport, closest, short};
 use crate::sound::{self, Cue};
 use crate::tomlfile;
 
@@ -88,40 +87,96 @@ fn load_from(id: &str, text: &str, folder: Option<&Path>) -> Result<Routine, Vec
         for (i, step) in steps.iter().enumerate() {
             if let Some(table) = step.get_ref().as_table() {
                 let place = format!("in step {}", i + 1);
-                tomlfile::unknown_keys(table, STEP_KEYS, "a step", &place, &mut problems);
+                let misplaced = tomlfile::misplaced(
+                    table,
+                    &tomlfile::Misplaced {
+                        outer: ROUTINE_KEYS,
+                        inner: STEP_KEYS,
+                        what: "a key of the routine",
+                        table: "[[steps]]",
+                        kind: "step",
+                        number: i + 1,
+                        go: "the routine's own keys go",
+                    },
+                    &mut problems,
+                );
+                tomlfile::unknown_keys_but(
+                    table,
+                    STEP_KEYS,
+                    &misplaced,
+                    "a step",
+                    &place,
+                    &mut problems,
+                );
                 let place = format!("in the sounds of step {}", i + 1);
                 sound_keys(table, &place, &mut problems);
             }
         }
     }
 
+    // A misspelt required key is reported as such, not also as missing.
+    let misspelt = misspelt_required(document.get_ref());
+
+    // Unknown keys and values of the wrong type do not stop the check:
+    // every problem of the file is reported in one run.
     let whole = document.span();
-    let raw = RawRoutine::deserialize(toml::de::Deserializer::from(document));
-    let raw = match raw {
-        Ok(raw) => raw,
-        Err(e) => {
-            problems.push(tomlfile::type_problem(&e, text));
-            return Err(problems);
-        }
-    };
-    if !problems.is_empty() {
+    let Some(raw) = tomlfile::deserialize_all::<RawRoutine>(document, text, &mut problems) else {
+        crate::diag::in_file_order(&mut problems);
         return Err(problems);
-    }
+    };
 
     let mut check = Check {
-        problems: Vec::new(),
+        problems,
+        misspelt,
         folder: folder.map(Path::to_path_buf),
         sound_files: Default::default(),
     };
     let routine = check.routine(id, raw, whole);
     match routine {
         Some(routine) if check.problems.is_empty() => Ok(routine),
-        _ => Err(check.problems),
+        _ => {
+            crate::diag::in_file_order(&mut check.problems);
+            Err(check.problems)
+        }
     }
+}
+
+/// The required keys that a misspelt key stands in for: (step number, or
+/// `None` for the routine itself; the key).
+type Misspelt = Vec<(Option<usize>, &'static str)>;
+
+fn misspelt_required(document: &toml::de::DeTable<'_>) -> Misspelt {
+    let near =
+        |table: &toml::de::DeTable<'_>, accepted: &[&'static str], required: &[&'static str]| {
+            table
+                .keys()
+                .map(|k| k.get_ref().as_ref())
+                .filter(|k| !accepted.contains(k))
+                .filter_map(|k| closest(k, accepted.iter().copied()))
+                .filter(|k| required.contains(k))
+                .collect::<Vec<&'static str>>()
+        };
+    let mut found: Misspelt = near(document, ROUTINE_KEYS, &["name", "steps"])
+        .into_iter()
+        .map(|k| (None, k))
+        .collect();
+    if let Some(steps) = document.get("steps").and_then(|s| s.get_ref().as_array()) {
+        for (i, step) in steps.iter().enumerate() {
+            if let Some(table) = step.get_ref().as_table() {
+                found.extend(
+                    near(table, STEP_KEYS, &["name", "hold"])
+                        .into_iter()
+                        .map(|k| (Some(i + 1), k)),
+                );
+            }
+        }
+    }
+    found
 }
 
 struct Check {
     problems: Vec<Diagnostic>,
+    misspelt: Misspelt,
     /// Where the routine's own sound files are found; `None` for a bundled
     /// routine.
     folder: Option<PathBuf>,
@@ -139,6 +194,7 @@ impl Check {
         let start = whole.start..whole.start;
         let name = match &raw.name {
             Some(name) => self.text("name", name, false),
+            None if self.misspelt.contains(&(None, "name")) => None,
             None => {
                 self.problems.push(
                     Diagnostic::new("this routine has no `name`")
@@ -165,7 +221,7 @@ impl Check {
             .and_then(|word| self.choice("notifications", word, Level::parse, &Level::NAMES));
 
         let raw_steps = raw.steps.map(Spanned::into_inner).unwrap_or_default();
-        if raw_steps.is_empty() {
+        if raw_steps.is_empty() && !self.misspelt.contains(&(None, "steps")) {
             self.problems.push(
                 Diagnostic::new("this routine has no steps")
                     .at(start)
@@ -230,13 +286,14 @@ impl Check {
         let span = raw.span();
         let raw = raw.into_inner();
         let title = match &raw.name {
-            Some(name) => format!("step {number} (\"{}\")", name.get_ref().trim()),
+            Some(name) => format!("step {number} (\"{}\")", short(name.get_ref().trim())),
             None => format!("step {number}"),
         };
         let before = self.problems.len();
 
         let name = match &raw.name {
             Some(name) => self.text("name", name, false),
+            None if self.misspelt.contains(&(Some(number), "name")) => None,
             None => {
                 self.problems.push(
                     Diagnostic::new(format!("{title} has no `name`"))
@@ -248,6 +305,7 @@ impl Check {
         };
 
         let hold = match &raw.hold {
+            None if self.misspelt.contains(&(Some(number), "hold")) => Duration::ZERO,
             None => {
                 self.problems.push(
                     Diagnostic::new(format!("{title} has no `hold`"))
@@ -383,7 +441,7 @@ impl Check {
                 None => "not a bundled sound".to_owned(),
             };
             self.problems.push(
-                Diagnostic::new(format!("unknown sound `{word}`"))
+                Diagnostic::new(format!("unknown sound `{}`", short(word)))
                     .at(raw.span())
                     .label(label)
                     .help(accepted),
@@ -408,10 +466,13 @@ impl Check {
             Ok(()) => Some(Sound::File(path)),
             Err(reason) => {
                 self.problems.push(
-                    Diagnostic::new(format!("the sound file `{word}` cannot be used: {reason}"))
-                        .at(raw.span())
-                        .label(format!("looked for {}", path.display()))
-                        .help(accepted),
+                    Diagnostic::new(format!(
+                        "the sound file `{}` cannot be used: {reason}",
+                        short(word)
+                    ))
+                    .at(raw.span())
+                    .label(format!("looked for {}", short(&path.display().to_string())))
+                    .help(accepted),
                 );
                 None
             }
@@ -581,6 +642,71 @@ mod tests {
                 ("unknown key `rep` in step 1", "did you mean `reps`?"),
             ]
         );
+    }
+
+    #[test]
+    fn an_unknown_key_hides_no_other_problem() {
+        assert_eq!(
+            problems(
+                "name = \"x\"\n[[steps]]\nname = \"a\"\nhold = 5\nrep = 3\nsides = \"bothe\"\n\
+                 reps = \"three\"\nkind = 4\n"
+            ),
+            [
+                "unknown key `rep` in step 1",
+                "unknown sides `bothe`",
+                "`reps` should be a whole number such as 3",
+                "`kind` should be text in quotes",
+            ]
+        );
+        // A key of the routine written among the steps is told to move.
+        let found = load(
+            "t",
+            "name = \"x\"\n[[steps]]\nname = \"a\"\nhold = 5\nlead_in = \"10s\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            (found[0].message.as_str(), found[0].label.as_deref()),
+            (
+                "`lead_in` is a key of the routine, but here it belongs to step 1",
+                Some("move this line above the first [[steps]]")
+            )
+        );
+        assert_eq!(found.len(), 1);
+        // A misspelt required key is not also called missing.
+        assert_eq!(
+            problems("name = \"x\"\n[[steps]]\nname = \"a\"\nholds = 5\n"),
+            ["unknown key `holds` in step 1"]
+        );
+    }
+
+    #[test]
+    fn long_values_are_quoted_short() {
+        let long = "x".repeat(20_000);
+        for text in [
+            format!("name = \"x\"\n[[steps]]\nname = \"a\"\nhold = \"{long}\"\n"),
+            format!("name = \"x\"\n{long} = 1\n[[steps]]\nname = \"a\"\nhold = 1\n"),
+            format!("name = \"x\"\n[[steps]]\nname = \"a\"\nhold = 1\nsides = \"{long}\"\n"),
+            format!("name = \"x\"\n[[steps]]\nname = \"{long}\"\nreps = 0\nhold = 1\n"),
+            format!("name = \"x\"\n[[steps]]\nname = \"a\"\nhold = 1\nreps = \"{long}\"\n"),
+        ] {
+            let found = load("t", &text).unwrap_err();
+            for d in &found {
+                for part in [Some(&d.message), d.label.as_ref(), d.help.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    assert!(part.chars().count() < 200, "{part}");
+                }
+            }
+            let shown = FileReport {
+                path: "t.toml".into(),
+                text,
+                diagnostics: found,
+            }
+            .render(false);
+            assert!(shown.lines().all(|l| l.chars().count() <= 160), "{shown}");
+            assert!(shown.contains('…'), "{shown}");
+        }
     }
 
     #[test]
