@@ -379,8 +379,9 @@ fn parse_moment(text: &str, tz: &TimeZone) -> Result<jiff::Timestamp> {
         .map(|local| remind::next::resolve(tz, local))
         .map_err(|_| {
             Error::Usage(format!(
-                "`{text}` is not a time; write a local date and time such as 2026-03-07T20:00, \
-                 or an RFC 3339 instant such as 2026-03-07T20:00:00-05:00"
+                "`{}` is not a time; write a local date and time such as 2026-03-07T20:00, \
+                 or an RFC 3339 instant such as 2026-03-07T20:00:00-05:00",
+                crate::diag::short(text)
             ))
         })
 }
@@ -452,13 +453,14 @@ fn play_sound(name: &str, volume: u8) -> Result<ExitCode> {
     let clip = match Cue::parse(name) {
         Some(cue) => sound::bundled(cue),
         None if catalog::is_path(name) || name.contains('.') => sound::load_file(Path::new(name))
-            .map_err(|why| format!("{name} cannot be played: {why}")),
+            .map_err(|why| format!("{} cannot be played: {why}", crate::diag::short(name))),
         None => {
             let hint = closest(name, Cue::NAMES)
                 .map(|near| format!("did you mean `{near}`? "))
                 .unwrap_or_default();
             return Err(Error::Usage(format!(
-                "there is no sound called `{name}`; {hint}`nocturne sounds` lists them"
+                "there is no sound called `{}`; {hint}`nocturne sounds` lists them",
+                crate::diag::short(name)
             )));
         }
     }

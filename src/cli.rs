@@ -646,8 +646,9 @@ pub fn main() -> ExitCode {
             Some(entry) => Command::JournalDelete { entry, yes },
             None => {
                 let message = format!(
-                    "`{id}` is not a journal entry; write c and a cramp's number (c12) or s and \
-                     a session's (s7), as `nocturne journal` shows them"
+                    "`{}` is not a journal entry; write c and a cramp's number (c12) or s and \
+                     a session's (s7), as `nocturne journal` shows them",
+                    crate::diag::short(&id)
                 );
                 eprint!("{}", crate::error::Error::Usage(message).render(color));
                 return ExitCode::from(2);

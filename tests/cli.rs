@@ -705,3 +705,34 @@ fn a_file_with_thousands_of_problems_shows_the_first_twenty() {
         "{text}"
     );
 }
+
+#[test]
+fn a_huge_argument_is_quoted_short() {
+    let home = Home::new();
+    let huge = "x".repeat(20_000);
+    let at = format!("03:{huge}");
+    let file = format!("{huge}.wav");
+    let cases: [&[&str]; 7] = [
+        &["sounds", "play", &huge],
+        &["sounds", "play", &file],
+        &["remind", "next", "--after", &huge],
+        &["log", "--at", &at],
+        &["journal", "delete", &huge, "--yes"],
+        &["edit", &huge],
+        &["run", &huge],
+    ];
+    for args in cases {
+        let out = home.nocturne().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}: {}", args[0], stderr(&out));
+        let said = stderr(&out);
+        assert!(said.contains("xxx…"), "{}: {said}", args[0]);
+        for line in said.lines() {
+            assert!(
+                line.chars().count() <= 240,
+                "{}: a line of {}",
+                args[0],
+                line.len()
+            );
+        }
+    }
+}

@@ -75,14 +75,18 @@ pub fn parse(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp, Str
     // A minute's grace for a clock that is a little ahead.
     if found > now + SignedDuration::from_mins(1) {
         return Err(format!(
-            "`{text}` is in the future; log a cramp after it happens"
+            "`{}` is in the future; log a cramp after it happens",
+            crate::diag::short(text)
         ));
     }
     Ok(found)
 }
 
 fn unreadable(text: &str) -> String {
-    format!("`{text}` is not a time nocturne can read; write {FORMS}")
+    format!(
+        "`{}` is not a time nocturne can read; write {FORMS}",
+        crate::diag::short(text)
+    )
 }
 
 #[cfg(test)]
