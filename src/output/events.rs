@@ -106,3 +106,29 @@ impl Output for EventLog {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::to_json;
+    use crate::plan::plan;
+    use crate::routine::load::load;
+    use crate::session::Event;
+
+    #[test]
+    fn a_countdown_second_is_one_short_line() {
+        let routine = "name = \"Test\"\n[[steps]]\nname = \"A\"\nhold = \"10s\"\n";
+        let json = to_json(
+            &plan(load("test", routine).unwrap()),
+            &Event::Countdown {
+                elapsed: Duration::from_secs(2),
+                remaining: 3,
+            },
+        );
+        assert_eq!(
+            json.to_string(),
+            r#"{"event":"countdown","elapsed_ms":2000,"remaining":3}"#
+        );
+    }
+}

@@ -9,7 +9,7 @@ pub mod sound;
 pub mod terminal;
 
 use crate::plan::Plan;
-use crate::session::{Event, Progress};
+use crate::session::{Event, Progress, Sink};
 
 /// Why an output gave up; shown to the user once.
 #[derive(Debug)]
@@ -53,7 +53,18 @@ impl Outputs {
         self.list.push(output);
     }
 
-    pub fn event(&mut self, plan: &Plan, event: &Event) {
+    /// Shows a line through the first output that can show it, or on
+    /// stderr when none can.
+    pub fn notice(&mut self, line: &str) {
+        let line = crate::diag::clean(line);
+        if !self.list.iter_mut().any(|output| output.notice(&line)) {
+            eprintln!("nocturne: {line}");
+        }
+    }
+}
+
+impl Sink for Outputs {
+    fn event(&mut self, plan: &Plan, event: &Event) {
         let mut notices = Vec::new();
         self.list
             .retain_mut(|output| match output.event(plan, event) {
@@ -69,22 +80,13 @@ impl Outputs {
         }
     }
 
-    pub fn wants_ticks(&self) -> bool {
+    fn wants_ticks(&self) -> bool {
         self.list.iter().any(|output| output.wants_ticks())
     }
 
-    pub fn tick(&mut self, plan: &Plan, progress: &Progress) {
+    fn tick(&mut self, plan: &Plan, progress: &Progress) {
         for output in &mut self.list {
             output.tick(plan, progress);
-        }
-    }
-
-    /// Shows a line through the first output that can show it, or on
-    /// stderr when none can.
-    pub fn notice(&mut self, line: &str) {
-        let line = crate::diag::clean(line);
-        if !self.list.iter_mut().any(|output| output.notice(&line)) {
-            eprintln!("nocturne: {line}");
         }
     }
 }

@@ -254,16 +254,12 @@ impl<'p> Engine<'p> {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::RefCell;
-    use std::rc::Rc;
     use std::time::Duration;
 
-    use crate::output::events::to_json;
-    use crate::output::{Failure, Output, Outputs};
     use crate::plan::{Plan, plan};
     use crate::routine::load::load;
     use crate::session::clock::{Clock, ManualClock};
-    use crate::session::{Control, Event, Speed, StepOutcome, Summary, run};
+    use crate::session::{Control, Event, Progress, Sink, Speed, StepOutcome, Summary, run};
 
     /// Lead-in 0-5; A: hold 5-15, relax 15-20, hold 20-30, rest 30-35;
     /// B: left 35-45, switch 45-50, right 50-60.
@@ -287,28 +283,42 @@ switch = "5s"
         plan(load("test", ROUTINE).unwrap())
     }
 
-    /// Keeps each event as "name elapsed_ms [index]"; countdown seconds only
-    /// where `counts` is set.
-    struct Recorder(Rc<RefCell<Vec<String>>>, bool);
+    /// Keeps each event as "name elapsed_ms [#segment] [step]"; countdown
+    /// seconds only where `counts` is set.
+    struct Recorder {
+        lines: Vec<String>,
+        counts: bool,
+    }
 
-    impl Output for Recorder {
-        fn event(&mut self, plan: &Plan, event: &Event) -> Result<(), Failure> {
-            let json = to_json(plan, event);
-            if json["event"] == "countdown" && !self.1 {
-                return Ok(());
-            }
-            let mut line = format!("{} {}", json["event"].as_str().unwrap(), json["elapsed_ms"]);
-            if let Some(index) = json.get("index") {
-                line.push_str(&format!(" #{index}"));
-            }
-            if let Some(step) = json
-                .get("step_index")
-                .filter(|_| json.get("index").is_none())
-            {
-                line.push_str(&format!(" step{step}"));
-            }
-            self.0.borrow_mut().push(line);
-            Ok(())
+    impl Sink for Recorder {
+        fn event(&mut self, _plan: &Plan, event: &Event) {
+            let ms = |d: &Duration| (d.as_nanos() + 500_000) / 1_000_000;
+            let line = match event {
+                Event::SessionStarted { .. } => "session_started".to_owned(),
+                Event::SegmentStarted { elapsed, index } => {
+                    format!("segment_started {} #{index}", ms(elapsed))
+                }
+                Event::Countdown { .. } if !self.counts => return,
+                Event::Countdown { elapsed, .. } => format!("countdown {}", ms(elapsed)),
+                Event::Paused { elapsed } => format!("paused {}", ms(elapsed)),
+                Event::Resumed { elapsed } => format!("resumed {}", ms(elapsed)),
+                Event::StepDone { elapsed, step } => {
+                    format!("step_done {} step{step}", ms(elapsed))
+                }
+                Event::StepSkipped { elapsed, step } => {
+                    format!("step_skipped {} step{step}", ms(elapsed))
+                }
+                Event::SessionFinished { elapsed, .. } => {
+                    format!("session_finished {}", ms(elapsed))
+                }
+            };
+            self.lines.push(line);
+        }
+
+        fn tick(&mut self, _plan: &Plan, _progress: &Progress) {}
+
+        fn wants_ticks(&self) -> bool {
+            false
         }
     }
 
@@ -327,14 +337,14 @@ switch = "5s"
         counts: bool,
     ) -> (Vec<String>, Summary, Duration) {
         let plan = test_plan();
-        let log = Rc::new(RefCell::new(Vec::new()));
-        let mut outputs = Outputs::default();
-        outputs.push(Recorder(log.clone(), counts));
+        let mut recorder = Recorder {
+            lines: Vec::new(),
+            counts,
+        };
         let mut clock = ManualClock::new(script);
         clock.lateness = Duration::from_millis(lateness_ms);
-        let summary = run(&plan, Speed::new(speed).unwrap(), &mut clock, &mut outputs);
-        let events = log.borrow().clone();
-        (events, summary, clock.now())
+        let summary = run(&plan, Speed::new(speed).unwrap(), &mut clock, &mut recorder);
+        (recorder.lines, summary, clock.now())
     }
 
     fn starts(events: &[String]) -> Vec<&str> {
@@ -348,7 +358,7 @@ switch = "5s"
     #[test]
     fn every_segment_starts_at_its_planned_offset() {
         let (events, summary, ended) = session(1.0, &[], 0);
-        assert_eq!(events.first().unwrap(), "session_started null");
+        assert_eq!(events.first().unwrap(), "session_started");
         assert_eq!(
             starts(&events),
             [
@@ -519,17 +529,6 @@ switch = "5s"
                 "countdown 48000",
                 "countdown 49000"
             ]
-        );
-        let json = to_json(
-            &test_plan(),
-            &Event::Countdown {
-                elapsed: Duration::from_secs(2),
-                remaining: 3,
-            },
-        );
-        assert_eq!(
-            json.to_string(),
-            r#"{"event":"countdown","elapsed_ms":2000,"remaining":3}"#
         );
     }
 

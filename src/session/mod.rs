@@ -9,9 +9,22 @@ use std::time::Duration;
 
 pub use engine::Engine;
 
-use crate::output::Outputs;
 use crate::plan::Plan;
 use clock::Clock;
+
+/// The engine's one way out: whatever shows or records a session receives
+/// its events through this, so the engine depends on no display or device.
+pub trait Sink {
+    /// Something happened in the session.
+    fn event(&mut self, plan: &Plan, event: &Event);
+
+    /// Where the session stands now, for displays that redraw between events.
+    fn tick(&mut self, plan: &Plan, progress: &Progress);
+
+    /// Whether `tick` draws anything: if not, the session sleeps from one
+    /// event to the next.
+    fn wants_ticks(&self) -> bool;
+}
 
 /// What the user can ask of a running session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,22 +146,22 @@ fn redraw_every(speed: Speed) -> Duration {
     Duration::from_secs((speed.factor() / 10.0).ceil().max(1.0) as u64)
 }
 
-/// Runs a plan to its end, feeding every event to the outputs. Sleeps on the
+/// Runs a plan to its end, feeding every event to the sink. Sleeps on the
 /// clock between segment starts, so an idle session costs nothing.
-pub fn run(plan: &Plan, speed: Speed, clock: &mut dyn Clock, outputs: &mut Outputs) -> Summary {
+pub fn run(plan: &Plan, speed: Speed, clock: &mut dyn Clock, sink: &mut dyn Sink) -> Summary {
     let redraw = redraw_every(speed);
     let mut events = Vec::new();
     let mut engine = Engine::start(plan, speed, clock.now(), &mut events);
     loop {
         for event in events.drain(..) {
-            outputs.event(plan, &event);
+            sink.event(plan, &event);
             if let Event::SessionFinished { summary, .. } = event {
                 return summary;
             }
         }
         let now = clock.now();
-        let wake = if outputs.wants_ticks() {
-            outputs.tick(plan, &engine.progress(now));
+        let wake = if sink.wants_ticks() {
+            sink.tick(plan, &engine.progress(now));
             match (engine.next_deadline(), engine.next_redraw(now, redraw)) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
