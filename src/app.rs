@@ -10,7 +10,7 @@ use std::time::Duration;
 use jiff::tz::TimeZone;
 
 use crate::config::{Config, DEFAULT_VOLUME};
-use crate::desktop::{self, Level};
+use crate::desktop;
 use crate::diag::closest;
 use crate::error::{Error, Result};
 use crate::journal;
@@ -24,13 +24,14 @@ use crate::output::terminal::{self, Look};
 use crate::paths::Paths;
 use crate::plan::{Plan, plan};
 use crate::remind;
-use crate::routine::Routine;
 use crate::routine::catalog::{self, Entry, Origin};
 use crate::routine::duration::{clock, human};
+use crate::routine::load::SoundFiles;
+use crate::routine::{Cue, Level, Routine};
 use crate::session::clock::ServiceClock;
 use crate::session::clock::SystemClock;
 use crate::session::{self, Control, Speed};
-use crate::sound::{self, Cue, Speaker};
+use crate::sound::{self, Speaker};
 
 pub enum Command {
     Run(RunOptions),
@@ -123,10 +124,11 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
         Command::Run(options) => run_session(&paths, options, color),
         Command::List { names: false } => print(&list(&paths)),
         Command::List { names: true } => {
-            let mut names: Vec<String> = catalog::entries(paths.routines_dir().as_deref())
-                .into_iter()
-                .map(|e| e.id)
-                .collect();
+            let mut names: Vec<String> =
+                catalog::entries(paths.routines_dir().as_deref(), SoundFiles::Named)
+                    .into_iter()
+                    .map(|e| e.id)
+                    .collect();
             names.dedup();
             print(&format!("{}\n", names.join("\n")))
         }
@@ -154,7 +156,7 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
             } else {
                 None
             };
-            match edit(&routine, &dir, color, ask)? {
+            match edit(&routine, &dir, DECODED, color, ask)? {
                 Edited::Valid(path) => {
                     eprintln!("{}: ok", path.display());
                     Ok(ExitCode::SUCCESS)
@@ -186,7 +188,7 @@ pub fn run(command: Command, color: bool) -> Result<ExitCode> {
             } else {
                 settings(&paths)?
             };
-            let (routine, origin) = find(&paths, routine.as_deref(), &config)?;
+            let (routine, origin) = find(&paths, routine.as_deref(), &config, SoundFiles::Named)?;
             print(&show(&plan(routine), &origin))
         }
         Command::Check { files } => check(&paths, &files, color),
@@ -358,7 +360,7 @@ fn settings_file(paths: &Paths) -> Result<PathBuf> {
 
 fn remind_add(paths: &Paths, addition: &remind::edit::Addition) -> Result<ExitCode> {
     if let Some(routine) = &addition.reminder.routine {
-        catalog::find(routine, paths.routines_dir().as_deref())?;
+        catalog::find(routine, paths.routines_dir().as_deref(), SoundFiles::Named)?;
     }
     let file = settings_file(paths)?;
     let number = remind::edit::add(&file, addition)?;
@@ -494,12 +496,21 @@ fn print_styled(text: &str) -> Result<ExitCode> {
     }
 }
 
+/// `check`, `edit` and `run` make sure every sound file a routine names
+/// decodes; listing and showing routines only read their text.
+const DECODED: SoundFiles = SoundFiles::Checked(|path| sound::load_file(path).map(|_| ()));
+
 /// The routine named, or the default one.
-fn find(paths: &Paths, word: Option<&str>, config: &Config) -> Result<(Routine, Origin)> {
+fn find(
+    paths: &Paths,
+    word: Option<&str>,
+    config: &Config,
+    files: SoundFiles,
+) -> Result<(Routine, Origin)> {
     let word = word
         .or(config.default_routine.as_deref())
         .unwrap_or(catalog::DEFAULT);
-    catalog::find(word, paths.routines_dir().as_deref())
+    catalog::find(word, paths.routines_dir().as_deref(), files)
 }
 
 fn origin_word(entry: &Entry) -> &'static str {
@@ -512,7 +523,7 @@ fn origin_word(entry: &Entry) -> &'static str {
 }
 
 pub fn list(paths: &Paths) -> String {
-    let entries = catalog::entries(paths.routines_dir().as_deref());
+    let entries = catalog::entries(paths.routines_dir().as_deref(), SoundFiles::Named);
     let rows: Vec<[String; 4]> = entries
         .iter()
         .map(|entry| {
@@ -636,7 +647,7 @@ fn routines_dir(paths: &Paths) -> Result<PathBuf> {
 fn check_everything(paths: &Paths, color: bool) -> Result<ExitCode> {
     let mut invalid = 0;
     let mut said = String::new();
-    let entries = catalog::entries(paths.routines_dir().as_deref());
+    let entries = catalog::entries(paths.routines_dir().as_deref(), DECODED);
     if let Some(file) = paths.config_file().filter(|f| f.exists()) {
         let names: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
         let known = |word: &str| {
@@ -707,7 +718,7 @@ fn check(paths: &Paths, words: &[String], color: bool) -> Result<ExitCode> {
     let mut invalid = 0;
     let mut ok = String::new();
     for word in words {
-        match catalog::find(word, paths.routines_dir().as_deref()) {
+        match catalog::find(word, paths.routines_dir().as_deref(), DECODED) {
             Ok((_, origin)) => {
                 let name = origin
                     .path()
@@ -838,7 +849,7 @@ fn run_session(paths: &Paths, options: RunOptions, color: bool) -> Result<ExitCo
         }
         other => other?,
     };
-    let (routine, _) = find(paths, options.routine.as_deref(), &config)?;
+    let (routine, _) = find(paths, options.routine.as_deref(), &config, DECODED)?;
     let volume = options
         .volume
         .or(routine.volume)

@@ -9,9 +9,9 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::desktop::Level;
 use crate::diag::{Diagnostic, FileReport};
 use crate::remind::rules::{self, RawReminder, Reminder};
+use crate::routine::Level;
 use crate::routine::load::volume;
 use crate::routine::raw::{DURATION_FORMS, RawCount, RawDuration};
 use crate::tomlfile;

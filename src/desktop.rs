@@ -345,29 +345,3 @@ impl Question {
         Ok(Answer::Silence)
     }
 }
-
-/// Which moments of a session reach the desktop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Off,
-    /// The start and the end only.
-    Session,
-    /// Also each step as it begins.
-    Steps,
-    /// Also each change of sides.
-    All,
-}
-
-impl Level {
-    pub const NAMES: [&'static str; 4] = ["all", "steps", "session", "off"];
-
-    pub fn parse(word: &str) -> Option<Level> {
-        match word {
-            "all" => Some(Level::All),
-            "steps" => Some(Level::Steps),
-            "session" => Some(Level::Session),
-            "off" => Some(Level::Off),
-            _ => None,
-        }
-    }
-}

@@ -7,12 +7,10 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::desktop::Level;
 use crate::remind::rules;
 use crate::routine::load::LIMITS;
 use crate::routine::raw::{ROUTINE_KEYS, STEP_KEYS};
-use crate::routine::{Kind, Sides};
-use crate::sound::Cue;
+use crate::routine::{Cue, Kind, Level, Sides};
 
 /// Digits (leading zeros allowed, as the loader allows them) whose value
 /// is at most `most`.

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use super::terminal::closing;
 use super::{Failure, Output};
-use crate::desktop::{DEADLINE, Level, Note, Notifier};
+use crate::desktop::{DEADLINE, Note, Notifier};
 use crate::plan::{Phase, Plan, Segment};
-use crate::routine::Kind;
 use crate::routine::duration::{clock, human};
+use crate::routine::{Kind, Level};
 use crate::session::Event;
 
 pub struct DesktopOutput {

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use super::{Failure, Output};
 use crate::plan::{Phase, Plan};
-use crate::routine::{Kind, Sound};
+use crate::routine::{Cue, Kind, Sound};
 use crate::session::Event;
-use crate::sound::{self, Clip, Cue, Speaker};
+use crate::sound::{self, Clip, Speaker};
 
 pub struct SoundOutput {
     speaker: Option<Speaker>,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::catalog::{self, BUNDLED};
-use super::load::load_file;
+use super::load::{SoundFiles, load_file};
 use crate::error::{Error, Result};
 use crate::schema;
 
@@ -83,7 +83,7 @@ fn starting_text(from: Option<&str>, user_dir: &Path) -> Result<String> {
     let Some(from) = from else {
         return Ok(TEMPLATE.to_owned());
     };
-    let (_, origin) = catalog::find(from, Some(user_dir))?;
+    let (_, origin) = catalog::find(from, Some(user_dir), SoundFiles::Named)?;
     match origin.path() {
         Some(path) => std::fs::read_to_string(path)
             .map_err(|e| Error::Runtime(format!("cannot read {}: {e}", path.display()))),
@@ -177,10 +177,12 @@ pub enum Edited {
 }
 
 /// `nocturne edit NAME`. `ask` is how to ask "edit again or discard?"
-/// (`None` without a terminal: an invalid edit is then discarded).
+/// (`None` without a terminal: an invalid edit is then discarded). The
+/// edited file is checked as `check` does, its sound files by `files`.
 pub fn edit(
     word: &str,
     user_dir: &Path,
+    files: SoundFiles,
     color: bool,
     mut ask: Option<&mut dyn BufRead>,
 ) -> Result<Edited> {
@@ -235,7 +237,7 @@ pub fn edit(
             restore(&path)?;
             return Err(e);
         }
-        let report = match load_file(&path, &id) {
+        let report = match load_file(&path, &id, files) {
             Ok(_) => return Ok(Edited::Valid(path)),
             Err(report) => report,
         };

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Routine;
-use super::load::{load, load_file};
+use super::load::{SoundFiles, load, load_file};
 use crate::diag::{FileReport, closest};
 use crate::error::{Error, Result};
 
@@ -70,20 +70,20 @@ pub fn bundled(id: &str) -> Option<Result<Routine, FileReport>> {
 
 /// Finds a routine by name or path: a path is read as it is; a name is
 /// looked up among the user's routines first, then the bundled ones.
-pub fn find(word: &str, user_dir: Option<&Path>) -> Result<(Routine, Origin)> {
+pub fn find(word: &str, user_dir: Option<&Path>, files: SoundFiles) -> Result<(Routine, Origin)> {
     if is_path(word) {
         let path = PathBuf::from(word);
         let id = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| word.to_owned());
-        let routine = load_file(&path, &id)?;
+        let routine = load_file(&path, &id, files)?;
         return Ok((routine, Origin::File(path)));
     }
     if let Some(dir) = user_dir {
         let path = dir.join(format!("{word}.toml"));
         if path.exists() {
-            let routine = load_file(&path, word)?;
+            let routine = load_file(&path, word, files)?;
             return Ok((routine, Origin::User(path)));
         }
     }
@@ -105,7 +105,7 @@ pub fn find(word: &str, user_dir: Option<&Path>) -> Result<(Routine, Origin)> {
 
 /// Every routine, bundled and the user's, sorted by name; a broken user
 /// file is listed with its problem rather than hiding the rest.
-pub fn entries(user_dir: Option<&Path>) -> Vec<Entry> {
+pub fn entries(user_dir: Option<&Path>, files: SoundFiles) -> Vec<Entry> {
     let users = user_names(user_dir);
     let mut entries: Vec<Entry> = BUNDLED
         .iter()
@@ -122,7 +122,7 @@ pub fn entries(user_dir: Option<&Path>) -> Vec<Entry> {
         for id in users {
             let path = dir.join(format!("{id}.toml"));
             entries.push(Entry {
-                routine: load_file(&path, &id),
+                routine: load_file(&path, &id, files),
                 shadowing: BUNDLED.iter().any(|(b, _)| *b == id),
                 origin: Origin::User(path),
                 id,

@@ -11,10 +11,8 @@ use super::duration::{self, DurationError};
 use super::raw::{
     DURATION_FORMS, ROUTINE_KEYS, RawCount, RawDuration, RawRoutine, RawSounds, RawStep, STEP_KEYS,
 };
-use super::{Kind, Routine, Sides, Sound, Sounds, Step};
-use crate::desktop::Level;
+use super::{Cue, Kind, Level, Routine, Sides, Sound, Sounds, Step};
 use crate::diag::{Diagnostic, FileReport, closest, short};
-use crate::sound::{self, Cue};
 use crate::tomlfile;
 
 /// The bounds a routine must keep; generous for any real evening, tight
@@ -49,11 +47,21 @@ pub fn volume(raw: &Spanned<RawCount>) -> Result<u8, Diagnostic> {
     }
 }
 
+/// How far the sound files a routine names are checked while it loads.
+#[derive(Clone, Copy)]
+pub enum SoundFiles {
+    /// Taken as named: enough to list, show or copy a routine.
+    Named,
+    /// Each must pass this check (that it decodes), before a routine is
+    /// said to be fine or is run.
+    Checked(fn(&Path) -> Result<(), String>),
+}
+
 /// Reads and checks a routine file; `id` is the name it is called by.
 /// Sound files it names are found relative to its folder.
-pub fn load_file(path: &Path, id: &str) -> Result<Routine, FileReport> {
+pub fn load_file(path: &Path, id: &str, files: SoundFiles) -> Result<Routine, FileReport> {
     let folder = path.parent().unwrap_or(Path::new("."));
-    tomlfile::load(path, |text| load_from(id, text, Some(folder)))
+    tomlfile::load(path, |text| load_from(id, text, Some((folder, files))))
 }
 
 /// Checks the text of a routine that has no folder (a bundled one): it may
@@ -64,7 +72,11 @@ pub fn load(id: &str, text: &str) -> Result<Routine, Vec<Diagnostic>> {
 
 /// Checks a routine's text; every problem found is returned, not just the
 /// first, so a user can fix a file in one pass.
-fn load_from(id: &str, text: &str, folder: Option<&Path>) -> Result<Routine, Vec<Diagnostic>> {
+fn load_from(
+    id: &str,
+    text: &str,
+    folder: Option<(&Path, SoundFiles)>,
+) -> Result<Routine, Vec<Diagnostic>> {
     let document = tomlfile::parse(text).map_err(|d| vec![d])?;
 
     let mut problems = Vec::new();
@@ -128,7 +140,7 @@ fn load_from(id: &str, text: &str, folder: Option<&Path>) -> Result<Routine, Vec
     let mut check = Check {
         problems,
         misspelt,
-        folder: folder.map(Path::to_path_buf),
+        folder: folder.map(|(folder, files)| (folder.to_path_buf(), files)),
         sound_files: Default::default(),
     };
     let routine = check.routine(id, raw, whole);
@@ -177,10 +189,10 @@ fn misspelt_required(document: &toml::de::DeTable<'_>) -> Misspelt {
 struct Check {
     problems: Vec<Diagnostic>,
     misspelt: Misspelt,
-    /// Where the routine's own sound files are found; `None` for a bundled
-    /// routine.
-    folder: Option<PathBuf>,
-    /// Each sound file is decoded once however often it is named.
+    /// Where the routine's own sound files are found, and how far they are
+    /// checked; `None` for a bundled routine.
+    folder: Option<(PathBuf, SoundFiles)>,
+    /// Each sound file is checked once however often it is named.
     sound_files: std::collections::HashMap<PathBuf, Result<(), String>>,
 }
 
@@ -448,7 +460,7 @@ impl Check {
             );
             return None;
         }
-        let Some(folder) = &self.folder else {
+        let Some((folder, files)) = &self.folder else {
             self.problems.push(
                 Diagnostic::new("a bundled routine can only use bundled sounds")
                     .at(raw.span())
@@ -457,10 +469,13 @@ impl Check {
             return None;
         };
         let path = folder.join(word);
+        let SoundFiles::Checked(check) = *files else {
+            return Some(Sound::File(path));
+        };
         let decoded = self
             .sound_files
             .entry(path.clone())
-            .or_insert_with(|| sound::load_file(&path).map(|_| ()))
+            .or_insert_with(|| check(&path))
             .clone();
         match decoded {
             Ok(()) => Some(Sound::File(path)),

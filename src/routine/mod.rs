@@ -3,6 +3,7 @@
 
 pub mod author;
 pub mod catalog;
+mod choices;
 pub mod duration;
 pub mod load;
 pub mod raw;
@@ -11,7 +12,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::sound::Cue;
+pub use choices::{Cue, Level};
 
 /// A checked routine, ready to be planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +32,7 @@ pub struct Routine {
     /// Sounds chosen for cues, for every step that does not choose its own.
     pub sounds: Sounds,
     /// Which moments reach the desktop; `None` leaves it to the settings.
-    pub notifications: Option<crate::desktop::Level>,
+    pub notifications: Option<Level>,
     /// A routine for a cramp happening now: at its end, nocturne offers to
     /// log the cramp, and its sessions do not count as nightly stretching.
     pub offer_cramp_log: bool,
@@ -79,7 +80,8 @@ impl Routine {
 pub enum Sound {
     /// One of the bundled sounds, by its name.
     Bundled(Cue),
-    /// A sound file of the user's (already checked to decode).
+    /// A sound file of the user's (checked to decode when the routine is
+    /// checked or run).
     File(PathBuf),
     /// No sound for this cue.
     Off,

@@ -6,7 +6,6 @@
 mod quiet;
 pub mod speaker;
 
-use std::fmt;
 use std::io::{Cursor, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,82 +14,8 @@ use std::time::Duration;
 use rodio::buffer::SamplesBuffer;
 use rodio::{Decoder, Source};
 
+use crate::routine::Cue;
 pub use speaker::Speaker;
-
-/// The moments of a session that have a sound.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Cue {
-    /// Each of the last 3 seconds of a get-ready or change of sides.
-    Tick,
-    /// A hold (or a rub, walk, warmth) begins.
-    Hold,
-    /// Relax between repetitions.
-    Relax,
-    /// Change sides.
-    Switch,
-    /// A step is done and a rest follows.
-    Done,
-    /// A hydration step begins: time to drink.
-    Hydrate,
-    /// The session is over.
-    Finish,
-}
-
-impl Cue {
-    pub const ALL: [Cue; 7] = [
-        Cue::Tick,
-        Cue::Hold,
-        Cue::Relax,
-        Cue::Switch,
-        Cue::Done,
-        Cue::Hydrate,
-        Cue::Finish,
-    ];
-
-    pub const NAMES: [&'static str; 7] = [
-        "tick", "hold", "relax", "switch", "done", "hydrate", "finish",
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
-    pub fn parse(word: &str) -> Option<Cue> {
-        Cue::ALL.into_iter().find(|c| c.as_str() == word)
-    }
-
-    /// When the cue plays, for `nocturne sounds`.
-    pub fn when(self) -> &'static str {
-        match self {
-            Cue::Tick => "each of the last 3 seconds of a get-ready or change of sides",
-            Cue::Hold => "a hold, rub, walk or warmth begins",
-            Cue::Relax => "relax between repetitions",
-            Cue::Switch => "change sides",
-            Cue::Done => "a step is done",
-            Cue::Hydrate => "time to drink",
-            Cue::Finish => "the session is over",
-        }
-    }
-
-    /// The bundled sound of the same name, as a WAV file.
-    pub fn bundled(self) -> &'static [u8] {
-        match self {
-            Cue::Tick => include_bytes!("../../sounds/tick.wav"),
-            Cue::Hold => include_bytes!("../../sounds/hold.wav"),
-            Cue::Relax => include_bytes!("../../sounds/relax.wav"),
-            Cue::Switch => include_bytes!("../../sounds/switch.wav"),
-            Cue::Done => include_bytes!("../../sounds/done.wav"),
-            Cue::Hydrate => include_bytes!("../../sounds/hydrate.wav"),
-            Cue::Finish => include_bytes!("../../sounds/finish.wav"),
-        }
-    }
-}
-
-impl fmt::Display for Cue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A decoded sound, ready to be mixed; cloning it is cheap.
 #[derive(Clone)]
@@ -129,9 +54,22 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// ... and last at most this long: cues are short.
 pub const MAX_LENGTH: Duration = Duration::from_secs(10);
 
+/// The bundled sound of a cue's name, as a WAV file.
+fn bundled_wav(cue: Cue) -> &'static [u8] {
+    match cue {
+        Cue::Tick => include_bytes!("../../sounds/tick.wav"),
+        Cue::Hold => include_bytes!("../../sounds/hold.wav"),
+        Cue::Relax => include_bytes!("../../sounds/relax.wav"),
+        Cue::Switch => include_bytes!("../../sounds/switch.wav"),
+        Cue::Done => include_bytes!("../../sounds/done.wav"),
+        Cue::Hydrate => include_bytes!("../../sounds/hydrate.wav"),
+        Cue::Finish => include_bytes!("../../sounds/finish.wav"),
+    }
+}
+
 /// Decodes a bundled cue. They are checked by the tests.
 pub fn bundled(cue: Cue) -> Result<Clip, String> {
-    decode(cue.bundled().to_vec())
+    decode(bundled_wav(cue).to_vec())
 }
 
 /// Reads and decodes a user's sound file (WAV, Ogg Vorbis, FLAC or MP3).
