@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use jiff::tz::TimeZone;
 
+use crate::clock::ServiceClock;
 use crate::config::{Config, DEFAULT_VOLUME};
 use crate::desktop;
 use crate::diag::closest;
@@ -28,7 +29,6 @@ use crate::routine::catalog::{self, Entry, Origin};
 use crate::routine::duration::{clock, human};
 use crate::routine::load::SoundFiles;
 use crate::routine::{Cue, Level, Routine};
-use crate::session::clock::ServiceClock;
 use crate::session::clock::SystemClock;
 use crate::session::{self, Control, Speed};
 use crate::sound::{self, Speaker};
@@ -378,7 +378,7 @@ fn parse_moment(text: &str, tz: &TimeZone) -> Result<jiff::Timestamp> {
         return Ok(at);
     }
     text.parse::<jiff::civil::DateTime>()
-        .map(|local| remind::next::resolve(tz, local))
+        .map(|local| crate::civil::resolve(tz, local))
         .map_err(|_| {
             Error::Usage(format!(
                 "`{}` is not a time; write a local date and time such as 2026-03-07T20:00, \

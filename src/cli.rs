@@ -434,7 +434,7 @@ Examples:
 }
 
 fn parse_clock(text: &str) -> Result<jiff::civil::Time, String> {
-    crate::remind::rules::parse_clock(text)
+    crate::civil::parse_clock(text)
 }
 
 fn parse_every(text: &str) -> Result<jiff::SignedDuration, String> {

@@ -2,7 +2,9 @@
 //! with leg cramps. This file only starts the program; see `cli` and `app`.
 
 mod app;
+mod civil;
 mod cli;
+mod clock;
 mod config;
 mod desktop;
 mod diag;

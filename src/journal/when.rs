@@ -6,8 +6,7 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::remind::next::resolve;
-use crate::remind::rules::parse_clock;
+use crate::civil::{parse_clock, resolve};
 
 /// The night a moment belongs to: before noon counts with the evening
 /// before, so a cramp at 03:10 and the stretches at 22:15 share a night.

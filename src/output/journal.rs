@@ -10,10 +10,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::{Failure, Output};
+use crate::clock::ServiceClock;
 use crate::journal::store::{Journal, SessionRecord, UNFINISHED};
 use crate::journal::when::{night_of, stamp};
 use crate::plan::Plan;
-use crate::session::clock::ServiceClock;
 use crate::session::{Event, StepOutcome};
 
 enum Entry {

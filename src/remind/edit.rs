@@ -247,7 +247,8 @@ fn put(temporary: &Path, text: &str, path: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::remind::rules::{DEFAULT_GRACE, Days, parse_clock};
+    use crate::civil::parse_clock;
+    use crate::remind::rules::{DEFAULT_GRACE, Days};
 
     const MINE: &str = "# my settings, as I like them\nvolume   =  25   # quiet!\n\n[[reminders]]\n# bedtime\nat = \"22:15\"\ndays = [ \"mon-fri\" ]\n\n[[reminders]]\nevery = \"45m\"   # water\nfrom = \"18:00\"\nuntil = \"21:30\"\n";
 

@@ -7,11 +7,12 @@
 //! once, at its first occurrence. A repeat in a window is counted in real
 //! time from the window's start, so its spacing holds across a change.
 
-use jiff::civil::{Date, DateTime};
-use jiff::tz::{AmbiguousOffset, TimeZone};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use super::rules::{Reminder, Schedule};
+use crate::civil::resolve;
 
 /// The first instant strictly after `after` at which `reminder` fires.
 pub fn next_fire(reminder: &Reminder, after: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
@@ -49,31 +50,6 @@ fn fire_on(reminder: &Reminder, date: Date, after: Timestamp, tz: &TimeZone) -> 
     }
 }
 
-/// The instant a civil date and time names in `tz`. In a gap (clocks
-/// spring forward), the first instant after the gap; in a fold (clocks fall
-/// back), the first occurrence.
-pub fn resolve(tz: &TimeZone, datetime: DateTime) -> Timestamp {
-    let ambiguous = tz.to_ambiguous_timestamp(datetime);
-    let exact = |offset: jiff::tz::Offset| offset.to_timestamp(datetime).unwrap_or(Timestamp::MAX);
-    match ambiguous.offset() {
-        AmbiguousOffset::Unambiguous { offset } => exact(offset),
-        AmbiguousOffset::Fold { before, .. } => exact(before),
-        AmbiguousOffset::Gap { before, .. } => {
-            // Read with the offset from before the gap, the time lands at or
-            // just after the change, never a whole gap past it; the change
-            // itself is the moment wanted. At the gap's very first minute it
-            // lands on the change exactly, so the search must include it.
-            let past_gap = exact(before);
-            let inclusive = past_gap
-                .checked_add(SignedDuration::from_nanos(1))
-                .unwrap_or(past_gap);
-            tz.preceding(inclusive)
-                .next()
-                .map_or(past_gap, |change| change.timestamp())
-        }
-    }
-}
-
 /// The coming firings of all `reminders` after `after`, in order, at most
 /// `count`: (instant, index of the rule).
 pub fn upcoming(
@@ -103,7 +79,9 @@ pub fn upcoming(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::remind::rules::{DEFAULT_GRACE, Days, parse_clock};
+    use crate::civil::parse_clock;
+    use crate::remind::rules::{DEFAULT_GRACE, Days};
+    use jiff::civil::DateTime;
 
     fn at(time: &str, days: &str) -> Reminder {
         Reminder {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::{self, Visitor};
 use toml::Spanned;
 
+use crate::civil::parse_clock;
 use crate::diag::{Diagnostic, closest, short};
 use crate::routine::duration;
 use crate::routine::raw::{DURATION_FORMS, RawDuration};
@@ -95,33 +96,6 @@ pub fn clock(time: Time) -> String {
             time.minute(),
             time.second()
         )
-    }
-}
-
-/// Reads "22:15" or "22:15:30".
-pub fn parse_clock(text: &str) -> Result<Time, String> {
-    let parts: Vec<&str> = text.trim().split(':').collect();
-    // The hour in one or two digits; minutes and seconds always in two, so
-    // "7:5" (7:05 or 7:50?) is refused rather than guessed at.
-    let number = |part: &str, most: i8| {
-        let wide = if most == 23 { 1..=2 } else { 2..=2 };
-        (wide.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| part.parse::<i8>().ok())
-            .flatten()
-            .filter(|n| (0..=most).contains(n))
-    };
-    let fields = match parts.as_slice() {
-        [h, m] => (number(h, 23), number(m, 59), Some(0)),
-        [h, m, s] => (number(h, 23), number(m, 59), number(s, 59)),
-        _ => (None, None, None),
-    };
-    match fields {
-        (Some(h), Some(m), Some(s)) => Time::new(h, m, s, 0).map_err(|e| e.to_string()),
-        _ => Err(format!(
-            "`{}` is not a clock time; write it as \"22:15\" or \"22:15:30\", \
-             minutes and seconds in two digits",
-            short(text.trim())
-        )),
     }
 }
 
@@ -458,34 +432,6 @@ fn check_one(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_clock_times() {
-        assert_eq!(
-            parse_clock("22:15").unwrap(),
-            Time::new(22, 15, 0, 0).unwrap()
-        );
-        assert_eq!(
-            parse_clock("7:05:30").unwrap(),
-            Time::new(7, 5, 30, 0).unwrap()
-        );
-        assert_eq!(parse_clock("7:05").unwrap(), Time::new(7, 5, 0, 0).unwrap());
-        for bad in [
-            "24:00",
-            "22",
-            "22:60",
-            "ten",
-            "22:15:30:00",
-            "-1:00",
-            "",
-            "7:5",
-            "07:5",
-            "7:05:3",
-            "007:05",
-        ] {
-            assert!(parse_clock(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn reads_and_writes_days() {

@@ -192,7 +192,8 @@ impl Timetable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::remind::rules::{DEFAULT_GRACE, Days, Schedule, parse_clock};
+    use crate::civil::parse_clock;
+    use crate::remind::rules::{DEFAULT_GRACE, Days, Schedule};
 
     fn bedtime() -> Reminder {
         Reminder {

@@ -1,6 +1,6 @@
-//! The only place that reads the system clock. A session sleeps through its
-//! clock, and the user's keys interrupt that sleep, so a manual clock can
-//! replay a whole evening, keys included, in a unit test.
+//! The clock of a session. A session sleeps through its clock, and the
+//! user's keys interrupt that sleep, so a manual clock can replay a whole
+//! evening, keys included, in a unit test.
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
@@ -103,27 +103,5 @@ impl Clock for ManualClock {
     }
 }
 
-/// The clocks of the reminder service: the wall clock, which can jump
-/// (a suspend, a manual change, NTP), and a monotonic one, which cannot.
-/// Comparing the two is how the service notices a jump.
-pub struct ServiceClock {
-    origin: Instant,
-}
-
-impl ServiceClock {
-    #[allow(clippy::disallowed_methods)]
-    pub fn new() -> ServiceClock {
-        ServiceClock {
-            origin: Instant::now(),
-        }
-    }
-
-    #[allow(clippy::disallowed_methods)]
-    pub fn wall(&self) -> jiff::Timestamp {
-        jiff::Timestamp::now()
-    }
-
-    pub fn mono(&self) -> Duration {
-        self.origin.elapsed()
-    }
-}
+// The reminder service still names the wall clock by this path.
+pub use crate::clock::ServiceClock;
