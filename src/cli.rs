@@ -685,8 +685,8 @@ pub fn main() -> ExitCode {
 }
 
 fn remind_command(action: RemindAction) -> Result<Command, String> {
+    use crate::config::rules::{DEFAULT_GRACE, Days, Reminder, Schedule};
     use crate::remind::edit::Addition;
-    use crate::remind::rules::{DEFAULT_GRACE, Days, Reminder, Schedule};
     Ok(match action {
         RemindAction::Add {
             at,

@@ -3,6 +3,8 @@
 //! suggestion, never ignored. Only `nocturne remind add` and `remove`
 //! write to it, and they keep everything else as the user wrote it.
 
+pub mod rules;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -10,11 +12,11 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, FileReport};
-use crate::remind::rules::{self, RawReminder, Reminder};
 use crate::routine::Level;
 use crate::routine::load::volume;
 use crate::routine::raw::{DURATION_FORMS, RawCount, RawDuration};
 use crate::tomlfile;
+use rules::{RawReminder, Reminder};
 
 pub const KEYS: &[&str] = &[
     "default_routine",

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::remind::rules;
+use crate::config::rules;
 use crate::routine::load::LIMITS;
 use crate::routine::raw::{ROUTINE_KEYS, STEP_KEYS};
 use crate::routine::{Cue, Kind, Level, Sides};

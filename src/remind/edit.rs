@@ -8,8 +8,8 @@ use std::path::Path;
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
-use super::rules::{Reminder, Schedule, clock};
 use crate::config::Config;
+use crate::config::rules::{Reminder, Schedule, clock};
 use crate::diag::FileReport;
 use crate::error::{Error, Result};
 use crate::tomlfile;
@@ -248,7 +248,7 @@ fn put(temporary: &Path, text: &str, path: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use crate::civil::parse_clock;
-    use crate::remind::rules::{DEFAULT_GRACE, Days};
+    use crate::config::rules::{DEFAULT_GRACE, Days};
 
     const MINE: &str = "# my settings, as I like them\nvolume   =  25   # quiet!\n\n[[reminders]]\n# bedtime\nat = \"22:15\"\ndays = [ \"mon-fri\" ]\n\n[[reminders]]\nevery = \"45m\"   # water\nfrom = \"18:00\"\nuntil = \"21:30\"\n";
 

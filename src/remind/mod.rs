@@ -4,7 +4,6 @@
 pub mod edit;
 pub mod install;
 pub mod next;
-pub mod rules;
 pub mod service;
 pub mod timetable;
 
@@ -12,6 +11,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::json;
 
+// The rules belong to the settings; reminders only read them.
+use crate::config::rules;
 use rules::Reminder;
 
 /// `remind list`: each reminder with its number, what it says and when it

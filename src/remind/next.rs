@@ -11,8 +11,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use super::rules::{Reminder, Schedule};
 use crate::civil::resolve;
+use crate::config::rules::{Reminder, Schedule};
 
 /// The first instant strictly after `after` at which `reminder` fires.
 pub fn next_fire(reminder: &Reminder, after: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
@@ -80,7 +80,7 @@ pub fn upcoming(
 mod tests {
     use super::*;
     use crate::civil::parse_clock;
-    use crate::remind::rules::{DEFAULT_GRACE, Days};
+    use crate::config::rules::{DEFAULT_GRACE, Days};
     use jiff::civil::DateTime;
 
     fn at(time: &str, days: &str) -> Reminder {

@@ -9,7 +9,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use super::next::next_fire;
-use super::rules::Reminder;
+use crate::config::rules::Reminder;
 
 /// The longest the service sleeps: a wall clock that jumps (a suspend, a
 /// manual change, NTP) is noticed within this much.
@@ -193,7 +193,7 @@ impl Timetable {
 mod tests {
     use super::*;
     use crate::civil::parse_clock;
-    use crate::remind::rules::{DEFAULT_GRACE, Days, Schedule};
+    use crate::config::rules::{DEFAULT_GRACE, Days, Schedule};
 
     fn bedtime() -> Reminder {
         Reminder {
