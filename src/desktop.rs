@@ -186,12 +186,7 @@ impl Notifier {
             return;
         };
         drop(std::mem::replace(&mut self.notes, channel().0));
-        let (done, finished) = channel();
-        std::thread::spawn(move || {
-            let _ = worker.join();
-            let _ = done.send(());
-        });
-        let _ = finished.recv_timeout(limit);
+        crate::util::join_within(worker, limit);
     }
 }
 

@@ -21,6 +21,7 @@ mod schema;
 mod session;
 mod sound;
 mod tomlfile;
+mod util;
 mod zone;
 
 fn main() -> std::process::ExitCode {

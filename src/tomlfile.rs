@@ -3,8 +3,6 @@
 //! keys the program does not know, so a misspelt key is never silently
 //! ignored.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 use std::ops::Range;
@@ -13,6 +11,9 @@ use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 use crate::diag::{Diagnostic, FileReport, closest, one_of, short};
+use crate::util::{ReadError, read_at_most};
+// I/O errors are worded by the helpers shared by every part.
+pub use crate::util::io_reason;
 
 /// No routine or settings file is anywhere near this; anything larger is a
 /// mistake (the wrong file) and is refused before it is read into memory.
@@ -27,38 +28,18 @@ pub fn read(path: &Path) -> Result<String, FileReport> {
         diagnostics: vec![d],
     };
 
-    let meta = std::fs::metadata(path).map_err(|e| {
-        fail(Diagnostic::new(format!(
-            "cannot read this file: {}",
-            io_reason(&e)
-        )))
-    })?;
-    if !meta.is_file() {
-        return Err(fail(
-            Diagnostic::new("this is not a regular file").help("give the path of a .toml file"),
-        ));
-    }
-    let too_large = || {
-        fail(
-            Diagnostic::new("this file is larger than 1 MiB")
+    let bytes = read_at_most(path, MAX_BYTES).map_err(|e| {
+        fail(match e {
+            ReadError::Io(e) => {
+                Diagnostic::new(format!("cannot read this file: {}", io_reason(&e)))
+            }
+            ReadError::NotAFile => {
+                Diagnostic::new("this is not a regular file").help("give the path of a .toml file")
+            }
+            ReadError::TooLarge => Diagnostic::new("this file is larger than 1 MiB")
                 .help("routine and settings files are small text files; check the path"),
-        )
-    };
-    if meta.len() > MAX_BYTES {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    File::open(path)
-        .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| {
-            fail(Diagnostic::new(format!(
-                "cannot read this file: {}",
-                io_reason(&e)
-            )))
-        })?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(too_large());
-    }
+        })
+    })?;
     text_from_bytes(bytes).map_err(|(text, d)| FileReport {
         path: display.clone(),
         text,
@@ -92,22 +73,6 @@ pub fn text_from_bytes(bytes: Vec<u8>) -> Result<String, (String, Diagnostic)> {
             .help("save the file as UTF-8 (plain text)");
         (text, d)
     })
-}
-
-/// An I/O error in words, without the "(os error 2)" tail.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "no such file".to_owned(),
-        PermissionDenied => "permission denied".to_owned(),
-        _ => {
-            let text = e.to_string();
-            match text.find(" (os error") {
-                Some(i) => text[..i].to_owned(),
-                None => text,
-            }
-        }
-    }
 }
 
 /// Parses TOML, keeping the span of every key and value.

@@ -11,8 +11,8 @@ use toml::Spanned;
 
 use crate::civil::parse_clock;
 use crate::diag::{Diagnostic, closest, short};
-use crate::routine::duration;
 use crate::routine::raw::{DURATION_FORMS, RawDuration};
+use crate::util::human;
 
 /// Keys a `[[reminders]]` table accepts.
 pub const KEYS: &[&str] = &[
@@ -72,7 +72,7 @@ impl fmt::Display for Reminder {
             Schedule::Every { every, from, until } => write!(
                 f,
                 "every {} from {} until {}",
-                duration::human(every.unsigned_abs()),
+                human(every.unsigned_abs()),
                 clock(from),
                 clock(until)
             )?,
@@ -327,7 +327,7 @@ fn check_one(
                 }
                 format!(
                     "`every` of reminder {number} is {}",
-                    duration::human(d.unsigned_abs())
+                    human(d.unsigned_abs())
                 )
             }
             Err(e) => format!("`every` of reminder {number} is not a usable duration: {e}"),

@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use crate::error::{Error, Result};
-use crate::routine::duration::human;
+use crate::util::human;
 use store::{Cramp, Entry, Journal, SessionRecord};
 
 /// What the user said about a cramp, on the command line or when asked.

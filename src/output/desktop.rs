@@ -8,9 +8,9 @@ use super::terminal::closing;
 use super::{Failure, Output};
 use crate::desktop::{DEADLINE, Note, Notifier};
 use crate::plan::{Phase, Plan, Segment};
-use crate::routine::duration::{clock, human};
 use crate::routine::{Kind, Level};
 use crate::session::Event;
+use crate::util::{clock, human};
 
 pub struct DesktopOutput {
     notifier: Option<Notifier>,

@@ -101,7 +101,7 @@ impl Output for EventLog {
                 _ => Failure::Report(format!(
                     "events are no longer written to {}: {}",
                     self.what,
-                    crate::tomlfile::io_reason(&e)
+                    crate::util::io_reason(&e)
                 )),
             })
     }

@@ -144,12 +144,7 @@ impl Drop for JournalOutput {
     fn drop(&mut self) {
         self.entries = None;
         if let Some(worker) = self.worker.take() {
-            let (done, finished) = channel();
-            std::thread::spawn(move || {
-                let _ = worker.join();
-                let _ = done.send(());
-            });
-            let _ = finished.recv_timeout(Duration::from_secs(6));
+            crate::util::join_within(worker, Duration::from_secs(6));
         }
     }
 }

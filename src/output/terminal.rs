@@ -11,8 +11,8 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{Failure, Output};
 use crate::keys;
 use crate::plan::{Phase, Plan, Segment};
-use crate::routine::duration::{clock, human};
 use crate::session::{Event, Progress, Speed, StepOutcome, Summary};
+use crate::util::{clock, human};
 
 /// How the terminal looks, decided once from the flags and environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -64,7 +64,7 @@ pub fn add(path: &Path, addition: &Addition) -> Result<usize> {
             table["at"] = value(clock(at));
         }
         Schedule::Every { every, from, until } => {
-            table["every"] = value(crate::routine::duration::human(every.unsigned_abs()));
+            table["every"] = value(crate::util::human(every.unsigned_abs()));
             table["from"] = value(clock(from));
             table["until"] = value(clock(until));
         }
@@ -209,7 +209,7 @@ fn write(path: &Path, original: &str, text: &str) -> Result<()> {
         Error::Runtime(format!(
             "cannot write {}: {}; it is unchanged",
             path.display(),
-            tomlfile::io_reason(&e)
+            crate::util::io_reason(&e)
         ))
     };
     let dir = path.parent().unwrap_or(Path::new("."));

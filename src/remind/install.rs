@@ -73,7 +73,7 @@ fn manage(program: &str, args: &[&str]) -> std::result::Result<(), String> {
     let out = Command::new(program)
         .args(args)
         .output()
-        .map_err(|e| format!("{program}: {}", crate::tomlfile::io_reason(&e)))?;
+        .map_err(|e| format!("{program}: {}", crate::util::io_reason(&e)))?;
     if out.status.success() {
         Ok(())
     } else {

@@ -88,37 +88,8 @@ fn seconds(digits: &str) -> Result<u64, DurationError> {
         .ok_or(DurationError::TooLong)
 }
 
-/// Short human form for lengths: "10s", "1m30s", "3m", "1h5m".
-pub fn human(d: Duration) -> String {
-    let secs = rounded_secs(d);
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 || out.is_empty() {
-        out.push_str(&format!("{s}s"));
-    }
-    out
-}
-
-/// Clock form for positions in a session: "0:05", "3:40", "1:02:03".
-pub fn clock(d: Duration) -> String {
-    let secs = d.as_secs();
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
-fn rounded_secs(d: Duration) -> u64 {
-    d.as_secs() + u64::from(d.subsec_millis() >= 500)
-}
+// Durations are printed by the helpers shared by every part.
+pub use crate::util::{clock, human};
 
 #[cfg(test)]
 mod tests {
@@ -159,17 +130,5 @@ mod tests {
         );
         assert_eq!(parse("999999999h"), Err(DurationError::TooLong));
         assert_eq!(from_integer(-1), Err(DurationError::Negative));
-    }
-
-    #[test]
-    fn prints_back_briefly() {
-        assert_eq!(human(Duration::from_secs(10)), "10s");
-        assert_eq!(human(Duration::from_secs(90)), "1m30s");
-        assert_eq!(human(Duration::from_secs(180)), "3m");
-        assert_eq!(human(Duration::from_secs(3900)), "1h5m");
-        assert_eq!(human(Duration::ZERO), "0s");
-        assert_eq!(clock(Duration::from_secs(5)), "0:05");
-        assert_eq!(clock(Duration::from_secs(220)), "3:40");
-        assert_eq!(clock(Duration::from_secs(3723)), "1:02:03");
     }
 }

@@ -7,13 +7,14 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use super::duration::{self, DurationError};
+use super::duration::DurationError;
 use super::raw::{
     DURATION_FORMS, ROUTINE_KEYS, RawCount, RawDuration, RawRoutine, RawSounds, RawStep, STEP_KEYS,
 };
 use super::{Cue, Kind, Level, Routine, Sides, Sound, Sounds, Step};
 use crate::diag::{Diagnostic, FileReport, closest, short};
 use crate::tomlfile;
+use crate::util::human;
 
 /// The bounds a routine must keep; generous for any real evening, tight
 /// enough that a typo ("10h" for "10s") is caught.
@@ -269,7 +270,7 @@ impl Check {
                 self.problems.push(
                     Diagnostic::new(format!(
                         "this routine would last more than 4 hours (it passes {} at step {})",
-                        duration::human(total),
+                        human(total),
                         i + 1
                     ))
                     .at(span)
@@ -509,7 +510,7 @@ impl Check {
             Ok(d) if d <= LIMITS.longest_hold => return d,
             Ok(d) => Diagnostic::new(format!(
                 "`{field}` is {}; at most 1 hour is accepted",
-                duration::human(d)
+                human(d)
             ))
             .label("too long")
             .help("write a shorter duration, such as \"10s\" for ten seconds"),

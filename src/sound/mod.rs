@@ -6,7 +6,7 @@
 mod quiet;
 pub mod speaker;
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -15,6 +15,7 @@ use rodio::buffer::SamplesBuffer;
 use rodio::{Decoder, Source};
 
 use crate::routine::Cue;
+use crate::util::{ReadError, io_reason, read_at_most};
 pub use speaker::Speaker;
 
 /// A decoded sound, ready to be mixed; cloning it is cheap.
@@ -74,17 +75,11 @@ pub fn bundled(cue: Cue) -> Result<Clip, String> {
 
 /// Reads and decodes a user's sound file (WAV, Ogg Vorbis, FLAC or MP3).
 pub fn load_file(path: &Path) -> Result<Clip, String> {
-    let meta = std::fs::metadata(path).map_err(|e| crate::tomlfile::io_reason(&e))?;
-    if !meta.is_file() {
-        return Err("not a regular file".to_owned());
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err("larger than 10 MiB; a cue should be a short sound".to_owned());
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| crate::tomlfile::io_reason(&e))?;
+    let bytes = read_at_most(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => io_reason(&e),
+        ReadError::NotAFile => "not a regular file".to_owned(),
+        ReadError::TooLarge => "larger than 10 MiB; a cue should be a short sound".to_owned(),
+    })?;
     decode(bytes)
 }
 

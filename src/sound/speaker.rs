@@ -114,12 +114,7 @@ impl Speaker {
     pub fn close(mut self, limit: Duration) {
         let _ = self.commands.send(Command::Close);
         if let Some(thread) = self.thread.take() {
-            let (done, finished) = channel();
-            std::thread::spawn(move || {
-                let _ = thread.join();
-                let _ = done.send(());
-            });
-            let _ = finished.recv_timeout(limit);
+            crate::util::join_within(thread, limit);
         }
     }
 }
