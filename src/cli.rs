@@ -746,6 +746,67 @@ mod tests {
         }
     }
 
+    fn parsed(args: &[&str]) -> Command {
+        let cli = Cli::try_parse_from(std::iter::once("nocturne").chain(args.iter().copied()))
+            .expect("the arguments parse");
+        command(cli.command).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_log_flags_become_the_journals_own_words() {
+        for (leg, muscle) in crate::journal::LEGS.iter().zip(crate::journal::MUSCLES) {
+            let Command::Log(input) = parsed(&["log", "--leg", leg, "--muscle", muscle]) else {
+                panic!("not a log command");
+            };
+            assert_eq!(input.leg.as_deref(), Some(*leg));
+            assert_eq!(input.muscle.as_deref(), Some(muscle));
+        }
+        let words = |values: &[clap::builder::PossibleValue]| {
+            values
+                .iter()
+                .map(|v| v.get_name().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let legs: Vec<_> = Leg::value_variants()
+            .iter()
+            .filter_map(ValueEnum::to_possible_value)
+            .collect();
+        let muscles: Vec<_> = Muscle::value_variants()
+            .iter()
+            .filter_map(ValueEnum::to_possible_value)
+            .collect();
+        assert_eq!(words(&legs), crate::journal::LEGS);
+        assert_eq!(words(&muscles), crate::journal::MUSCLES);
+    }
+
+    #[test]
+    fn a_repeat_is_judged_as_the_settings_file_judges_it() {
+        for (every, usable) in [
+            ("59s", false),
+            ("1m", true),
+            ("24h", true),
+            ("24h1m", false),
+        ] {
+            let settings = format!(
+                "[[reminders]]\nevery = \"{every}\"\nfrom = \"18:00\"\nuntil = \"21:00\"\n"
+            );
+            assert_eq!(
+                crate::config::Config::parse(&settings).is_ok(),
+                usable,
+                "{every} in the settings"
+            );
+            assert_eq!(
+                parse_every(every).is_ok(),
+                usable,
+                "{every} on the command line"
+            );
+        }
+        assert_eq!(
+            parse_every("30s"),
+            Err("a repeat is from 1 minute to 24 hours, such as 45m".to_owned())
+        );
+    }
+
     #[test]
     fn whole_numbers_are_refused_in_plain_words() {
         let volume = number::<u8>("the volume", 0, 100);

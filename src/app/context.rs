@@ -85,3 +85,38 @@ impl Context {
 pub fn wall_clock() -> jiff::Timestamp {
     crate::session::clock::ServiceClock::new().wall()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(no_color: bool, dumb_terminal: bool, terminal: bool) -> Env {
+        Env {
+            no_color,
+            dumb_terminal,
+            sound_trace: None,
+            stdin_terminal: terminal,
+            stdout_terminal: terminal,
+            stderr_terminal: terminal,
+        }
+    }
+
+    #[test]
+    fn colour_asked_for_wins_and_otherwise_needs_a_capable_terminal() {
+        for (no_color, dumb) in [(false, false), (true, false), (false, true)] {
+            let env = env(no_color, dumb, true);
+            assert!(env.color_on(Some(true), false));
+            assert!(!env.color_on(Some(false), true));
+            assert_eq!(env.color_on(None, true), !no_color && !dumb);
+            assert!(!env.color_on(None, false));
+        }
+    }
+
+    #[test]
+    fn bars_need_a_terminal_that_can_redraw() {
+        assert!(env(false, false, true).bars());
+        assert!(env(true, false, true).bars());
+        assert!(!env(false, true, true).bars());
+        assert!(!env(false, false, false).bars());
+    }
+}
