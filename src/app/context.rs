@@ -86,6 +86,19 @@ pub fn wall_clock() -> jiff::Timestamp {
     crate::session::clock::ServiceClock::new().wall()
 }
 
+/// For tests: no terminals, no colour, nothing set.
+#[cfg(test)]
+pub fn quiet_env() -> Env {
+    Env {
+        no_color: false,
+        dumb_terminal: false,
+        sound_trace: None,
+        stdin_terminal: false,
+        stdout_terminal: false,
+        stderr_terminal: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,6 +55,8 @@ struct Setup {
     events: Option<EventsTo>,
     /// The display may redraw bars on stderr.
     bars: bool,
+    /// It could, but gives way to events written to the same terminal.
+    bars_give_way: bool,
     /// Keys are read from stdin.
     keys: bool,
     sound_trace: Option<PathBuf>,
@@ -79,8 +81,9 @@ impl Setup {
         };
         // Redrawn bars and JSON lines on one terminal garble each other:
         // the display gives way to its plain lines (said in `events`).
-        let events_on_terminal =
-            matches!(options.events, Some(EventsTo::Stdout)) && ctx.env.stdout_terminal;
+        let bars_give_way = ctx.env.bars()
+            && matches!(options.events, Some(EventsTo::Stdout))
+            && ctx.env.stdout_terminal;
         Ok(Setup {
             offer_cramp_log: routine.offer_cramp_log,
             plan: plan(routine),
@@ -88,7 +91,8 @@ impl Setup {
             volume,
             notifications,
             events: options.events,
-            bars: ctx.env.bars() && !events_on_terminal,
+            bars: ctx.env.bars() && !bars_give_way,
+            bars_give_way,
             keys: ctx.env.stdin_terminal,
             sound_trace: ctx.env.sound_trace.clone(),
         })
@@ -102,7 +106,7 @@ impl Setup {
     }
 
     /// The event log, where one was asked for.
-    fn events(&self, outputs: &mut Outputs, bars_wanted: bool) -> Result<()> {
+    fn events(&self, outputs: &mut Outputs) -> Result<()> {
         let Some(to) = &self.events else {
             return Ok(());
         };
@@ -120,7 +124,7 @@ impl Setup {
             }
         };
         outputs.push(EventLog::new(out, what));
-        if bars_wanted && !self.bars {
+        if self.bars_give_way {
             outputs.notice(
                 "events go to this terminal, so the display is plain lines; write them to a \
                  file with --events FILE to keep the live display",
@@ -221,7 +225,7 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
     let probe = setup.probe_desktop();
 
     let mut outputs = Outputs::default();
-    setup.events(&mut outputs, ctx.env.bars())?;
+    setup.events(&mut outputs)?;
 
     if let Some(note) = first_run_note(&ctx.paths) {
         eprintln!("{note}\n");
@@ -306,4 +310,74 @@ fn first_run_note(paths: &Paths) -> Option<&'static str> {
     // than never.
     let _ = written;
     Some(DISCLAIMER)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAIN: &str = "name = \"Plain\"\n[[steps]]\nname = \"Calf\"\nhold = 10\n";
+    const LOUD: &str = "name = \"Loud\"\nvolume = 60\nnotifications = \"steps\"\n\
+                        [[steps]]\nname = \"Calf\"\nhold = 10\n";
+
+    /// A scratch home with two routines, and the settings given.
+    fn home(settings: Option<&str>) -> (tempfile::TempDir, Context) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        std::fs::create_dir_all(config.join("routines")).unwrap();
+        std::fs::write(config.join("routines/plain.toml"), PLAIN).unwrap();
+        std::fs::write(config.join("routines/loud.toml"), LOUD).unwrap();
+        if let Some(settings) = settings {
+            std::fs::write(config.join("config.toml"), settings).unwrap();
+        }
+        let ctx = Context {
+            env: super::super::context::quiet_env(),
+            paths: Paths {
+                config: Some(config),
+                data: Some(dir.path().join("data")),
+                runtime: None,
+            },
+            color: false,
+            stdout_color: false,
+            now: jiff::Timestamp::UNIX_EPOCH,
+        };
+        (dir, ctx)
+    }
+
+    fn resolved(ctx: &Context, routine: &str, volume: Option<u8>, notify: bool) -> (u8, Level) {
+        let options = RunOptions {
+            routine: Some(routine.to_owned()),
+            speed: Speed::new(1.0).unwrap(),
+            volume,
+            notify,
+            events: None,
+        };
+        let setup = Setup::resolve(ctx, options).unwrap();
+        (setup.volume, setup.notifications)
+    }
+
+    #[test]
+    fn the_command_line_beats_the_routine_which_beats_the_settings() {
+        let (_dir, ctx) = home(None);
+        assert_eq!(
+            resolved(&ctx, "plain", None, true),
+            (DEFAULT_VOLUME, Level::All)
+        );
+        assert_eq!(resolved(&ctx, "loud", None, true), (60, Level::Steps));
+
+        let (_dir, ctx) = home(Some("volume = 20\nnotifications = \"session\"\n"));
+        assert_eq!(resolved(&ctx, "plain", None, true), (20, Level::Session));
+        assert_eq!(resolved(&ctx, "loud", None, true), (60, Level::Steps));
+        assert_eq!(resolved(&ctx, "loud", Some(5), false), (5, Level::Off));
+        assert_eq!(resolved(&ctx, "plain", Some(0), true), (0, Level::Session));
+    }
+
+    #[test]
+    fn settings_with_a_mistake_give_way_to_the_defaults() {
+        let (_dir, ctx) = home(Some("volume = 20\nvolume_typo = 3\n"));
+        assert_eq!(
+            resolved(&ctx, "plain", None, true),
+            (DEFAULT_VOLUME, Level::All)
+        );
+    }
 }
