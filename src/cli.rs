@@ -1,13 +1,13 @@
 //! The command line. clap lives here and nowhere else: arguments are turned
 //! into the domain's own values before anything runs.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::app::{self, Command, EventsTo, RunOptions};
+use crate::app::{Command, EventsTo, Invocation, RunOptions};
+use crate::error::Error;
 use crate::session::Speed;
 
 const EXAMPLES: &str = "\
@@ -150,39 +150,7 @@ Examples:
 
 The journal is general self-care information, not a diagnosis.")]
     #[command(allow_negative_numbers = true)]
-    Log {
-        /// When: now, 03:10, "last night 03:10", "yesterday 22:40",
-        /// 2026-11-20T03:10 or an RFC 3339 instant (default: now).
-        #[arg(long, value_name = "WHEN")]
-        at: Option<String>,
-        /// Which leg.
-        #[arg(long, value_parser = ["left", "right", "both"])]
-        leg: Option<String>,
-        /// Which muscle.
-        #[arg(long, value_parser = ["calf", "foot", "thigh", "other"])]
-        muscle: Option<String>,
-        /// How long it lasted, such as 90s or 2m.
-        #[arg(long, value_name = "DURATION", value_parser = parse_lasted, allow_hyphen_values = true)]
-        lasted: Option<std::time::Duration>,
-        /// How painful, 0 (none) to 10 (worst).
-        #[arg(long, value_name = "0..10", value_parser = number::<u8>("the pain score", 0, 10))]
-        pain: Option<u8>,
-        /// A note in your own words.
-        #[arg(long)]
-        note: Option<String>,
-        /// The leg was swollen afterwards.
-        #[arg(long)]
-        swelling: bool,
-        /// The leg was red afterwards.
-        #[arg(long)]
-        redness: bool,
-        /// The leg was numb afterwards.
-        #[arg(long)]
-        numbness: bool,
-        /// The leg was weak afterwards.
-        #[arg(long)]
-        weakness: bool,
-    },
+    Log(LogArgs),
 
     /// The journal: recent nights, with sessions and cramps.
     #[command(after_help = "\
@@ -290,8 +258,8 @@ Examples:
   nocturne schema routine > routine.schema.json
   nocturne schema config")]
     Schema {
-        #[arg(value_parser = ["routine", "config"])]
-        what: String,
+        #[arg(value_enum)]
+        what: SchemaOf,
     },
 
     /// Print a completion script for your shell.
@@ -311,6 +279,92 @@ Examples:
   nocturne man > ~/.local/share/man/man1/nocturne.1
   nocturne man | man -l -")]
     Man,
+}
+
+/// What `log` is told about a cramp; nothing given means the questions
+/// are asked instead.
+#[derive(Debug, Args)]
+struct LogArgs {
+    /// When: now, 03:10, "last night 03:10", "yesterday 22:40",
+    /// 2026-11-20T03:10 or an RFC 3339 instant (default: now).
+    #[arg(long, value_name = "WHEN")]
+    at: Option<String>,
+    /// Which leg.
+    #[arg(long, value_enum)]
+    leg: Option<Leg>,
+    /// Which muscle.
+    #[arg(long, value_enum)]
+    muscle: Option<Muscle>,
+    /// How long it lasted, such as 90s or 2m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_lasted, allow_hyphen_values = true)]
+    lasted: Option<std::time::Duration>,
+    /// How painful, 0 (none) to 10 (worst).
+    #[arg(long, value_name = "0..10", value_parser = number::<u8>("the pain score", 0, 10))]
+    pain: Option<u8>,
+    /// A note in your own words.
+    #[arg(long)]
+    note: Option<String>,
+    /// The leg was swollen afterwards.
+    #[arg(long)]
+    swelling: bool,
+    /// The leg was red afterwards.
+    #[arg(long)]
+    redness: bool,
+    /// The leg was numb afterwards.
+    #[arg(long)]
+    numbness: bool,
+    /// The leg was weak afterwards.
+    #[arg(long)]
+    weakness: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Leg {
+    Left,
+    Right,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Muscle {
+    Calf,
+    Foot,
+    Thigh,
+    Other,
+}
+
+impl From<LogArgs> for crate::journal::CrampInput {
+    fn from(args: LogArgs) -> Self {
+        crate::journal::CrampInput {
+            at: args.at,
+            leg: args.leg.as_ref().and_then(word),
+            muscle: args.muscle.as_ref().and_then(word),
+            lasted: args.lasted,
+            pain: args.pain,
+            note: args.note,
+            swelling: args.swelling,
+            redness: args.redness,
+            numbness: args.numbness,
+            weakness: args.weakness,
+        }
+    }
+}
+
+/// The word a user types for a value, as the journal keeps it.
+fn word<T: ValueEnum>(value: &T) -> Option<String> {
+    value.to_possible_value().map(|v| v.get_name().to_owned())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaOf {
+    Routine,
+    Config,
 }
 
 #[derive(Debug, Subcommand)]
@@ -339,8 +393,8 @@ Examples:
   nocturne journal export --format json
   nocturne journal export --format csv --output journal.csv")]
     Export {
-        #[arg(long, value_parser = ["csv", "json"], default_value = "csv")]
-        format: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
         /// Write to this new file instead of stdout (it must not exist).
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -439,11 +493,8 @@ fn parse_clock(text: &str) -> Result<jiff::civil::Time, String> {
 
 fn parse_every(text: &str) -> Result<jiff::SignedDuration, String> {
     let d = crate::routine::duration::parse(text).map_err(|e| e.to_string())?;
-    let d = jiff::SignedDuration::try_from(d).map_err(|e| e.to_string())?;
-    if d < jiff::SignedDuration::from_mins(1) || d > jiff::SignedDuration::from_hours(24) {
-        return Err("a repeat is from 1 minute to 24 hours, such as 45m".to_owned());
-    }
-    Ok(d)
+    crate::config::rules::repeat(d)
+        .ok_or_else(|| "a repeat is from 1 minute to 24 hours, such as 45m".to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -511,42 +562,28 @@ fn number<T: TryFrom<i64> + Clone + Send + Sync + 'static>(
     }
 }
 
-/// Colour is used when asked for, or when stderr is a terminal and neither
-/// NO_COLOR nor TERM=dumb says otherwise.
-fn use_color(when: ColorWhen) -> bool {
-    use_color_on(when, std::io::stderr().is_terminal())
-}
-
-/// The same decision for output that goes to stdout (the stats charts).
-fn use_color_on(when: ColorWhen, terminal: bool) -> bool {
-    match when {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && !dumb_terminal()
-                && terminal
+/// Parses the command line and turns it into the domain's values. Help,
+/// the version and clap's own refusals are printed here, and end the
+/// program with the code returned.
+pub fn parse() -> Result<Invocation, ExitCode> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(Invocation {
+            color: match cli.color {
+                ColorWhen::Auto => None,
+                ColorWhen::Always => Some(true),
+                ColorWhen::Never => Some(false),
+            },
+            command: command(cli.command),
+        }),
+        Err(e) => {
+            let _ = e.print();
+            Err(ExitCode::from(if e.use_stderr() { 2 } else { 0 }))
         }
     }
 }
 
-fn dumb_terminal() -> bool {
-    std::env::var_os("TERM").is_some_and(|t| t == "dumb")
-}
-
-pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
-    };
-    let color = use_color(cli.color);
-    console::set_colors_enabled(color);
-    console::set_colors_enabled_stderr(color);
-
-    let command = match cli.command {
+fn command(sub: Sub) -> Result<Command, Error> {
+    Ok(match sub {
         Sub::Run {
             routine,
             speed,
@@ -559,7 +596,6 @@ pub fn main() -> ExitCode {
             routine,
             speed,
             volume: if mute { Some(0) } else { volume },
-            sound_trace: std::env::var_os("NOCTURNE_SOUND_TRACE").map(PathBuf::from),
             events: events.map(|path| {
                 if path.as_os_str() == "-" {
                     EventsTo::Stdout
@@ -567,8 +603,6 @@ pub fn main() -> ExitCode {
                     EventsTo::File(path)
                 }
             }),
-            bars: std::io::stderr().is_terminal() && !dumb_terminal(),
-            keys: std::io::stdin().is_terminal(),
         }),
         Sub::List { names } => Command::List { names },
         Sub::Show { routine } => Command::Show { routine },
@@ -576,56 +610,12 @@ pub fn main() -> ExitCode {
         Sub::New { name, from } => Command::New { name, from },
         Sub::Edit { routine } => Command::Edit { routine },
         Sub::Schema { what } => Command::Schema {
-            routine: what == "routine",
+            routine: what == SchemaOf::Routine,
         },
-        Sub::Completions { shell } => {
-            let mut out = std::io::stdout().lock();
-            let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "nocturne", &mut out);
-            let extra = match shell {
-                clap_complete::Shell::Bash => BASH_ROUTINES,
-                clap_complete::Shell::Fish => FISH_ROUTINES,
-                _ => "",
-            };
-            let _ = std::io::Write::write_all(&mut out, extra.as_bytes());
-            return ExitCode::SUCCESS;
-        }
-        Sub::Man => {
-            let page = crate::manual::page(&Cli::command());
-            let mut out = std::io::stdout().lock();
-            return match std::io::Write::write_all(&mut out, page.as_bytes()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: cannot write the manual page: {e}");
-                    ExitCode::from(1)
-                }
-            };
-        }
+        Sub::Completions { shell } => Command::Completions { shell },
+        Sub::Man => Command::Man,
         Sub::Sounds { action: None } => Command::Sounds,
-        Sub::Log {
-            at,
-            leg,
-            muscle,
-            lasted,
-            pain,
-            note,
-            swelling,
-            redness,
-            numbness,
-            weakness,
-        } => Command::Log(crate::journal::CrampInput {
-            at,
-            leg,
-            muscle,
-            lasted,
-            pain,
-            note,
-            swelling,
-            redness,
-            numbness,
-            weakness,
-        }),
+        Sub::Log(args) => Command::Log(args.into()),
         Sub::Journal {
             nights,
             action: None,
@@ -636,7 +626,7 @@ pub fn main() -> ExitCode {
             action: Some(JournalAction::Export { format, output }),
             ..
         } => Command::Export {
-            json: format == "json",
+            json: format == ExportFormat::Json,
             output,
         },
         Sub::Journal {
@@ -645,26 +635,17 @@ pub fn main() -> ExitCode {
         } => match crate::journal::store::Entry::parse(&id) {
             Some(entry) => Command::JournalDelete { entry, yes },
             None => {
-                let message = format!(
+                return Err(Error::Usage(format!(
                     "`{}` is not a journal entry; write c and a cramp's number (c12) or s and \
                      a session's (s7), as `nocturne journal` shows them",
                     crate::diag::short(&id)
-                );
-                eprint!("{}", crate::error::Error::Usage(message).render(color));
-                return ExitCode::from(2);
+                )));
             }
         },
         Sub::Stats { weeks } => Command::Stats {
             weeks: weeks.into(),
-            color: use_color_on(cli.color, std::io::stdout().is_terminal()),
         },
-        Sub::Remind { action } => match remind_command(action) {
-            Ok(command) => command,
-            Err(message) => {
-                eprint!("{}", crate::error::Error::Usage(message).render(color));
-                return ExitCode::from(2);
-            }
-        },
+        Sub::Remind { action } => remind_command(action).map_err(Error::Usage)?,
         Sub::Notifications {
             action: NotificationsAction::Test { wait },
         } => Command::TestNotification {
@@ -673,19 +654,30 @@ pub fn main() -> ExitCode {
         Sub::Sounds {
             action: Some(SoundsAction::Play { name, volume }),
         } => Command::PlaySound { name, volume },
-    };
+    })
+}
 
-    match app::run(command, color) {
-        Ok(code) => code,
-        Err(e) => {
-            eprint!("{}", e.render(color));
-            ExitCode::from(e.exit_code())
-        }
-    }
+/// The completion script for a shell, with routine names completed by
+/// asking nocturne itself where the shell allows it.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "nocturne", &mut out);
+    let extra = match shell {
+        clap_complete::Shell::Bash => BASH_ROUTINES,
+        clap_complete::Shell::Fish => FISH_ROUTINES,
+        _ => "",
+    };
+    out.extend_from_slice(extra.as_bytes());
+    out
+}
+
+/// The manual page, in roff, made from the same definitions as `--help`.
+pub fn manual() -> String {
+    crate::manual::page(&Cli::command())
 }
 
 fn remind_command(action: RemindAction) -> Result<Command, String> {
-    use crate::config::rules::{DEFAULT_GRACE, Days, Reminder, Schedule};
+    use crate::config::rules::{self, DEFAULT_GRACE, Days, Reminder, Schedule};
     use crate::remind::edit::Addition;
     Ok(match action {
         RemindAction::Add {
@@ -699,7 +691,7 @@ fn remind_command(action: RemindAction) -> Result<Command, String> {
         } => {
             let schedule = match (at, every, from, until) {
                 (Some(at), ..) => Schedule::At(at),
-                (None, Some(every), Some(from), Some(until)) if from < until => {
+                (None, Some(every), Some(from), Some(until)) if rules::ordered(from, until) => {
                     Schedule::Every { every, from, until }
                 }
                 (None, Some(_), Some(_), Some(_)) => {
@@ -752,6 +744,67 @@ mod tests {
         for bad in ["0", "-2", "fast", "inf", "NaN", "1001", "1e-300", "0.05"] {
             assert!(parse_speed(bad).is_err(), "{bad}");
         }
+    }
+
+    fn parsed(args: &[&str]) -> Command {
+        let cli = Cli::try_parse_from(std::iter::once("nocturne").chain(args.iter().copied()))
+            .expect("the arguments parse");
+        command(cli.command).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_log_flags_become_the_journals_own_words() {
+        for (leg, muscle) in crate::journal::LEGS.iter().zip(crate::journal::MUSCLES) {
+            let Command::Log(input) = parsed(&["log", "--leg", leg, "--muscle", muscle]) else {
+                panic!("not a log command");
+            };
+            assert_eq!(input.leg.as_deref(), Some(*leg));
+            assert_eq!(input.muscle.as_deref(), Some(muscle));
+        }
+        let words = |values: &[clap::builder::PossibleValue]| {
+            values
+                .iter()
+                .map(|v| v.get_name().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let legs: Vec<_> = Leg::value_variants()
+            .iter()
+            .filter_map(ValueEnum::to_possible_value)
+            .collect();
+        let muscles: Vec<_> = Muscle::value_variants()
+            .iter()
+            .filter_map(ValueEnum::to_possible_value)
+            .collect();
+        assert_eq!(words(&legs), crate::journal::LEGS);
+        assert_eq!(words(&muscles), crate::journal::MUSCLES);
+    }
+
+    #[test]
+    fn a_repeat_is_judged_as_the_settings_file_judges_it() {
+        for (every, usable) in [
+            ("59s", false),
+            ("1m", true),
+            ("24h", true),
+            ("24h1m", false),
+        ] {
+            let settings = format!(
+                "[[reminders]]\nevery = \"{every}\"\nfrom = \"18:00\"\nuntil = \"21:00\"\n"
+            );
+            assert_eq!(
+                crate::config::Config::parse(&settings).is_ok(),
+                usable,
+                "{every} in the settings"
+            );
+            assert_eq!(
+                parse_every(every).is_ok(),
+                usable,
+                "{every} on the command line"
+            );
+        }
+        assert_eq!(
+            parse_every("30s"),
+            Err("a repeat is from 1 minute to 24 hours, such as 45m".to_owned())
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! nocturne: a calm bedtime stretching timer for people who wake at night
-//! with leg cramps. This file only starts the program; see `cli` and `app`.
+//! with leg cramps. This file only starts the program: `cli` parses the
+//! command line, the environment is read once, and `app` runs the command.
 
 mod app;
 mod civil;
@@ -25,5 +26,8 @@ mod util;
 mod zone;
 
 fn main() -> std::process::ExitCode {
-    cli::main()
+    match cli::parse() {
+        Ok(invocation) => app::main(invocation, app::Env::read()),
+        Err(code) => code,
+    }
 }

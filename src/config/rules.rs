@@ -276,6 +276,19 @@ impl<'de> Deserialize<'de> for RawDays {
 const LONGEST_EVERY: SignedDuration = SignedDuration::from_hours(24);
 const SHORTEST_EVERY: SignedDuration = SignedDuration::from_mins(1);
 
+/// A repeat's length, where the rules allow it: from 1 minute to 24 hours.
+/// The settings file and `remind add` both ask here.
+pub fn repeat(d: std::time::Duration) -> Option<SignedDuration> {
+    SignedDuration::try_from(d)
+        .ok()
+        .filter(|d| (SHORTEST_EVERY..=LONGEST_EVERY).contains(d))
+}
+
+/// A window of repeats ends after it starts, on the same day.
+pub fn ordered(from: Time, until: Time) -> bool {
+    from < until
+}
+
 /// Checks the `[[reminders]]` tables; problems are added to `problems`.
 /// `misspelt` holds the numbers of reminders with a misspelt key, whose
 /// shape is then not judged: the misspelling is the problem to report.
@@ -321,14 +334,10 @@ fn check_one(
         let parsed = every.get_ref().parse();
         let problem = match parsed {
             Ok(d) => {
-                let d = SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX);
-                if (SHORTEST_EVERY..=LONGEST_EVERY).contains(&d) {
+                if let Some(d) = repeat(d) {
                     return Some(d);
                 }
-                format!(
-                    "`every` of reminder {number} is {}",
-                    human(d.unsigned_abs())
-                )
+                format!("`every` of reminder {number} is {}", human(d))
             }
             Err(e) => format!("`every` of reminder {number} is not a usable duration: {e}"),
         };
@@ -398,7 +407,7 @@ fn check_one(
         _ if problems.len() > before || misspelt => return None,
         (Some(at), None, None, None) => Schedule::At(at),
         (None, Some(every), Some(from), Some(until)) => {
-            if until <= from {
+            if !ordered(from, until) {
                 problems.push(
                     shape("ends before it starts")
                         .label("`until` must come after `from` on the same day"),

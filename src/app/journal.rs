@@ -1,0 +1,173 @@
+//! The journal commands: log, journal, journal export, journal delete and
+//! stats; and the offer to log a cramp after the cramp routine.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use jiff::Timestamp;
+
+use super::Context;
+use super::shared::{journal_file, print, print_styled};
+use crate::error::{Error, Result};
+use crate::journal::{self, CrampInput};
+use crate::paths::Paths;
+
+/// `log`: the cramp as given, or as told at the questions.
+pub fn log(ctx: &Context, input: CrampInput) -> Result<ExitCode> {
+    let tz = ctx.tz();
+    let input = if !input.is_empty() {
+        input
+    } else if journal::can_ask() {
+        match journal::interview(&mut io::stdin().lock(), "now", ctx.now, &tz) {
+            Ok(input) => input,
+            Err(journal::Cancelled) => return Ok(cancelled()),
+        }
+    } else {
+        return Err(Error::Usage(
+            "there is no terminal to ask the questions at; say what to log, such as \
+             `nocturne log --at now` or `nocturne log --at 03:10 --leg left --muscle calf`"
+                .to_owned(),
+        ));
+    };
+    let said = journal::log(&journal_file(&ctx.paths)?, input, ctx.now, &tz)?;
+    eprint!("{said}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `journal delete`: one entry, after asking unless told `--yes`.
+pub fn delete(ctx: &Context, entry: journal::store::Entry, yes: bool) -> Result<ExitCode> {
+    let file = journal_file(&ctx.paths)?;
+    let what = journal::find(&file, entry, &ctx.tz())?;
+    if !yes {
+        if !journal::can_ask() {
+            return Err(Error::Usage(format!(
+                "this removes {what}; there is no terminal to ask at, so pass --yes to \
+                 remove it"
+            )));
+        }
+        let sure = journal::ask(
+            &mut io::stdin().lock(),
+            &format!("Remove {what}? (y/n)"),
+            "n",
+            journal::yes_no,
+        );
+        if sure != Ok(true) {
+            eprintln!("Kept it; nothing was removed.");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    journal::delete(&file, entry)?;
+    eprintln!("Removed {what}.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `journal`: the recent nights, newest first.
+pub fn nights(ctx: &Context, nights: usize) -> Result<ExitCode> {
+    let tz = ctx.tz();
+    let today = journal::when::night_of(ctx.now, &tz);
+    print(&journal::nights(
+        &journal_file(&ctx.paths)?,
+        today,
+        nights,
+        &tz,
+    )?)
+}
+
+/// `journal export`: everything, to stdout or to a new file.
+pub fn export(paths: &Paths, json: bool, output: Option<PathBuf>) -> Result<ExitCode> {
+    let (sessions, cramps) = journal::everything(&journal_file(paths)?)?;
+    let text = if json {
+        journal::export::json(&sessions, &cramps)
+    } else {
+        journal::export::csv(&sessions, &cramps)
+    };
+    let Some(path) = output else {
+        return print(&text);
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot write {}: {}; nothing the file held was changed",
+                path.display(),
+                crate::util::io_reason(&e)
+            ))
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))?;
+    eprintln!(
+        "Wrote {} sessions and {} cramps to {}.",
+        sessions.len(),
+        cramps.len(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `stats`: charts, streaks and advice, as wide as the terminal.
+pub fn stats(ctx: &Context, weeks: usize) -> Result<ExitCode> {
+    let tz = ctx.tz();
+    let today = journal::when::night_of(ctx.now, &tz);
+    let (sessions, cramps) = journal::everything(&journal_file(&ctx.paths)?)?;
+    let width = console::Term::stdout()
+        .size_checked()
+        .map_or(80, |(_, w)| w as usize);
+    // The page is nocturne's own words and styles; only the
+    // cramps' notes come from the user, and it does not show them.
+    print_styled(&journal::stats::render(
+        &sessions,
+        &cramps,
+        today,
+        &tz,
+        weeks,
+        width,
+        ctx.stdout_color,
+    ))
+}
+
+/// What the cramp questions say when they are left: Ctrl-D, Ctrl-C or a
+/// termination signal. Exit code 130, as for an interrupted session.
+pub const CANCELLED: &str = "Cancelled; nothing was logged.";
+
+pub fn cancelled() -> ExitCode {
+    eprintln!("{CANCELLED}");
+    ExitCode::from(130)
+}
+
+/// After the cramp routine: log the cramp it relieved. Asked at a
+/// terminal; elsewhere, said how. `None` when the user left the questions.
+/// The session began at the command's moment, the answer offered for
+/// "when"; `ended` is what the answers are read against.
+pub fn offer_to_log(ctx: &Context, ended: Timestamp) -> Result<Option<()>> {
+    let tz = ctx.tz();
+    let when = tz.to_datetime(ctx.now).time().strftime("%H:%M").to_string();
+    if !journal::can_ask() {
+        eprintln!("To log this cramp in your journal: nocturne log --at {when}");
+        return Ok(Some(()));
+    }
+    eprintln!();
+    let mut stdin = io::stdin().lock();
+    let wanted = journal::ask(
+        &mut stdin,
+        "Log this cramp in your journal? (y/n)",
+        "y",
+        |t| match t.to_lowercase().as_str() {
+            "" => Ok(true),
+            other => journal::yes_no(other),
+        },
+    );
+    let input = match wanted {
+        Ok(false) => return Ok(Some(())),
+        Ok(true) => journal::interview(&mut stdin, &when, ended, &tz),
+        Err(cancelled) => Err(cancelled),
+    };
+    let Ok(input) = input else {
+        return Ok(None);
+    };
+    let said = journal::log(&journal_file(&ctx.paths)?, input, ended, &tz)?;
+    eprint!("{said}");
+    Ok(Some(()))
+}
