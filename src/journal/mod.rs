@@ -2,6 +2,7 @@
 //! as nights and trends, with plain advice on when to see a doctor.
 
 pub mod export;
+pub mod record;
 pub mod stats;
 pub mod store;
 pub mod when;
@@ -16,7 +17,8 @@ use jiff::tz::TimeZone;
 
 use crate::error::{Error, Result};
 use crate::routine::duration::human;
-use store::{Cramp, Entry, Journal, SessionRecord};
+use record::{Leg, Muscle};
+use store::{Cramp, Entry, Journal};
 
 /// What the user said about a cramp, on the command line or when asked.
 #[derive(Debug, Clone, Default)]
@@ -45,9 +47,6 @@ impl CrampInput {
             && !(self.swelling || self.redness || self.numbness || self.weakness)
     }
 }
-
-pub const LEGS: [&str; 3] = ["left", "right", "both"];
-pub const MUSCLES: [&str; 4] = ["calf", "foot", "thigh", "other"];
 
 /// The general note that goes with the journal's advice.
 pub const NOT_A_DIAGNOSIS: &str = "This is general information, not a diagnosis.";
@@ -154,13 +153,13 @@ pub fn interview(
         input,
         "Which leg: left, right or both?",
         "left",
-        one_of(&LEGS, "left"),
+        one_of(Leg::WORDS, "left"),
     )?;
     answers.muscle = ask(
         input,
         "Which muscle: calf, foot, thigh or other?",
         "calf",
-        one_of(&MUSCLES, "calf"),
+        one_of(Muscle::WORDS, "calf"),
     )?;
     answers.lasted = ask(
         input,
@@ -222,7 +221,7 @@ pub fn describe(cramp: &Cramp, tz: &TimeZone, with_date: bool) -> String {
             .to_string(),
         Err(_) => cramp.at.clone(),
     };
-    let place = [cramp.leg.as_deref(), cramp.muscle.as_deref()]
+    let place = [cramp.leg.map(Leg::word), cramp.muscle.map(Muscle::word)]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
@@ -260,12 +259,14 @@ pub fn log(path: &Path, input: CrampInput, now: Timestamp, tz: &TimeZone) -> Res
         Some(text) => when::parse(text, now, tz).map_err(Error::Usage)?,
         None => now,
     };
+    let leg = word_of(input.leg.as_deref(), Leg::from_word, Leg::WORDS)?;
+    let muscle = word_of(input.muscle.as_deref(), Muscle::from_word, Muscle::WORDS)?;
     let cramp = Cramp {
         id: None,
         night: Some(when::night_of(at, tz)),
         at: when::stamp(at, tz),
-        leg: input.leg,
-        muscle: input.muscle,
+        leg,
+        muscle,
         lasted_s: input
             .lasted
             .map(|d| d.as_secs().min(u64::from(u32::MAX)) as u32),
@@ -299,18 +300,23 @@ pub fn log(path: &Path, input: CrampInput, now: Timestamp, tz: &TimeZone) -> Res
     Ok(said)
 }
 
+/// The value a word given for a cramp names; a word that names none is
+/// refused with the words that do.
+fn word_of<T>(
+    text: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    words: &[&str],
+) -> Result<Option<T>> {
+    text.map(|text| {
+        parse(text)
+            .ok_or_else(|| Error::Usage(format!("`{text}` is not one of {}", words.join(", "))))
+    })
+    .transpose()
+}
+
 /// Whether questions can be asked: stdin and stderr are a terminal.
 pub fn can_ask() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
-
-fn outcome_words(session: &SessionRecord) -> &str {
-    match session.outcome.as_str() {
-        "completed" => "done",
-        "ended_early" => "ended early",
-        "interrupted" => "interrupted",
-        _ => "unfinished",
-    }
 }
 
 /// `nocturne journal`: the last `nights` nights, newest first.
@@ -338,7 +344,7 @@ pub fn nights(path: &Path, today: Date, count: usize, tz: &TimeZone) -> Result<S
                 format!(
                     "{} ({}{preview}, {})",
                     s.routine,
-                    outcome_words(s),
+                    s.outcome.in_words(),
                     Entry::Session(s.id)
                 )
             })
@@ -404,7 +410,11 @@ pub fn find(path: &Path, entry: Entry, tz: &TimeZone) -> Result<String> {
                 .parse::<Timestamp>()
                 .map(|t| tz.to_datetime(t).strftime("%a %Y-%m-%d %H:%M").to_string())
                 .unwrap_or_else(|_| s.started_at.clone());
-            format!("the {} session of {at} ({})", s.routine, outcome_words(s))
+            format!(
+                "the {} session of {at} ({})",
+                s.routine,
+                s.outcome.in_words()
+            )
         }),
     };
     found.ok_or_else(missing)
@@ -420,7 +430,7 @@ pub fn delete(path: &Path, entry: Entry) -> Result<()> {
 }
 
 /// Reads the whole journal (an empty one where there is none).
-pub fn everything(path: &Path) -> Result<(Vec<SessionRecord>, Vec<Cramp>)> {
+pub fn everything(path: &Path) -> Result<(Vec<store::SessionRecord>, Vec<Cramp>)> {
     match Journal::open_to_read(path)? {
         Some(journal) => Ok((journal.sessions()?, journal.cramps()?)),
         None => Ok((Vec::new(), Vec::new())),

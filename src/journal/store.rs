@@ -11,6 +11,7 @@ use std::time::Duration;
 use jiff::civil::Date;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, params};
 
+use super::record::{Leg, Muscle, SessionOutcome, StepOutcome};
 use crate::error::Error;
 
 /// The journal's file name in the data folder.
@@ -59,35 +60,47 @@ const MIGRATIONS: &[&str] = &[
 /// How long a write waits for another nocturne that holds the journal.
 const PATIENCE: Duration = Duration::from_secs(5);
 
-/// How a session ended, or `Unfinished` while it runs (or if it was killed).
-pub const UNFINISHED: &str = "unfinished";
-
+/// A session as it starts: what is known before the journal gives it an
+/// id and the clock a start.
 #[derive(Debug, Clone, PartialEq)]
+pub struct NewSession {
+    pub routine: String,
+    pub title: String,
+    /// The cramp-relief routine, as opposed to stretching before sleep.
+    pub relief: bool,
+    pub speed: f64,
+    /// Each step's name, in order; every step starts unfinished.
+    pub steps: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SessionRecord {
     pub id: i64,
     pub routine: String,
     pub title: String,
     /// The cramp-relief routine, as opposed to stretching before sleep.
     pub relief: bool,
+    #[serde(serialize_with = "as_text")]
     pub night: Date,
     /// RFC 3339, with the offset of the time zone then.
     pub started_at: String,
     pub ended_at: Option<String>,
-    /// `completed`, `ended_early`, `interrupted` or `unfinished`.
-    pub outcome: String,
+    pub outcome: SessionOutcome,
     pub speed: f64,
-    /// Each step's name and outcome: `done`, `skipped` or `unfinished`.
-    pub steps: Vec<(String, String)>,
+    /// Each step's name and outcome.
+    #[serde(serialize_with = "named_steps")]
+    pub steps: Vec<(String, StepOutcome)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Cramp {
     pub id: Option<i64>,
+    #[serde(serialize_with = "as_text")]
     pub night: Option<Date>,
     /// RFC 3339, with the offset of the time zone then.
     pub at: String,
-    pub leg: Option<String>,
-    pub muscle: Option<String>,
+    pub leg: Option<Leg>,
+    pub muscle: Option<Muscle>,
     pub lasted_s: Option<u32>,
     pub pain: Option<u8>,
     pub swelling: bool,
@@ -96,6 +109,46 @@ pub struct Cramp {
     pub weakness: bool,
     pub note: Option<String>,
     pub logged_at: String,
+}
+
+/// A date (or none) as its text, `2026-11-20`.
+fn as_text<T: OptionalDate, S: serde::Serializer>(date: &T, s: S) -> Result<S::Ok, S::Error> {
+    match date.date() {
+        Some(date) => s.collect_str(&date),
+        None => s.serialize_none(),
+    }
+}
+
+trait OptionalDate {
+    fn date(&self) -> Option<Date>;
+}
+
+impl OptionalDate for Date {
+    fn date(&self) -> Option<Date> {
+        Some(*self)
+    }
+}
+
+impl OptionalDate for Option<Date> {
+    fn date(&self) -> Option<Date> {
+        *self
+    }
+}
+
+/// Steps as `{"name": …, "outcome": …}` objects.
+fn named_steps<S: serde::Serializer>(
+    steps: &[(String, StepOutcome)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Step<'a> {
+        name: &'a str,
+        outcome: StepOutcome,
+    }
+    s.collect_seq(steps.iter().map(|(name, outcome)| Step {
+        name,
+        outcome: *outcome,
+    }))
 }
 
 pub struct Journal {
@@ -262,9 +315,15 @@ impl Journal {
             .map_err(|e| self.fail(e))
     }
 
-    /// Records a session as it starts, with every step pending; returns its
-    /// id. Written at once, so even a session killed outright shows.
-    pub fn start_session(&mut self, session: &SessionRecord) -> Result<i64, Error> {
+    /// Records a session as it starts on `night` at `started_at` (RFC 3339),
+    /// with every step pending; returns its id. Written at once, so even a
+    /// session killed outright shows.
+    pub fn start_session(
+        &mut self,
+        session: &NewSession,
+        night: Date,
+        started_at: &str,
+    ) -> Result<i64, Error> {
         let path = self.path.clone();
         let tx = self
             .conn
@@ -277,18 +336,18 @@ impl Journal {
                 session.routine,
                 session.title,
                 session.relief,
-                session.night.to_string(),
-                session.started_at,
-                UNFINISHED,
+                night.to_string(),
+                started_at,
+                SessionOutcome::Unfinished,
                 session.speed
             ],
         )
         .map_err(|e| explain(&path, e))?;
         let id = tx.last_insert_rowid();
-        for (i, (name, outcome)) in session.steps.iter().enumerate() {
+        for (i, name) in session.steps.iter().enumerate() {
             tx.execute(
                 "INSERT INTO session_steps (session_id, step_index, name, outcome) VALUES (?1, ?2, ?3, ?4)",
-                params![id, i as i64, name, outcome],
+                params![id, i as i64, name, StepOutcome::Unfinished],
             )
             .map_err(|e| explain(&path, e))?;
         }
@@ -296,7 +355,7 @@ impl Journal {
         Ok(id)
     }
 
-    pub fn set_step(&self, session: i64, step: usize, outcome: &str) -> Result<(), Error> {
+    pub fn set_step(&self, session: i64, step: usize, outcome: StepOutcome) -> Result<(), Error> {
         self.conn
             .execute(
                 "UPDATE session_steps SET outcome = ?3 WHERE session_id = ?1 AND step_index = ?2",
@@ -310,8 +369,8 @@ impl Journal {
         &mut self,
         session: i64,
         ended_at: &str,
-        outcome: &str,
-        steps: &[&str],
+        outcome: SessionOutcome,
+        steps: &[StepOutcome],
     ) -> Result<(), Error> {
         let path = self.path.clone();
         let tx = self
@@ -404,7 +463,7 @@ impl Journal {
             .map(|(i, s)| (s.id, i))
             .collect();
         for row in rows {
-            let (id, name, outcome): (i64, String, String) = row.map_err(fail)?;
+            let (id, name, outcome): (i64, String, StepOutcome) = row.map_err(fail)?;
             if let Some(&i) = by_id.get(&id) {
                 sessions[i].steps.push((name, outcome));
             }
@@ -488,21 +547,13 @@ fn date(text: String) -> Date {
 mod tests {
     use super::*;
 
-    fn session(night: &str) -> SessionRecord {
-        SessionRecord {
-            id: 0,
+    fn session() -> NewSession {
+        NewSession {
             routine: "nightly".into(),
             title: "Nightly".into(),
             relief: false,
-            night: night.parse().unwrap(),
-            started_at: format!("{night}T22:15:00+01:00"),
-            ended_at: None,
-            outcome: UNFINISHED.into(),
             speed: 1.0,
-            steps: vec![
-                ("Calf".into(), "unfinished".into()),
-                ("Hamstring".into(), "unfinished".into()),
-            ],
+            steps: vec!["Calf".into(), "Hamstring".into()],
         }
     }
 
@@ -529,13 +580,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE);
         let mut journal = Journal::open(&path).unwrap();
-        let id = journal.start_session(&session("2026-11-20")).unwrap();
-        journal.set_step(id, 0, "done").unwrap();
+        let night: Date = "2026-11-20".parse().unwrap();
+        let id = journal
+            .start_session(&session(), night, "2026-11-20T22:15:00+01:00")
+            .unwrap();
+        journal.set_step(id, 0, StepOutcome::Done).unwrap();
         let cramp = Cramp {
             night: Some("2026-11-20".parse().unwrap()),
             at: "2026-11-21T03:10:00+01:00".into(),
-            leg: Some("left".into()),
-            muscle: Some("calf".into()),
+            leg: Some(Leg::Left),
+            muscle: Some(Muscle::Calf),
             lasted_s: Some(90),
             pain: Some(6),
             numbness: true,
@@ -547,12 +601,14 @@ mod tests {
         let read = Journal::open_to_read(&path).unwrap().unwrap();
         let sessions = read.sessions().unwrap();
         assert_eq!(sessions.len(), 1);
-        assert_eq!(sessions[0].outcome, "unfinished");
+        assert_eq!(sessions[0].outcome, SessionOutcome::Unfinished);
+        assert_eq!(sessions[0].night, night);
+        assert_eq!(sessions[0].started_at, "2026-11-20T22:15:00+01:00");
         assert_eq!(
             sessions[0].steps,
             [
-                ("Calf".to_owned(), "done".to_owned()),
-                ("Hamstring".to_owned(), "unfinished".to_owned())
+                ("Calf".to_owned(), StepOutcome::Done),
+                ("Hamstring".to_owned(), StepOutcome::Unfinished)
             ]
         );
         assert_eq!(
