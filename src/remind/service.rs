@@ -36,7 +36,7 @@ enum Message {
     Answer {
         reminder: Box<Reminder>,
         due: Timestamp,
-        answer: std::result::Result<Answer, String>,
+        answer: std::result::Result<Answer, desktop::Error>,
     },
 }
 
@@ -407,7 +407,7 @@ fn reminder_note(
 fn answered(
     reminder: &Reminder,
     due: Timestamp,
-    answer: std::result::Result<Answer, String>,
+    answer: std::result::Result<Answer, desktop::Error>,
     config: &Config,
     table: &mut Timetable,
     log: &Log,
