@@ -1,8 +1,12 @@
 //! `nocturne journal export`: everything in the journal, as JSON or as
 //! CSV, for a doctor's visit or a spreadsheet. Every field goes out.
 
+use std::io::Write;
+use std::path::Path;
+
 use serde::Serialize;
 
+use super::Error;
 use super::record::{Leg, Muscle, SessionOutcome, StepOutcome};
 use super::store::{Cramp, SessionRecord};
 
@@ -152,6 +156,23 @@ pub fn csv(sessions: &[SessionRecord], cramps: &[Cramp]) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// Writes an export to a new file; a file already there is refused and
+/// left as it was. Failing to make the file and failing to write it are
+/// the same error, with the same exit code.
+#[allow(dead_code)] // `journal export --output` is still written by app.rs
+pub fn to_file(path: &Path, text: &str) -> Result<(), Error> {
+    let failed = |source| Error::Export {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +303,32 @@ mod tests {
         out.serialize(Row::default()).unwrap();
         let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
         assert_eq!(text.lines().next(), Some(COLUMNS.join(",").as_str()));
+    }
+
+    #[test]
+    fn an_export_never_overwrites_and_fails_one_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.csv");
+        to_file(&path, "one\n").unwrap();
+        let again = to_file(&path, "two\n").unwrap_err();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "one\n");
+        assert_eq!(
+            again.to_string(),
+            format!(
+                "cannot write {}: File exists; nothing the file held was changed",
+                path.display()
+            )
+        );
+        let nowhere = dir.path().join("missing").join("journal.csv");
+        let missing = to_file(&nowhere, "one\n").unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            format!(
+                "cannot write {}: no such file; nothing the file held was changed",
+                nowhere.display()
+            )
+        );
+        assert_eq!((again.exit_code(), missing.exit_code()), (2, 2));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The journal: every session and every cramp, kept safely on disk, shown
 //! as nights and trends, with plain advice on when to see a doctor.
 
+mod error;
 pub mod export;
 pub mod record;
 pub mod stats;
@@ -15,7 +16,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use crate::error::{Error, Result};
+pub use error::Error;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 use crate::routine::duration::human;
 use record::{Leg, Muscle};
 use store::{Cramp, Entry, Journal};
@@ -256,11 +259,11 @@ pub fn describe(cramp: &Cramp, tz: &TimeZone, with_date: bool) -> String {
 /// Records a cramp and says so, with any reason to see a doctor.
 pub fn log(path: &Path, input: CrampInput, now: Timestamp, tz: &TimeZone) -> Result<String> {
     let at = match &input.at {
-        Some(text) => when::parse(text, now, tz).map_err(Error::Usage)?,
+        Some(text) => when::parse(text, now, tz).map_err(Error::When)?,
         None => now,
     };
-    let leg = word_of(input.leg.as_deref(), Leg::from_word, Leg::WORDS)?;
-    let muscle = word_of(input.muscle.as_deref(), Muscle::from_word, Muscle::WORDS)?;
+    let leg = word_of(input.leg, Leg::from_word, Leg::WORDS)?;
+    let muscle = word_of(input.muscle, Muscle::from_word, Muscle::WORDS)?;
     let cramp = Cramp {
         id: None,
         night: Some(when::night_of(at, tz)),
@@ -303,15 +306,12 @@ pub fn log(path: &Path, input: CrampInput, now: Timestamp, tz: &TimeZone) -> Res
 /// The value a word given for a cramp names; a word that names none is
 /// refused with the words that do.
 fn word_of<T>(
-    text: Option<&str>,
+    text: Option<String>,
     parse: fn(&str) -> Option<T>,
-    words: &[&str],
+    known: &'static [&'static str],
 ) -> Result<Option<T>> {
-    text.map(|text| {
-        parse(text)
-            .ok_or_else(|| Error::Usage(format!("`{text}` is not one of {}", words.join(", "))))
-    })
-    .transpose()
+    text.map(|word| parse(&word).ok_or(Error::UnknownWord { word, known }))
+        .transpose()
 }
 
 /// Whether questions can be asked: stdin and stderr are a terminal.
@@ -390,11 +390,7 @@ const EMPTY: &str = "The journal is empty. Each `nocturne run` is recorded; log 
 /// `nocturne journal delete ID`: what the entry is, for the question
 /// before it goes.
 pub fn find(path: &Path, entry: Entry, tz: &TimeZone) -> Result<String> {
-    let missing = || {
-        Error::Usage(format!(
-            "the journal has no entry {entry}; `nocturne journal` shows each entry's id"
-        ))
-    };
+    let missing = || Error::NoEntry(entry);
     let Some(journal) = Journal::open_to_read(path)? else {
         return Err(missing());
     };
@@ -425,7 +421,7 @@ pub fn delete(path: &Path, entry: Entry) -> Result<()> {
     if Journal::open(path)?.delete(entry)? {
         Ok(())
     } else {
-        Err(Error::Usage(format!("the journal has no entry {entry}")))
+        Err(Error::Gone(entry))
     }
 }
 

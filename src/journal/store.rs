@@ -6,13 +6,12 @@
 //! is reported and never changed.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use jiff::civil::Date;
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
+use super::error::{Error, PATIENCE};
 use super::record::{Leg, Muscle, SessionOutcome, StepOutcome};
-use crate::error::Error;
 
 /// The journal's file name in the data folder.
 pub const FILE: &str = "journal.sqlite";
@@ -56,9 +55,6 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX sessions_by_night ON sessions(night);
     CREATE INDEX cramps_by_night ON cramps(night);",
 ];
-
-/// How long a write waits for another nocturne that holds the journal.
-const PATIENCE: Duration = Duration::from_secs(5);
 
 /// A session as it starts: what is known before the journal gives it an
 /// id and the clock a start.
@@ -156,32 +152,6 @@ pub struct Journal {
     path: PathBuf,
 }
 
-/// An SQLite error in the user's words, naming the file.
-fn explain(path: &Path, e: rusqlite::Error) -> Error {
-    let file = path.display();
-    let code = match &e {
-        rusqlite::Error::SqliteFailure(failure, _) => Some(failure.code),
-        _ => None,
-    };
-    Error::Runtime(match code {
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => format!(
-            "the journal {file} is damaged or is not a nocturne journal ({e}); it was left as \
-             it is: move it aside to start a new one"
-        ),
-        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
-            format!("the journal {file} cannot be written ({e}); it was left as it is")
-        }
-        Some(ErrorCode::DiskFull) => {
-            format!("the disk is full; the journal {file} was left as it was")
-        }
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => format!(
-            "the journal {file} stayed busy with another nocturne for {} s; try again",
-            PATIENCE.as_secs()
-        ),
-        _ => format!("the journal {file} could not be used: {e}"),
-    })
-}
-
 /// One entry of the journal as the user names it: `c12` for a cramp,
 /// `s7` for a session, as `nocturne journal` and `log` show them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,15 +188,12 @@ impl Journal {
     /// be, and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Journal, Error> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Error::Runtime(format!(
-                    "cannot make the folder for the journal {}: {}",
-                    path.display(),
-                    crate::tomlfile::io_reason(&e)
-                ))
+            std::fs::create_dir_all(dir).map_err(|source| Error::Folder {
+                path: path.to_owned(),
+                source,
             })?;
         }
-        let conn = Connection::open(path).map_err(|e| explain(path, e))?;
+        let conn = Connection::open(path).map_err(|e| Error::sqlite(path, e))?;
         let mut journal = Journal {
             conn,
             path: path.to_owned(),
@@ -241,7 +208,7 @@ impl Journal {
             return Ok(None);
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| explain(path, e))?;
+            .map_err(|e| Error::sqlite(path, e))?;
         let mut journal = Journal {
             conn,
             path: path.to_owned(),
@@ -255,7 +222,7 @@ impl Journal {
     }
 
     fn fail(&self, e: rusqlite::Error) -> Error {
-        explain(&self.path, e)
+        Error::sqlite(&self.path, e)
     }
 
     /// Checks the schema version (before anything is written, so a damaged
@@ -265,19 +232,17 @@ impl Journal {
         let version = self.version()?;
         let latest = MIGRATIONS.len() as i64;
         if version > latest {
-            return Err(Error::Runtime(format!(
-                "the journal {} was written by a newer nocturne (schema {version}, this one \
-                 knows {latest}); it was left as it is",
-                self.path.display()
-            )));
+            return Err(Error::Newer {
+                path: self.path.clone(),
+                found: version,
+                known: latest,
+            });
         }
         if !write {
             return if version < latest && version != 0 {
-                Err(Error::Runtime(format!(
-                    "the journal {} is from an older nocturne; write to it once (nocturne log \
-                     or run) to bring it up to date",
-                    self.path.display()
-                )))
+                Err(Error::Older {
+                    path: self.path.clone(),
+                })
             } else {
                 Ok(())
             };
@@ -294,17 +259,18 @@ impl Journal {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(|e| explain(&path, e))?;
+                .map_err(|e| Error::sqlite(&path, e))?;
             // Another nocturne may have migrated while this one waited.
             let now: i64 = tx
                 .query_row("PRAGMA user_version", [], |row| row.get(0))
-                .map_err(|e| explain(&path, e))?;
+                .map_err(|e| Error::sqlite(&path, e))?;
             for (i, step) in MIGRATIONS.iter().enumerate().skip(now as usize) {
-                tx.execute_batch(step).map_err(|e| explain(&path, e))?;
+                tx.execute_batch(step)
+                    .map_err(|e| Error::sqlite(&path, e))?;
                 tx.pragma_update(None, "user_version", (i + 1) as i64)
-                    .map_err(|e| explain(&path, e))?;
+                    .map_err(|e| Error::sqlite(&path, e))?;
             }
-            tx.commit().map_err(|e| explain(&path, e))?;
+            tx.commit().map_err(|e| Error::sqlite(&path, e))?;
         }
         Ok(())
     }
@@ -328,7 +294,7 @@ impl Journal {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| explain(&path, e))?;
+            .map_err(|e| Error::sqlite(&path, e))?;
         tx.execute(
             "INSERT INTO sessions (routine, title, relief, night, started_at, ended_at, outcome, speed)
              VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7)",
@@ -342,16 +308,16 @@ impl Journal {
                 session.speed
             ],
         )
-        .map_err(|e| explain(&path, e))?;
+        .map_err(|e| Error::sqlite(&path, e))?;
         let id = tx.last_insert_rowid();
         for (i, name) in session.steps.iter().enumerate() {
             tx.execute(
                 "INSERT INTO session_steps (session_id, step_index, name, outcome) VALUES (?1, ?2, ?3, ?4)",
                 params![id, i as i64, name, StepOutcome::Unfinished],
             )
-            .map_err(|e| explain(&path, e))?;
+            .map_err(|e| Error::sqlite(&path, e))?;
         }
-        tx.commit().map_err(|e| explain(&path, e))?;
+        tx.commit().map_err(|e| Error::sqlite(&path, e))?;
         Ok(id)
     }
 
@@ -376,20 +342,20 @@ impl Journal {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| explain(&path, e))?;
+            .map_err(|e| Error::sqlite(&path, e))?;
         tx.execute(
             "UPDATE sessions SET ended_at = ?2, outcome = ?3 WHERE id = ?1",
             params![session, ended_at, outcome],
         )
-        .map_err(|e| explain(&path, e))?;
+        .map_err(|e| Error::sqlite(&path, e))?;
         for (i, step) in steps.iter().enumerate() {
             tx.execute(
                 "UPDATE session_steps SET outcome = ?3 WHERE session_id = ?1 AND step_index = ?2",
                 params![session, i as i64, step],
             )
-            .map_err(|e| explain(&path, e))?;
+            .map_err(|e| Error::sqlite(&path, e))?;
         }
-        tx.commit().map_err(|e| explain(&path, e))
+        tx.commit().map_err(|e| Error::sqlite(&path, e))
     }
 
     pub fn add_cramp(&self, cramp: &Cramp) -> Result<i64, Error> {
@@ -510,7 +476,10 @@ impl Journal {
     /// there is no such entry.
     pub fn delete(&mut self, entry: Entry) -> Result<bool, Error> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| explain(&path, e))?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| Error::sqlite(&path, e))?;
         let removed = match entry {
             Entry::Cramp(id) => tx.execute("DELETE FROM cramps WHERE id = ?1", params![id]),
             Entry::Session(id) => tx
@@ -520,8 +489,8 @@ impl Journal {
                 )
                 .and_then(|_| tx.execute("DELETE FROM sessions WHERE id = ?1", params![id])),
         }
-        .map_err(|e| explain(&path, e))?;
-        tx.commit().map_err(|e| explain(&path, e))?;
+        .map_err(|e| Error::sqlite(&path, e))?;
+        tx.commit().map_err(|e| Error::sqlite(&path, e))?;
         Ok(removed > 0)
     }
 
@@ -627,9 +596,10 @@ mod tests {
         let path = dir.path().join(FILE);
         let junk: Vec<u8> = (0..8192u32).map(|i| (i * 7 % 251) as u8).collect();
         std::fs::write(&path, &junk).unwrap();
-        let Err(Error::Runtime(message)) = Journal::open(&path) else {
+        let Err(e @ Error::Damaged { .. }) = Journal::open(&path) else {
             panic!("a damaged journal must be refused");
         };
+        let message = e.to_string();
         assert!(
             message.starts_with(&format!("the journal {} is damaged", path.display())),
             "{message}"
@@ -648,9 +618,10 @@ mod tests {
             .pragma_update(None, "user_version", 99)
             .unwrap();
         let before = std::fs::read(&path).unwrap();
-        let Err(Error::Runtime(message)) = Journal::open(&path) else {
+        let Err(e @ Error::Newer { .. }) = Journal::open(&path) else {
             panic!("a newer journal must be refused");
         };
+        let message = e.to_string();
         assert!(
             message.contains("written by a newer nocturne (schema 99"),
             "{message}"
