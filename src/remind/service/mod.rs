@@ -4,12 +4,15 @@
 //! "Snooze" buttons, and logs one line per event to stderr. Editing the
 //! settings takes effect at once; only one service runs per user.
 
+mod terminal;
+mod watch;
+
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
-use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
-use std::time::{Duration, SystemTime};
+use std::process::ExitCode;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -98,11 +101,38 @@ impl Log {
     }
 }
 
-/// What the settings file looked like when last read, to notice a change
-/// where the folder cannot be watched.
-fn fingerprint(path: &Path) -> Option<(SystemTime, u64)> {
-    let meta = std::fs::metadata(path).ok()?;
-    Some((meta.modified().ok()?, meta.len()))
+/// What woke the service, and so what it does next.
+enum State {
+    /// The time to look at the timetable came (or the settings' folder
+    /// cannot tell of a change, and the file is compared instead).
+    Due,
+    /// The settings file was written.
+    SettingsChanged,
+    /// The user did something with a reminder's note.
+    Answered {
+        reminder: Box<Reminder>,
+        due: Timestamp,
+        answer: std::result::Result<Answer, desktop::Error>,
+    },
+    /// Ctrl-C, a signal to end, or nothing left to wake it.
+    Stopping,
+}
+
+/// The running reminder service: the settings in force, the timetable
+/// they give, and what it needs to tell of what happens.
+struct Service {
+    settings: PathBuf,
+    config: Config,
+    table: Timetable,
+    /// The problem with the settings file, once said, so that saving the
+    /// same broken file again does not say it again.
+    reload_error: Option<String>,
+    log: Log,
+    clock: ServiceClock,
+    tell: Sender<Message>,
+    inbox: Receiver<Message>,
+    /// The settings file as last read, to notice a change at a wake-up.
+    seen: watch::Fingerprint,
 }
 
 pub fn run(paths: &Paths) -> Result<ExitCode> {
@@ -118,84 +148,161 @@ pub fn run(paths: &Paths) -> Result<ExitCode> {
             Error::Runtime("no folder for the service's lock could be found".to_owned())
         })?;
     let _lock = lock(&lock_path)?;
+    Service::start(settings).run();
+    Ok(ExitCode::SUCCESS)
+}
 
-    let tz = crate::zone::system();
-    let log = Log { tz: tz.clone() };
-    let clock = ServiceClock::new();
-    // A broken file at start does not stop the service: it waits, with no
-    // reminders, for the file to be mended, as it does after a bad edit.
-    let mut reload_error: Option<String> = None;
-    let mut config = match Config::load(&settings) {
-        Ok(config) => config,
-        Err(report) => {
-            let problem = first_problem(&report);
-            tell_broken(&problem, false, &log, &clock);
-            reload_error = Some(problem);
-            Config::default()
+impl Service {
+    /// Reads the settings and says what the service will do. A broken file
+    /// at start does not stop the service: it waits, with no reminders,
+    /// for the file to be mended, as it does after a bad edit.
+    fn start(settings: PathBuf) -> Service {
+        let tz = crate::zone::system();
+        let log = Log { tz: tz.clone() };
+        let clock = ServiceClock::new();
+        let mut reload_error: Option<String> = None;
+        let config = match Config::load(&settings) {
+            Ok(config) => config,
+            Err(report) => {
+                let problem = first_problem(&report);
+                tell_broken(&problem, false, &log, &clock);
+                reload_error = Some(problem);
+                Config::default()
+            }
+        };
+        let (tell, inbox) = channel();
+        let table = Timetable::new(config.reminders.clone(), tz, clock.wall());
+        let seen = watch::fingerprint(&settings);
+        Service {
+            settings,
+            config,
+            table,
+            reload_error,
+            log,
+            clock,
+            tell,
+            inbox,
+            seen,
         }
-    };
-    let (tell, inbox) = channel();
-
-    let stop = tell.clone();
-    let _ = ctrlc::set_handler(move || {
-        let _ = stop.send(Message::Stop);
-    });
-    let watching = watch(&settings, tell.clone());
-
-    let mut table = Timetable::new(config.reminders.clone(), tz.clone(), clock.wall());
-    log.line(
-        clock.wall(),
-        &format!(
-            "reminders on: {} from {}{}",
-            plural(table.rules().len(), "reminder"),
-            settings.display(),
-            next_words(&table, &log)
-        ),
-    );
-    if let Err(why) = &watching {
-        log.line(
-            clock.wall(),
-            &format!("changes to the settings will be noticed within 30 s ({why})"),
-        );
     }
 
-    let mut seen = fingerprint(&settings);
-    loop {
-        let wait = table.sleep_for(clock.wall());
-        let changed = match inbox.recv_timeout(wait) {
-            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+    fn run(mut self) {
+        let stop = self.tell.clone();
+        let _ = ctrlc::set_handler(move || {
+            let _ = stop.send(Message::Stop);
+        });
+        let changed = self.tell.clone();
+        let watching = watch::watch(&self.settings, move || {
+            let _ = changed.send(Message::SettingsChanged);
+        });
+        self.log.line(
+            self.clock.wall(),
+            &format!(
+                "reminders on: {} from {}{}",
+                plural(self.table.rules().len(), "reminder"),
+                self.settings.display(),
+                next_words(&self.table, &self.log)
+            ),
+        );
+        if let Err(why) = &watching {
+            self.log.line(
+                self.clock.wall(),
+                &format!("changes to the settings will be noticed within 30 s ({why})"),
+            );
+        }
+        loop {
+            match self.wait() {
+                State::Stopping => break,
+                State::Due => {
+                    // Also where the folder is watched: a settings file
+                    // that is a link can change in a folder that is not.
+                    let changed = watch::fingerprint(&self.settings) != self.seen;
+                    self.fire_due();
+                    if changed {
+                        self.reload();
+                    }
+                }
+                State::SettingsChanged => {
+                    // Whatever is due fires under the rules it was due by,
+                    // before a reload counts the new rules from now.
+                    self.fire_due();
+                    self.reload();
+                }
+                State::Answered {
+                    reminder,
+                    due,
+                    answer,
+                } => {
+                    self.answered(&reminder, due, answer);
+                    self.fire_due();
+                }
+            }
+        }
+        self.log.line(self.clock.wall(), "reminders off");
+    }
+
+    /// Sleeps until the next reminder is due (at most 30 s, to notice a
+    /// wall clock that jumped) or something happens.
+    fn wait(&self) -> State {
+        let wait = self.table.sleep_for(self.clock.wall());
+        match self.inbox.recv_timeout(wait) {
+            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => State::Stopping,
             Ok(Message::SettingsChanged) => {
                 // An editor's save can come as several events; take them as one.
                 while let Ok(Message::SettingsChanged) =
-                    inbox.recv_timeout(Duration::from_millis(100))
+                    self.inbox.recv_timeout(Duration::from_millis(100))
                 {}
-                true
+                State::SettingsChanged
             }
             Ok(Message::Answer {
                 reminder,
                 due,
                 answer,
-            }) => {
-                answered(&reminder, due, answer, &config, &mut table, &log, &clock);
-                false
-            }
-            // Also where the folder is watched: a settings file that is a
-            // link can change in a folder that is not.
-            Err(RecvTimeoutError::Timeout) => fingerprint(&settings) != seen,
-        };
-        // Whatever is due fires under the rules it was due by, before a
-        // reload counts the new rules from now.
-        for happening in table.tick(clock.wall(), clock.mono()) {
-            happened(happening, &table, &config, &log, &clock, &tell);
-        }
-        if changed {
-            seen = fingerprint(&settings);
-            let state = (&mut config, &mut table, &mut reload_error);
-            reload(&settings, state, &log, &clock);
+            }) => State::Answered {
+                reminder,
+                due,
+                answer,
+            },
+            Err(RecvTimeoutError::Timeout) => State::Due,
         }
     }
-    log.line(clock.wall(), "reminders off");
-    Ok(ExitCode::SUCCESS)
+
+    /// Fires, or logs as skipped, whatever the timetable has due now.
+    fn fire_due(&mut self) {
+        for happening in self.table.tick(self.clock.wall(), self.clock.mono()) {
+            happened(
+                happening,
+                &self.table,
+                &self.config,
+                &self.log,
+                &self.clock,
+                &self.tell,
+            );
+        }
+    }
+
+    fn reload(&mut self) {
+        self.seen = watch::fingerprint(&self.settings);
+        let state = (&mut self.config, &mut self.table, &mut self.reload_error);
+        reload(&self.settings, state, &self.log, &self.clock);
+    }
+
+    fn answered(
+        &mut self,
+        reminder: &Reminder,
+        due: Timestamp,
+        answer: std::result::Result<Answer, desktop::Error>,
+    ) {
+        answered(
+            reminder,
+            due,
+            answer,
+            &self.config,
+            &mut self.table,
+            &self.log,
+            &self.clock,
+        );
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -435,7 +542,7 @@ fn answered(
         // Started even if the reminder has since gone: it is what was asked.
         Ok(Answer::Action(key)) if key == "start" => {
             let routine = routine_of(reminder, config);
-            match start_in_terminal(&routine, config) {
+            match terminal::start_in_terminal(&routine, config) {
                 Ok(how) => named(&format!("started {routine} ({how})")),
                 Err(why) => named(&format!("could not start {routine}: {why}")),
             }
@@ -447,172 +554,4 @@ fn answered(
         Err(why) => named(&format!("could not be shown: {why}")),
     };
     log.line(now, &said);
-}
-
-/// The platform's usual way to open a terminal running a command, before
-/// the command itself.
-fn default_terminal() -> Option<Vec<String>> {
-    if cfg!(target_os = "macos") {
-        return None;
-    }
-    if cfg!(windows) {
-        return Some(vec![
-            "cmd".into(),
-            "/c".into(),
-            "start".into(),
-            // `start` takes its first quoted word as the window's title; an
-            // empty one (passed as "") keeps the program's path from
-            // being taken for it.
-            String::new(),
-        ]);
-    }
-    if let Some(terminal) = std::env::var_os("TERMINAL").filter(|t| !t.is_empty()) {
-        return Some(vec![terminal.to_string_lossy().into_owned(), "-e".into()]);
-    }
-    let on_path = |name: &str| {
-        std::env::var_os("PATH")
-            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))
-    };
-    [
-        ("x-terminal-emulator", "-e"),
-        ("gnome-terminal", "--"),
-        ("konsole", "-e"),
-        ("xfce4-terminal", "-x"),
-        ("kitty", "--"),
-        ("alacritty", "-e"),
-        ("xterm", "-e"),
-    ]
-    .into_iter()
-    .find(|(name, _)| on_path(name))
-    .map(|(name, flag)| vec![name.to_owned(), flag.to_owned()])
-}
-
-/// Opens a terminal that runs `nocturne run ROUTINE`.
-/// The AppleScript that opens Terminal.app on `exe run routine`: each word
-/// is quoted for the shell, then the whole line for an AppleScript string.
-fn terminal_app_script(exe: &str, routine: &str) -> String {
-    let shell = |word: &str| format!("'{}'", word.replace('\'', "'\\''"));
-    let line = format!("{} run {}", shell(exe), shell(routine));
-    format!(
-        "tell application \"Terminal\" to do script \"{}\"",
-        line.replace('\\', "\\\\").replace('"', "\\\"")
-    )
-}
-
-fn start_in_terminal(routine: &str, config: &Config) -> std::result::Result<String, String> {
-    let exe: PathBuf =
-        std::env::current_exe().map_err(|e| format!("cannot find nocturne itself: {e}"))?;
-    let mut command = match config.terminal.clone().or_else(default_terminal) {
-        Some(terminal) => {
-            let mut command = Command::new(&terminal[0]);
-            command
-                .args(&terminal[1..])
-                .arg(&exe)
-                .args(["run", routine]);
-            command
-        }
-        None if cfg!(target_os = "macos") => {
-            let script = terminal_app_script(&exe.display().to_string(), routine);
-            let mut command = Command::new("osascript");
-            command.args(["-e", &script]);
-            command
-        }
-        None => {
-            return Err("no terminal was found; set `terminal` in the settings".to_owned());
-        }
-    };
-    let program = command.get_program().to_string_lossy().into_owned();
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("{program}: {}", crate::tomlfile::io_reason(&e)))?;
-    // Reap it when it ends, so it leaves nothing behind.
-    std::thread::spawn(move || child.wait());
-    Ok(format!("in {program}"))
-}
-
-/// Tells the service when the settings file changes: at once where the
-/// folder can be watched (Linux); elsewhere the service looks at each
-/// wake-up.
-#[cfg(target_os = "linux")]
-fn watch(settings: &Path, tell: Sender<Message>) -> std::result::Result<(), String> {
-    use std::os::unix::ffi::OsStrExt;
-
-    let dir = settings.parent().ok_or("the settings have no folder")?;
-    let name = settings
-        .file_name()
-        .ok_or("the settings have no name")?
-        .to_owned();
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    // SAFETY: plain system calls on a descriptor this function owns.
-    let fd = unsafe { libc::inotify_init1(libc::IN_CLOEXEC) };
-    if fd < 0 {
-        return Err(std::io::Error::last_os_error().to_string());
-    }
-    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).map_err(|e| e.to_string())?;
-    let mask = libc::IN_CLOSE_WRITE
-        | libc::IN_MOVED_TO
-        | libc::IN_CREATE
-        | libc::IN_DELETE
-        | libc::IN_MOVED_FROM;
-    // SAFETY: `fd` is an inotify descriptor and `path` a valid C string.
-    if unsafe { libc::inotify_add_watch(fd, path.as_ptr(), mask) } < 0 {
-        let error = std::io::Error::last_os_error().to_string();
-        // SAFETY: `fd` is ours and not used again.
-        unsafe { libc::close(fd) };
-        return Err(error);
-    }
-    std::thread::Builder::new()
-        .name("settings-watch".into())
-        .spawn(move || {
-            let mut buffer = [0u8; 4096];
-            loop {
-                // SAFETY: reading into a buffer this thread owns.
-                let read = unsafe { libc::read(fd, buffer.as_mut_ptr().cast(), buffer.len()) };
-                if read <= 0 {
-                    return;
-                }
-                let mut at = 0;
-                let mut ours = false;
-                let header = std::mem::size_of::<libc::inotify_event>();
-                while at + header <= read as usize {
-                    // The event's name follows its fixed-size header.
-                    let len = u32::from_ne_bytes([
-                        buffer[at + 12],
-                        buffer[at + 13],
-                        buffer[at + 14],
-                        buffer[at + 15],
-                    ]) as usize;
-                    let raw = &buffer[at + header..(at + header + len).min(read as usize)];
-                    let event_name = raw.split(|b| *b == 0).next().unwrap_or(&[]);
-                    ours |= event_name == name.as_bytes();
-                    at += header + len;
-                }
-                if ours && tell.send(Message::SettingsChanged).is_err() {
-                    return;
-                }
-            }
-        })
-        .map_err(|e| e.to_string())?;
-    Ok(())
-}
-
-#[cfg(not(target_os = "linux"))]
-fn watch(_settings: &Path, _tell: Sender<Message>) -> std::result::Result<(), String> {
-    Err("this system's folders are not watched".to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn terminal_app_gets_every_character_of_the_command_through() {
-        assert_eq!(
-            terminal_app_script("/Apps/no\"c turne", "it's \\mine.toml"),
-            r#"tell application "Terminal" to do script "'/Apps/no\"c turne' run 'it'\\''s \\mine.toml'""#
-        );
-    }
 }

@@ -1,0 +1,74 @@
+//! Noticing that the settings changed: at once where the system reports
+//! changes to the settings' folder; and, at every wake-up, by comparing
+//! the file's time and size, since a settings file that is a link can
+//! change in a folder that is not watched.
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::time::SystemTime;
+
+use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+/// What the settings file looked like when last read.
+pub type Fingerprint = Option<(SystemTime, u64)>;
+
+pub fn fingerprint(path: &Path) -> Fingerprint {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+/// Watches the settings' folder for as long as it lives.
+pub struct Watch {
+    _watcher: RecommendedWatcher,
+}
+
+/// Whether a change of this kind can have given the file new contents
+/// that are whole. Where the system says when a write is finished
+/// (inotify on Linux), a write still going on is not one yet.
+fn counts(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_) | ModifyKind::Any) => {
+            !cfg!(target_os = "linux")
+        }
+        _ => true,
+    }
+}
+
+/// A watch failure in the user's words.
+fn in_words(e: notify::Error) -> String {
+    match &e.kind {
+        notify::ErrorKind::Io(io) => crate::tomlfile::io_reason(io),
+        _ => e.to_string(),
+    }
+}
+
+/// Calls `changed` each time the settings file is written, made, moved or
+/// removed; fails where the folder cannot be watched.
+pub fn watch(settings: &Path, changed: impl Fn() + Send + 'static) -> Result<Watch, String> {
+    let dir = settings.parent().ok_or("the settings have no folder")?;
+    let name: OsString = settings
+        .file_name()
+        .ok_or("the settings have no name")?
+        .to_owned();
+    std::fs::create_dir_all(dir).map_err(|e| crate::tomlfile::io_reason(&e))?;
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else {
+            return;
+        };
+        let ours = event
+            .paths
+            .iter()
+            .any(|path| path.file_name() == Some(name.as_os_str()));
+        if ours && counts(&event.kind) {
+            changed();
+        }
+    })
+    .map_err(in_words)?;
+    watcher
+        .watch(dir, RecursiveMode::NonRecursive)
+        .map_err(in_words)?;
+    Ok(Watch { _watcher: watcher })
+}
