@@ -270,38 +270,144 @@ impl Service {
     /// Fires, or logs as skipped, whatever the timetable has due now.
     fn fire_due(&mut self) {
         for happening in self.table.tick(self.clock.wall(), self.clock.mono()) {
-            happened(
-                happening,
-                &self.table,
-                &self.config,
-                &self.log,
-                &self.clock,
-                &self.tell,
-            );
+            self.happened(happening);
         }
     }
 
+    /// Reads the settings again: new rules, counted from now, or the old
+    /// ones kept where the file has an error.
     fn reload(&mut self) {
         self.seen = watch::fingerprint(&self.settings);
-        let state = (&mut self.config, &mut self.table, &mut self.reload_error);
-        reload(&self.settings, state, &self.log, &self.clock);
+        let (log, clock) = (&self.log, &self.clock);
+        match Config::load(&self.settings) {
+            Ok(new) => {
+                self.table
+                    .replace_rules(new.reminders.clone(), clock.wall());
+                self.config = new;
+                self.reload_error = None;
+                log.line(
+                    clock.wall(),
+                    &format!(
+                        "settings reloaded: {}{}",
+                        plural(self.table.rules().len(), "reminder"),
+                        next_words(&self.table, log)
+                    ),
+                );
+            }
+            Err(report) => {
+                let problem = first_problem(&report);
+                // Said once, however many times the broken file is saved.
+                if self.reload_error.as_deref() != Some(problem.as_str()) {
+                    tell_broken(&problem, true, log, clock);
+                    self.reload_error = Some(problem);
+                }
+            }
+        }
     }
 
+    /// Logs one thing the timetable says happened; a reminder that fired
+    /// is shown, and its answer waited for on a thread of its own.
+    fn happened(&self, happening: Happening) {
+        let (table, config, log, clock) = (&self.table, &self.config, &self.log, &self.clock);
+        let now = clock.wall();
+        let at_clock = |due: Timestamp| clock_at(due, &log.tz);
+        match happening {
+            Happening::ClockJumped { by } => {
+                let way = if by.is_negative() { "back" } else { "forward" };
+                log.line(
+                    now,
+                    &format!(
+                        "the clock moved {way} by {}; reminders counted again",
+                        human(by.unsigned_abs())
+                    ),
+                );
+            }
+            Happening::Skipped { rule, due } => {
+                let reminder = &table.rules()[rule];
+                let why = if reminder.is_bedtime() {
+                    "missed beyond its grace period"
+                } else {
+                    "missed; the series carries on"
+                };
+                log.line(
+                    now,
+                    &format!(
+                        "reminder {} due at {} skipped: {why}",
+                        rule + 1,
+                        at_clock(due)
+                    ),
+                );
+            }
+            Happening::Fired { rule, due, how } => {
+                let reminder = &table.rules()[rule];
+                let note = reminder_note(reminder, due, how, config, &log.tz);
+                let when = match how {
+                    Firing::OnTime => String::new(),
+                    Firing::Missed => format!(" (missed at {})", at_clock(due)),
+                    Firing::Snoozed => format!(" (snoozed from {})", at_clock(due)),
+                };
+                log.line(
+                    now,
+                    &format!("reminder {}: {}{when}", rule + 1, reminder.message()),
+                );
+                let tell = self.tell.clone();
+                let reminder = Box::new(reminder.clone());
+                std::thread::spawn(move || {
+                    let answer = desktop::ask(&note, ANSWER_WAIT);
+                    let _ = tell.send(Message::Answer {
+                        reminder,
+                        due,
+                        answer,
+                    });
+                });
+            }
+        }
+    }
+
+    /// Does what the user asked with a reminder's note, and logs it.
     fn answered(
         &mut self,
         reminder: &Reminder,
         due: Timestamp,
         answer: std::result::Result<Answer, desktop::Error>,
     ) {
-        answered(
-            reminder,
-            due,
-            answer,
-            &self.config,
-            &mut self.table,
-            &self.log,
-            &self.clock,
-        );
+        let (config, table, log, clock) = (&self.config, &mut self.table, &self.log, &self.clock);
+        let now = clock.wall();
+        let position = table.position(reminder);
+        // Log lines name the reminder by its number now; one taken out of the
+        // settings while its note was up has none.
+        let named = |what: &str| match position {
+            Some(i) => format!("reminder {}: {what}", i + 1),
+            None => format!("a reminder since removed ({}): {what}", reminder.message()),
+        };
+        let said = match answer {
+            Ok(Answer::Action(key)) if key == "snooze" => match position {
+                Some(rule) => {
+                    let until = now
+                        .checked_add(
+                            jiff::SignedDuration::try_from(config.snooze).unwrap_or_default(),
+                        )
+                        .unwrap_or(now);
+                    table.snooze(rule, due, until);
+                    named(&format!("snoozed until {}", clock_at(until, &log.tz)))
+                }
+                None => named("not snoozed, it is no longer set"),
+            },
+            // Started even if the reminder has since gone: it is what was asked.
+            Ok(Answer::Action(key)) if key == "start" => {
+                let routine = routine_of(reminder, config);
+                match terminal::start_in_terminal(&routine, config) {
+                    Ok(how) => named(&format!("started {routine} ({how})")),
+                    Err(why) => named(&format!("could not start {routine}: {why}")),
+                }
+            }
+            Ok(Answer::Action(key)) => named(&format!("unknown answer {key:?}")),
+            Ok(Answer::Closed) => named("dismissed"),
+            Ok(Answer::Expired) => named("expired unanswered"),
+            Ok(Answer::Silence) => return,
+            Err(why) => named(&format!("could not be shown: {why}")),
+        };
+        log.line(now, &said);
     }
 }
 
@@ -321,37 +427,6 @@ fn next_words(table: &Timetable, log: &Log) -> String {
                 .strftime("%a %Y-%m-%d %H:%M")
         ),
         None => String::new(),
-    }
-}
-
-fn reload(
-    settings: &Path,
-    (config, table, reload_error): (&mut Config, &mut Timetable, &mut Option<String>),
-    log: &Log,
-    clock: &ServiceClock,
-) {
-    match Config::load(settings) {
-        Ok(new) => {
-            table.replace_rules(new.reminders.clone(), clock.wall());
-            *config = new;
-            *reload_error = None;
-            log.line(
-                clock.wall(),
-                &format!(
-                    "settings reloaded: {}{}",
-                    plural(table.rules().len(), "reminder"),
-                    next_words(table, log)
-                ),
-            );
-        }
-        Err(report) => {
-            let problem = first_problem(&report);
-            // Said once, however many times the broken file is saved.
-            if reload_error.as_deref() != Some(problem.as_str()) {
-                tell_broken(&problem, true, log, clock);
-                *reload_error = Some(problem);
-            }
-        }
     }
 }
 
@@ -392,69 +467,6 @@ fn first_problem(report: &FileReport) -> String {
             format!("{}:{line}:{col}: {}", report.path, first.message)
         }
         None => format!("{}: {}", report.path, first.message),
-    }
-}
-
-fn happened(
-    happening: Happening,
-    table: &Timetable,
-    config: &Config,
-    log: &Log,
-    clock: &ServiceClock,
-    tell: &Sender<Message>,
-) {
-    let now = clock.wall();
-    let at_clock = |due: Timestamp| clock_at(due, &log.tz);
-    match happening {
-        Happening::ClockJumped { by } => {
-            let way = if by.is_negative() { "back" } else { "forward" };
-            log.line(
-                now,
-                &format!(
-                    "the clock moved {way} by {}; reminders counted again",
-                    human(by.unsigned_abs())
-                ),
-            );
-        }
-        Happening::Skipped { rule, due } => {
-            let reminder = &table.rules()[rule];
-            let why = if reminder.is_bedtime() {
-                "missed beyond its grace period"
-            } else {
-                "missed; the series carries on"
-            };
-            log.line(
-                now,
-                &format!(
-                    "reminder {} due at {} skipped: {why}",
-                    rule + 1,
-                    at_clock(due)
-                ),
-            );
-        }
-        Happening::Fired { rule, due, how } => {
-            let reminder = &table.rules()[rule];
-            let note = reminder_note(reminder, due, how, config, &log.tz);
-            let when = match how {
-                Firing::OnTime => String::new(),
-                Firing::Missed => format!(" (missed at {})", at_clock(due)),
-                Firing::Snoozed => format!(" (snoozed from {})", at_clock(due)),
-            };
-            log.line(
-                now,
-                &format!("reminder {}: {}{when}", rule + 1, reminder.message()),
-            );
-            let tell = tell.clone();
-            let reminder = Box::new(reminder.clone());
-            std::thread::spawn(move || {
-                let answer = desktop::ask(&note, ANSWER_WAIT);
-                let _ = tell.send(Message::Answer {
-                    reminder,
-                    due,
-                    answer,
-                });
-            });
-        }
     }
 }
 
@@ -509,49 +521,4 @@ fn reminder_note(
         transient: false,
         actions,
     }
-}
-
-fn answered(
-    reminder: &Reminder,
-    due: Timestamp,
-    answer: std::result::Result<Answer, desktop::Error>,
-    config: &Config,
-    table: &mut Timetable,
-    log: &Log,
-    clock: &ServiceClock,
-) {
-    let now = clock.wall();
-    let position = table.position(reminder);
-    // Log lines name the reminder by its number now; one taken out of the
-    // settings while its note was up has none.
-    let named = |what: &str| match position {
-        Some(i) => format!("reminder {}: {what}", i + 1),
-        None => format!("a reminder since removed ({}): {what}", reminder.message()),
-    };
-    let said = match answer {
-        Ok(Answer::Action(key)) if key == "snooze" => match position {
-            Some(rule) => {
-                let until = now
-                    .checked_add(jiff::SignedDuration::try_from(config.snooze).unwrap_or_default())
-                    .unwrap_or(now);
-                table.snooze(rule, due, until);
-                named(&format!("snoozed until {}", clock_at(until, &log.tz)))
-            }
-            None => named("not snoozed, it is no longer set"),
-        },
-        // Started even if the reminder has since gone: it is what was asked.
-        Ok(Answer::Action(key)) if key == "start" => {
-            let routine = routine_of(reminder, config);
-            match terminal::start_in_terminal(&routine, config) {
-                Ok(how) => named(&format!("started {routine} ({how})")),
-                Err(why) => named(&format!("could not start {routine}: {why}")),
-            }
-        }
-        Ok(Answer::Action(key)) => named(&format!("unknown answer {key:?}")),
-        Ok(Answer::Closed) => named("dismissed"),
-        Ok(Answer::Expired) => named("expired unanswered"),
-        Ok(Answer::Silence) => return,
-        Err(why) => named(&format!("could not be shown: {why}")),
-    };
-    log.line(now, &said);
 }
