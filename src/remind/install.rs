@@ -75,7 +75,12 @@ pub fn launchd_agent(exe: &str) -> String {
 fn exe() -> Result<String> {
     std::env::current_exe()
         .map(|p| p.display().to_string())
-        .map_err(|e| Error::Runtime(format!("cannot find nocturne itself: {e}")))
+        .map_err(|e| {
+            Error::Runtime(format!(
+                "cannot find nocturne itself: {}",
+                crate::tomlfile::io_reason(&e)
+            ))
+        })
 }
 
 fn systemd_dir() -> Option<PathBuf> {

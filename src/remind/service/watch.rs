@@ -72,3 +72,43 @@ pub fn watch(settings: &Path, changed: impl Fn() + Send + 'static) -> Result<Wat
         .map_err(in_words)?;
     Ok(Watch { _watcher: watcher })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, DataChange, RemoveKind, RenameMode};
+
+    #[test]
+    fn a_finished_write_a_new_file_a_move_or_a_removal_counts() {
+        for kind in [
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Create(CreateKind::File),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            EventKind::Remove(RemoveKind::File),
+        ] {
+            assert!(counts(&kind), "{kind:?}");
+        }
+        assert!(!counts(&EventKind::Access(AccessKind::Read)));
+        // A write still going on is waited out where the end of it is told.
+        assert_eq!(
+            counts(&EventKind::Modify(ModifyKind::Data(DataChange::Content))),
+            !cfg!(target_os = "linux")
+        );
+    }
+
+    #[test]
+    fn a_save_of_the_settings_is_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = dir.path().join("config.toml");
+        let (tell, told) = std::sync::mpsc::channel();
+        let _watch = watch(&settings, move || {
+            let _ = tell.send(());
+        })
+        .unwrap();
+        std::fs::write(&settings, "volume = 50\n").unwrap();
+        // A guard against a watch that never tells, not a measure of speed.
+        let guard = std::time::Duration::from_secs(60);
+        assert_eq!(told.recv_timeout(guard), Ok(()));
+        assert_eq!(fingerprint(&settings).map(|(_, len)| len), Some(12));
+    }
+}
