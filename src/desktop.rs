@@ -15,6 +15,31 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// Why a note could not be shown or answered, in the user's words; the
+/// cause, where there is one, is kept as its source.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no notification service is running")]
+    NoService(#[source] Cause),
+    #[error("there is no desktop session bus (D-Bus)")]
+    NoBus(#[source] Cause),
+    #[error("the notification service failed ({})", .0.to_string().trim())]
+    Failed(#[source] Cause),
+    #[error("cannot listen for answers: {0}")]
+    Listen(#[source] Box<Error>),
+    #[error("cannot start a thread for notifications: {}", crate::util::io_reason(.0))]
+    Thread(#[source] std::io::Error),
+    #[error("the notification service did not answer within {} s", .0.as_secs())]
+    NoAnswer(Duration),
+    #[error("the notification call failed")]
+    CallLost,
+    #[error("the session bus closed while waiting for an answer")]
+    BusClosed,
+}
+
+/// What the notification library reported.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 /// How long any one call to the notification service may take.
 pub const DEADLINE: Duration = Duration::from_secs(2);
 
@@ -39,28 +64,25 @@ pub struct Note {
 /// it. A call that never returns is left behind on its thread.
 fn with_deadline<T: Send + 'static>(
     deadline: Duration,
-    call: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
+    call: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
     let (done, result) = channel();
     std::thread::Builder::new()
         .name("notify".into())
         .spawn(move || {
             let _ = done.send(call());
         })
-        .map_err(|e| format!("cannot start a thread for notifications: {e}"))?;
+        .map_err(Error::Thread)?;
     match result.recv_timeout(deadline) {
         Ok(answer) => answer,
-        Err(RecvTimeoutError::Timeout) => Err(format!(
-            "the notification service did not answer within {} s",
-            deadline.as_secs()
-        )),
-        Err(RecvTimeoutError::Disconnected) => Err("the notification call failed".to_owned()),
+        Err(RecvTimeoutError::Timeout) => Err(Error::NoAnswer(deadline)),
+        Err(RecvTimeoutError::Disconnected) => Err(Error::CallLost),
     }
 }
 
 /// Shows a note once, without waiting for anything the user does.
 #[cfg(all(unix, not(target_os = "macos")))]
-pub fn announce(note: &Note) -> Result<(), String> {
+pub fn announce(note: &Note) -> Result<(), Error> {
     let note = note.clone();
     with_deadline(DEADLINE, move || {
         zbus::block_on(async move {
@@ -73,7 +95,7 @@ pub fn announce(note: &Note) -> Result<(), String> {
 /// Checks that a notification service answers, within `patience`.
 #[cfg(all(unix, not(target_os = "macos")))]
 pub fn probe(patience: Duration) -> Result<(), String> {
-    with_deadline(patience, || zbus::block_on(xdg::Link::probe()))
+    with_deadline(patience, || zbus::block_on(xdg::Link::probe())).map_err(|e| e.to_string())
 }
 
 /// The connection a session's notes go over, and the note now shown.
@@ -83,7 +105,7 @@ type Shown = Option<(xdg::Link, u32)>;
 /// Shows `note`, in place of the one shown before if any: over the same
 /// connection, so that later notes cost one call each.
 #[cfg(all(unix, not(target_os = "macos")))]
-fn replace(shown: Shown, note: Note) -> Result<Shown, String> {
+fn replace(shown: Shown, note: Note) -> Result<Shown, Error> {
     zbus::block_on(async move {
         let (link, replaces) = match shown {
             Some((link, id)) => (link, id),
@@ -99,12 +121,12 @@ type Shown = ();
 
 /// Elsewhere each note is shown anew.
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-fn replace(_shown: Shown, note: Note) -> Result<Shown, String> {
+fn replace(_shown: Shown, note: Note) -> Result<Shown, Error> {
     elsewhere::show(&note).map(|_| ())
 }
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-pub fn announce(note: &Note) -> Result<(), String> {
+pub fn announce(note: &Note) -> Result<(), Error> {
     let note = note.clone();
     with_deadline(DEADLINE, move || elsewhere::show(&note))
 }
@@ -121,9 +143,9 @@ pub fn probe(_patience: Duration) -> Result<(), String> {
 mod elsewhere {
     use notify_rust::{Notification, Timeout};
 
-    use super::Note;
+    use super::{Error, Note};
 
-    pub fn show(note: &Note) -> Result<(), String> {
+    pub fn show(note: &Note) -> Result<(), Error> {
         Notification::new()
             .appname("nocturne")
             .summary(&note.summary)
@@ -131,7 +153,7 @@ mod elsewhere {
             .timeout(Timeout::Default)
             .show()
             .map(|_| ())
-            .map_err(|e| format!("the notification service failed ({})", e.to_string().trim()))
+            .map_err(|e| Error::Failed(e.into()))
     }
 }
 
@@ -139,7 +161,7 @@ mod elsewhere {
 /// replacing the last in place, so the desktop holds one note, not dozens.
 pub struct Notifier {
     notes: Sender<Note>,
-    failures: Receiver<String>,
+    failures: Receiver<Error>,
     worker: Option<JoinHandle<()>>,
 }
 
@@ -162,7 +184,7 @@ impl Notifier {
                     }
                 }
             })
-            .map_err(|e| format!("cannot start the notification thread: {e}"))?;
+            .map_err(|e| Error::Thread(e).to_string())?;
         Ok(Notifier {
             notes,
             failures,
@@ -176,7 +198,7 @@ impl Notifier {
     }
 
     /// Why notifications stopped working, if they have.
-    pub fn failure(&self) -> Option<String> {
+    pub fn failure(&self) -> Option<Error> {
         self.failures.try_recv().ok()
     }
 
@@ -205,7 +227,7 @@ pub enum Answer {
 
 /// Shows a note with actions and waits, at most `wait`, for what the user
 /// does with it.
-pub fn ask(note: &Note, wait: Duration) -> Result<Answer, String> {
+pub fn ask(note: &Note, wait: Duration) -> Result<Answer, Error> {
     Question::put(note)?.answer(wait)
 }
 
@@ -225,9 +247,9 @@ impl Question {
     /// It is shown, and its answers heard, over one connection, listening
     /// from before it is sent, so an answer that comes at once is not
     /// missed.
-    pub fn put(note: &Note) -> Result<Question, String> {
+    pub fn put(note: &Note) -> Result<Question, Error> {
         let (signals, inbox) = channel::<xdg::Signal>();
-        let (shown, ready) = channel::<Result<(xdg::Link, u32), String>>();
+        let (shown, ready) = channel::<Result<(xdg::Link, u32), Error>>();
         let sent = note.clone();
         std::thread::Builder::new()
             .name("note-answers".into())
@@ -237,7 +259,7 @@ impl Question {
                         let link = xdg::Link::open().await?;
                         let stream = link.listen().await?;
                         let id = link.notify(&sent, 0, true).await?;
-                        Ok::<_, String>((link, stream, id))
+                        Ok::<_, Error>((link, stream, id))
                     };
                     let (link, mut stream, id) = match opened.await {
                         Ok(opened) => opened,
@@ -257,15 +279,10 @@ impl Question {
                     }
                 });
             })
-            .map_err(|e| format!("cannot start a thread for notifications: {e}"))?;
+            .map_err(Error::Thread)?;
         let (link, id) = match ready.recv_timeout(DEADLINE) {
             Ok(shown) => shown?,
-            Err(_) => {
-                return Err(format!(
-                    "the notification service did not answer within {} s",
-                    DEADLINE.as_secs()
-                ));
-            }
+            Err(_) => return Err(Error::NoAnswer(DEADLINE)),
         };
         Ok(Question {
             note: note.clone(),
@@ -279,7 +296,7 @@ impl Question {
     /// click on its body counts as its main action. Once a button was
     /// pressed, or nobody answered in time, the note is taken down: its
     /// buttons would do nothing any more.
-    pub fn answer(self, wait: Duration) -> Result<Answer, String> {
+    pub fn answer(self, wait: Duration) -> Result<Answer, Error> {
         let answer = match wait_for_answer(&self.inbox, self.id, wait)? {
             Answer::Action(key) if key == "default" => match self.note.actions.first() {
                 Some((main, _)) => Answer::Action(main.clone()),
@@ -301,7 +318,7 @@ fn wait_for_answer(
     inbox: &Receiver<xdg::Signal>,
     id: u32,
     wait: Duration,
-) -> Result<Answer, String> {
+) -> Result<Answer, Error> {
     // Waiting for a person's answer is not session timing; the clock is
     // read directly here so that other notes' signals cannot stretch it.
     #[allow(clippy::disallowed_methods)]
@@ -320,7 +337,7 @@ fn wait_for_answer(
             Ok(_) => {}
             Err(RecvTimeoutError::Timeout) => return Ok(Answer::Silence),
             Err(RecvTimeoutError::Disconnected) => {
-                return Err("the session bus closed while waiting for an answer".to_owned());
+                return Err(Error::BusClosed);
             }
         }
     }
@@ -332,11 +349,11 @@ pub struct Question;
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
 impl Question {
-    pub fn put(note: &Note) -> Result<Question, String> {
+    pub fn put(note: &Note) -> Result<Question, Error> {
         announce(note).map(|()| Question)
     }
 
-    pub fn answer(self, _wait: Duration) -> Result<Answer, String> {
+    pub fn answer(self, _wait: Duration) -> Result<Answer, Error> {
         Ok(Answer::Silence)
     }
 }

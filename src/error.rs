@@ -13,6 +13,9 @@ pub enum Error {
     /// Something failed while doing what was asked.
     #[error("{0}")]
     Runtime(String),
+    /// The journal could not do what was asked.
+    #[error(transparent)]
+    Journal(#[from] crate::journal::Error),
 }
 
 impl Error {
@@ -21,6 +24,7 @@ impl Error {
         match self {
             Error::File(_) | Error::Usage(_) => 2,
             Error::Runtime(_) => 1,
+            Error::Journal(e) => e.exit_code(),
         }
     }
 
@@ -28,9 +32,10 @@ impl Error {
     pub fn render(&self, color: bool) -> String {
         match self {
             Error::File(report) => report.render(color),
-            Error::Usage(message) | Error::Runtime(message) => {
+            Error::Usage(_) | Error::Runtime(_) | Error::Journal(_) => {
                 let red = console::Style::new().red().bold().force_styling(color);
-                let message = crate::diag::clean(message);
+                let text = self.to_string();
+                let message = crate::diag::clean(&text);
                 format!("{}: {message}\n", red.apply_to("error"))
             }
         }

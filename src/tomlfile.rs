@@ -13,7 +13,7 @@ use toml::de::{DeArray, DeTable, DeValue};
 use crate::diag::{Diagnostic, FileReport, closest, one_of, short};
 use crate::util::{ReadError, read_at_most};
 // I/O errors are worded by the helpers shared by every part.
-pub use crate::util::io_reason;
+use crate::util::io_reason;
 
 /// No routine or settings file is anywhere near this; anything larger is a
 /// mistake (the wrong file) and is refused before it is read into memory.

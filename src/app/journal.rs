@@ -1,7 +1,7 @@
 //! The journal commands: log, journal, journal export, journal delete and
 //! stats; and the offer to log a cramp after the cramp routine.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -85,19 +85,7 @@ pub fn export(paths: &Paths, json: bool, output: Option<PathBuf>) -> Result<Exit
     let Some(path) = output else {
         return print(&text);
     };
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| {
-            Error::Usage(format!(
-                "cannot write {}: {}; nothing the file held was changed",
-                path.display(),
-                crate::util::io_reason(&e)
-            ))
-        })?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))?;
+    journal::export::to_file(&path, &text)?;
     eprintln!(
         "Wrote {} sessions and {} cramps to {}.",
         sessions.len(),

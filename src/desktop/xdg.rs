@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use futures_lite::StreamExt;
 use zbus::Variant;
 
-use super::Note;
+use super::{Error, Note};
 
 const NAME: &str = "org.freedesktop.Notifications";
 const PATH: &str = "/org/freedesktop/Notifications";
@@ -25,19 +25,33 @@ pub struct Link {
 /// key or the reason it closed.
 pub type Signal = (String, u32, String);
 
-/// A zbus error in a user's words.
-pub fn in_words(e: &zbus::Error) -> String {
-    let text = e.to_string();
-    if text.contains("ServiceUnknown") || text.contains("not activatable") {
-        "no notification service is running".to_owned()
-    } else if text.contains("DBUS_SESSION_BUS_ADDRESS")
-        || text.contains("session bus")
-        || text.contains("No such file or directory")
-        || text.contains("Connection refused")
-    {
-        "there is no desktop session bus (D-Bus)".to_owned()
+/// The D-Bus error name for a name that nothing owns or can start.
+const SERVICE_UNKNOWN: &str = "org.freedesktop.DBus.Error.ServiceUnknown";
+
+/// What a zbus error means for the user, decided by its kind: no service
+/// on the bus, no bus at all, or some other failure.
+pub fn in_words(e: zbus::Error) -> Error {
+    use std::io::ErrorKind::{ConnectionRefused, NotFound};
+    let unreachable = |io: &std::io::Error| matches!(io.kind(), NotFound | ConnectionRefused);
+    let no_service = match &e {
+        zbus::Error::FDO(fdo) => matches!(**fdo, zbus::fdo::Error::ServiceUnknown(_)),
+        zbus::Error::MethodError(name, _, _) => name.as_str() == SERVICE_UNKNOWN,
+        _ => false,
+    };
+    let no_bus = match &e {
+        // No address for the session bus: neither DBUS_SESSION_BUS_ADDRESS
+        // nor a runtime folder with one.
+        zbus::Error::Address(_) => true,
+        zbus::Error::Connection(io, _) => unreachable(io),
+        zbus::Error::InputOutput(io) => unreachable(io),
+        _ => false,
+    };
+    if no_service {
+        Error::NoService(e.into())
+    } else if no_bus {
+        Error::NoBus(e.into())
     } else {
-        format!("the notification service failed ({})", text.trim())
+        Error::Failed(e.into())
     }
 }
 
@@ -58,15 +72,13 @@ pub fn escape_markup(text: &str) -> String {
 
 impl Link {
     /// Connects to the session bus and asks the service what it can do.
-    pub async fn open() -> Result<Link, String> {
-        let connection = zbus::Connection::session()
-            .await
-            .map_err(|e| in_words(&e))?;
+    pub async fn open() -> Result<Link, Error> {
+        let connection = zbus::Connection::session().await.map_err(in_words)?;
         let capabilities: Vec<String> = connection
             .call_method(Some(NAME), PATH, Some(NAME), "GetCapabilities", &())
             .await
             .and_then(|reply| reply.body().deserialize())
-            .map_err(|e| in_words(&e))?;
+            .map_err(in_words)?;
         Ok(Link {
             connection,
             capabilities,
@@ -79,22 +91,22 @@ impl Link {
 
     /// Starts hearing the service's signals on this connection, both those
     /// sent to it alone and those sent to everyone.
-    pub async fn listen(&self) -> Result<zbus::MessageStream, String> {
+    pub async fn listen(&self) -> Result<zbus::MessageStream, Error> {
         let rule = zbus::MatchRule::builder()
             .msg_type(zbus::message::Type::Signal)
             .interface(NAME)
             .path(PATH)
             .build()
-            .map_err(|e| in_words(&e))?;
+            .map_err(in_words)?;
         zbus::MessageStream::for_match_rule(rule, &self.connection, None)
             .await
-            .map_err(|e| format!("cannot listen for answers: {}", in_words(&e)))
+            .map_err(|e| Error::Listen(Box::new(in_words(e))))
     }
 
     /// Shows `note`, in place of note `replaces` if that is not 0; returns
     /// its id. A note that `waits` for an answer asks to stay up until it
     /// gets one.
-    pub async fn notify(&self, note: &Note, replaces: u32, waits: bool) -> Result<u32, String> {
+    pub async fn notify(&self, note: &Note, replaces: u32, waits: bool) -> Result<u32, Error> {
         let body = if self.can("body-markup") {
             escape_markup(&note.body)
         } else {
@@ -136,28 +148,26 @@ impl Link {
             )
             .await
             .and_then(|reply| reply.body().deserialize::<u32>())
-            .map_err(|e| in_words(&e))
+            .map_err(in_words)
     }
 
     /// Takes note `id` off the screen.
-    pub async fn close(&self, id: u32) -> Result<(), String> {
+    pub async fn close(&self, id: u32) -> Result<(), Error> {
         self.connection
             .call_method(Some(NAME), PATH, Some(NAME), "CloseNotification", &id)
             .await
             .map(|_| ())
-            .map_err(|e| in_words(&e))
+            .map_err(in_words)
     }
 
     /// Asks for the service's name, to know it is there.
-    pub async fn probe() -> Result<(), String> {
-        let connection = zbus::Connection::session()
-            .await
-            .map_err(|e| in_words(&e))?;
+    pub async fn probe() -> Result<(), Error> {
+        let connection = zbus::Connection::session().await.map_err(in_words)?;
         connection
             .call_method(Some(NAME), PATH, Some(NAME), "GetServerInformation", &())
             .await
             .map(|_| ())
-            .map_err(|e| in_words(&e))
+            .map_err(in_words)
     }
 }
 
@@ -188,6 +198,31 @@ pub async fn next_signal(stream: &mut zbus::MessageStream) -> Option<Signal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bus_error_is_worded_by_its_kind_not_its_text() {
+        let said = |e: zbus::Error| in_words(e).to_string();
+        let unknown = zbus::fdo::Error::ServiceUnknown("The name is not activatable".into());
+        assert_eq!(said(unknown.into()), "no notification service is running");
+        assert_eq!(
+            said(zbus::Error::Address("nothing set".into())),
+            "there is no desktop session bus (D-Bus)"
+        );
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(
+            said(zbus::Error::InputOutput(refused.into())),
+            "there is no desktop session bus (D-Bus)"
+        );
+        // Words that merely look like a missing service decide nothing.
+        assert_eq!(
+            said(zbus::Error::Failure(" ServiceUnknown ".into())),
+            "the notification service failed (ServiceUnknown)"
+        );
+        // The cause is kept.
+        let e = in_words(zbus::Error::Address("nothing set".into()));
+        let cause = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(cause.as_deref(), Some("address error: nothing set"));
+    }
 
     #[test]
     fn markup_characters_are_escaped_and_the_rest_kept() {

@@ -1,12 +1,29 @@
 //! `nocturne journal export`: everything in the journal, as JSON or as
 //! CSV, for a doctor's visit or a spreadsheet. Every field goes out.
 
-use serde_json::{Value, json};
+use std::io::Write;
+use std::path::Path;
 
+use serde::Serialize;
+
+use super::Error;
+use super::record::{Leg, Muscle, SessionOutcome, StepOutcome};
 use super::store::{Cramp, SessionRecord};
 
-/// The CSV columns, in order. A row is a session or a cramp (`record`);
-/// the columns that do not apply to it are empty.
+#[derive(Serialize)]
+struct Everything<'a> {
+    sessions: &'a [SessionRecord],
+    cramps: &'a [Cramp],
+}
+
+pub fn json(sessions: &[SessionRecord], cramps: &[Cramp]) -> String {
+    let mut text =
+        serde_json::to_string_pretty(&Everything { sessions, cramps }).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The CSV columns, in order: the fields of `Row`.
 pub const COLUMNS: [&str; 22] = [
     "record",
     "id",
@@ -19,6 +36,7 @@ pub const COLUMNS: [&str; 22] = [
     "outcome",
     "speed",
     "steps",
+    "steps_done",
     "leg",
     "muscle",
     "lasted_s",
@@ -29,145 +47,135 @@ pub const COLUMNS: [&str; 22] = [
     "weakness",
     "note",
     "logged_at",
-    "steps_done",
 ];
 
-pub fn json(sessions: &[SessionRecord], cramps: &[Cramp]) -> String {
-    let sessions: Vec<Value> = sessions
-        .iter()
-        .map(|s| {
-            json!({
-                "id": s.id,
-                "routine": s.routine,
-                "title": s.title,
-                "relief": s.relief,
-                "night": s.night.to_string(),
-                "started_at": s.started_at,
-                "ended_at": s.ended_at,
-                "outcome": s.outcome,
-                "speed": s.speed,
-                "steps": s.steps.iter().map(|(name, outcome)| json!({"name": name, "outcome": outcome})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let cramps: Vec<Value> = cramps
-        .iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "night": c.night.map(|n| n.to_string()),
-                "at": c.at,
-                "leg": c.leg,
-                "muscle": c.muscle,
-                "lasted_s": c.lasted_s,
-                "pain": c.pain,
-                "swelling": c.swelling,
-                "redness": c.redness,
-                "numbness": c.numbness,
-                "weakness": c.weakness,
-                "note": c.note,
-                "logged_at": c.logged_at,
-            })
-        })
-        .collect();
-    let mut text = serde_json::to_string_pretty(&json!({"sessions": sessions, "cramps": cramps}))
-        .unwrap_or_default();
-    text.push('\n');
-    text
+/// One CSV row: a session or a cramp (`record`), the columns that do not
+/// apply to it empty. The fields are the columns, in order.
+#[derive(Serialize, Default)]
+struct Row<'a> {
+    record: &'a str,
+    id: Option<i64>,
+    night: Option<String>,
+    at: &'a str,
+    ended_at: Option<&'a str>,
+    routine: Option<&'a str>,
+    title: Option<&'a str>,
+    relief: Option<bool>,
+    outcome: Option<SessionOutcome>,
+    /// As Rust writes a number: `1` rather than `1.0`.
+    speed: Option<String>,
+    steps: Option<String>,
+    steps_done: Option<usize>,
+    leg: Option<Leg>,
+    muscle: Option<Muscle>,
+    lasted_s: Option<u32>,
+    pain: Option<u8>,
+    swelling: Option<bool>,
+    redness: Option<bool>,
+    numbness: Option<bool>,
+    weakness: Option<bool>,
+    note: Option<&'a str>,
+    logged_at: Option<&'a str>,
 }
 
-/// A CSV field, quoted where it must be.
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
+/// Steps as "name=outcome" pairs separated by "|"; a `\`, `|` or `=` in a
+/// step's name is written after a `\`, so names read back whole.
+fn steps_cell(steps: &[(String, StepOutcome)]) -> String {
+    steps
+        .iter()
+        .map(|(name, outcome)| {
+            let name = name
+                .replace('\\', "\\\\")
+                .replace('|', "\\|")
+                .replace('=', "\\=");
+            format!("{name}={outcome}")
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn session_row(s: &SessionRecord) -> Row<'_> {
+    Row {
+        record: "session",
+        id: Some(s.id),
+        night: Some(s.night.to_string()),
+        at: &s.started_at,
+        ended_at: s.ended_at.as_deref(),
+        routine: Some(&s.routine),
+        title: Some(&s.title),
+        relief: Some(s.relief),
+        outcome: Some(s.outcome),
+        speed: Some(s.speed.to_string()),
+        steps: Some(steps_cell(&s.steps)),
+        steps_done: Some(
+            s.steps
+                .iter()
+                .filter(|(_, outcome)| *outcome == StepOutcome::Done)
+                .count(),
+        ),
+        ..Row::default()
     }
 }
 
-fn opt<T: ToString>(value: &Option<T>) -> String {
-    value.as_ref().map(T::to_string).unwrap_or_default()
-}
-
-/// One CSV row: the named cells filled, the rest empty.
-fn row(out: &mut String, cells: &[(&str, String)]) {
-    let line: Vec<String> = COLUMNS
-        .iter()
-        .map(|column| {
-            cells
-                .iter()
-                .find(|(name, _)| name == column)
-                .map_or(String::new(), |(_, value)| field(value))
-        })
-        .collect();
-    out.push_str(&line.join(","));
-    out.push('\n');
+fn cramp_row(c: &Cramp) -> Row<'_> {
+    Row {
+        record: "cramp",
+        id: c.id,
+        night: c.night.map(|n| n.to_string()),
+        at: &c.at,
+        leg: c.leg,
+        muscle: c.muscle,
+        lasted_s: c.lasted_s,
+        pain: c.pain,
+        swelling: Some(c.swelling),
+        redness: Some(c.redness),
+        numbness: Some(c.numbness),
+        weakness: Some(c.weakness),
+        note: c.note.as_deref(),
+        logged_at: Some(&c.logged_at),
+        ..Row::default()
+    }
 }
 
 pub fn csv(sessions: &[SessionRecord], cramps: &[Cramp]) -> String {
-    let mut out = COLUMNS.join(",");
-    out.push('\n');
-    for s in sessions {
-        // Steps as "name=outcome" pairs separated by "|"; a `\`, `|` or `=`
-        // in a step's name is written after a `\`, so names read back whole.
-        let steps = s
-            .steps
-            .iter()
-            .map(|(name, outcome)| {
-                let name = name
-                    .replace('\\', "\\\\")
-                    .replace('|', "\\|")
-                    .replace('=', "\\=");
-                format!("{name}={outcome}")
-            })
-            .collect::<Vec<_>>()
-            .join("|");
-        let done = s.steps.iter().filter(|(_, o)| o == "done").count();
-        row(
-            &mut out,
-            &[
-                ("record", "session".into()),
-                ("id", s.id.to_string()),
-                ("night", s.night.to_string()),
-                ("at", s.started_at.clone()),
-                ("ended_at", opt(&s.ended_at)),
-                ("routine", s.routine.clone()),
-                ("title", s.title.clone()),
-                ("relief", s.relief.to_string()),
-                ("outcome", s.outcome.clone()),
-                ("speed", s.speed.to_string()),
-                ("steps", steps),
-                ("steps_done", done.to_string()),
-            ],
-        );
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .has_headers(false)
+        .from_writer(Vec::new());
+    // The header is written even for an empty journal.
+    let _ = out.write_record(COLUMNS);
+    let rows = sessions
+        .iter()
+        .map(session_row)
+        .chain(cramps.iter().map(cramp_row));
+    for row in rows {
+        // Into memory, with every field a plain value: nothing can fail.
+        let _ = out.serialize(row);
     }
-    for c in cramps {
-        row(
-            &mut out,
-            &[
-                ("record", "cramp".into()),
-                ("id", opt(&c.id)),
-                ("night", opt(&c.night)),
-                ("at", c.at.clone()),
-                ("leg", opt(&c.leg)),
-                ("muscle", opt(&c.muscle)),
-                ("lasted_s", opt(&c.lasted_s)),
-                ("pain", opt(&c.pain)),
-                ("swelling", c.swelling.to_string()),
-                ("redness", c.redness.to_string()),
-                ("numbness", c.numbness.to_string()),
-                ("weakness", c.weakness.to_string()),
-                ("note", opt(&c.note)),
-                ("logged_at", c.logged_at.clone()),
-            ],
-        );
-    }
-    out
+    let bytes = out.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes an export to a new file; a file already there is refused and
+/// left as it was. Failing to make the file and failing to write it are
+/// the same error, with the same exit code.
+pub fn to_file(path: &Path, text: &str) -> Result<(), Error> {
+    let failed = |source| Error::Export {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     fn sample() -> (Vec<SessionRecord>, Vec<Cramp>) {
         let session = SessionRecord {
@@ -178,20 +186,20 @@ mod tests {
             night: "2026-11-20".parse().unwrap(),
             started_at: "2026-11-20T22:15:00+01:00".into(),
             ended_at: Some("2026-11-20T22:18:40+01:00".into()),
-            outcome: "completed".into(),
+            outcome: SessionOutcome::Completed,
             speed: 1.0,
             steps: vec![
-                ("Wall calf".into(), "done".into()),
-                ("Hamstring".into(), "skipped".into()),
-                ("Rub | warm = 2\\3".into(), "unfinished".into()),
+                ("Wall calf".into(), StepOutcome::Done),
+                ("Hamstring".into(), StepOutcome::Skipped),
+                ("Rub | warm = 2\\3".into(), StepOutcome::Unfinished),
             ],
         };
         let cramp = Cramp {
             id: Some(3),
             night: Some("2026-11-20".parse().unwrap()),
             at: "2026-11-21T03:10:00+01:00".into(),
-            leg: Some("left".into()),
-            muscle: Some("calf".into()),
+            leg: Some(Leg::Left),
+            muscle: Some(Muscle::Calf),
             lasted_s: Some(90),
             pain: Some(6),
             swelling: false,
@@ -272,6 +280,57 @@ mod tests {
     }
 
     #[test]
+    fn csv_is_written_byte_for_byte_as_the_readme_describes() {
+        let (sessions, cramps) = sample();
+        assert_eq!(
+            csv(&sessions, &cramps),
+            "record,id,night,at,ended_at,routine,title,relief,outcome,speed,steps,steps_done,\
+             leg,muscle,lasted_s,pain,swelling,redness,numbness,weakness,note,logged_at\n\
+             session,7,2026-11-20,2026-11-20T22:15:00+01:00,2026-11-20T22:18:40+01:00,nightly,\
+             \"Nightly, \"\"calf\"\" and hamstring\",false,completed,1,\
+             Wall calf=done|Hamstring=skipped|Rub \\| warm \\= 2\\\\3=unfinished,1,,,,,,,,,,\n\
+             cramp,3,2026-11-20,2026-11-21T03:10:00+01:00,,,,,,,,,left,calf,90,6,false,true,\
+             false,true,\"woke me, then \"\"eased\"\",\nslowly\",2026-11-21T07:00:00+01:00\n"
+        );
+        // An empty journal still has its header.
+        assert_eq!(csv(&[], &[]), format!("{}\n", COLUMNS.join(",")));
+    }
+
+    #[test]
+    fn the_columns_are_the_fields_of_a_row() {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.serialize(Row::default()).unwrap();
+        let text = String::from_utf8(out.into_inner().unwrap()).unwrap();
+        assert_eq!(text.lines().next(), Some(COLUMNS.join(",").as_str()));
+    }
+
+    #[test]
+    fn an_export_never_overwrites_and_fails_one_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.csv");
+        to_file(&path, "one\n").unwrap();
+        let again = to_file(&path, "two\n").unwrap_err();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "one\n");
+        assert_eq!(
+            again.to_string(),
+            format!(
+                "cannot write {}: File exists; nothing the file held was changed",
+                path.display()
+            )
+        );
+        let nowhere = dir.path().join("missing").join("journal.csv");
+        let missing = to_file(&nowhere, "one\n").unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            format!(
+                "cannot write {}: no such file; nothing the file held was changed",
+                nowhere.display()
+            )
+        );
+        assert_eq!((again.exit_code(), missing.exit_code()), (2, 2));
+    }
+
+    #[test]
     fn json_carries_every_field() {
         let (sessions, cramps) = sample();
         let value: Value = serde_json::from_str(&json(&sessions, &cramps)).unwrap();
@@ -282,10 +341,15 @@ mod tests {
             json!({"name": "Hamstring", "outcome": "skipped"})
         );
         assert_eq!(s["ended_at"], "2026-11-20T22:18:40+01:00");
+        assert_eq!(s["night"], "2026-11-20");
+        assert_eq!(s["outcome"], "completed");
+        assert_eq!(s["speed"], 1.0);
         let c = &value["cramps"][0];
         for (key, expected) in [
             ("id", json!(3)),
             ("night", json!("2026-11-20")),
+            ("leg", json!("left")),
+            ("muscle", json!("calf")),
             ("lasted_s", json!(90)),
             ("pain", json!(6)),
             ("redness", json!(true)),

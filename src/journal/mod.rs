@@ -1,7 +1,9 @@
 //! The journal: every session and every cramp, kept safely on disk, shown
 //! as nights and trends, with plain advice on when to see a doctor.
 
+mod error;
 pub mod export;
+pub mod record;
 pub mod stats;
 pub mod store;
 pub mod when;
@@ -14,9 +16,12 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use crate::error::{Error, Result};
+pub use error::Error;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 use crate::util::human;
-use store::{Cramp, Entry, Journal, SessionRecord};
+use record::{Leg, Muscle};
+use store::{Cramp, Entry, Journal};
 
 /// What the user said about a cramp, on the command line or when asked.
 #[derive(Debug, Clone, Default)]
@@ -45,9 +50,6 @@ impl CrampInput {
             && !(self.swelling || self.redness || self.numbness || self.weakness)
     }
 }
-
-pub const LEGS: [&str; 3] = ["left", "right", "both"];
-pub const MUSCLES: [&str; 4] = ["calf", "foot", "thigh", "other"];
 
 /// The general note that goes with the journal's advice.
 pub const NOT_A_DIAGNOSIS: &str = "This is general information, not a diagnosis.";
@@ -154,13 +156,13 @@ pub fn interview(
         input,
         "Which leg: left, right or both?",
         "left",
-        one_of(&LEGS, "left"),
+        one_of(Leg::WORDS, "left"),
     )?;
     answers.muscle = ask(
         input,
         "Which muscle: calf, foot, thigh or other?",
         "calf",
-        one_of(&MUSCLES, "calf"),
+        one_of(Muscle::WORDS, "calf"),
     )?;
     answers.lasted = ask(
         input,
@@ -222,7 +224,7 @@ pub fn describe(cramp: &Cramp, tz: &TimeZone, with_date: bool) -> String {
             .to_string(),
         Err(_) => cramp.at.clone(),
     };
-    let place = [cramp.leg.as_deref(), cramp.muscle.as_deref()]
+    let place = [cramp.leg.map(Leg::word), cramp.muscle.map(Muscle::word)]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
@@ -257,15 +259,17 @@ pub fn describe(cramp: &Cramp, tz: &TimeZone, with_date: bool) -> String {
 /// Records a cramp and says so, with any reason to see a doctor.
 pub fn log(path: &Path, input: CrampInput, now: Timestamp, tz: &TimeZone) -> Result<String> {
     let at = match &input.at {
-        Some(text) => when::parse(text, now, tz).map_err(Error::Usage)?,
+        Some(text) => when::parse(text, now, tz).map_err(Error::When)?,
         None => now,
     };
+    let leg = word_of(input.leg, Leg::from_word, Leg::WORDS)?;
+    let muscle = word_of(input.muscle, Muscle::from_word, Muscle::WORDS)?;
     let cramp = Cramp {
         id: None,
         night: Some(when::night_of(at, tz)),
         at: when::stamp(at, tz),
-        leg: input.leg,
-        muscle: input.muscle,
+        leg,
+        muscle,
         lasted_s: input
             .lasted
             .map(|d| d.as_secs().min(u64::from(u32::MAX)) as u32),
@@ -299,18 +303,20 @@ pub fn log(path: &Path, input: CrampInput, now: Timestamp, tz: &TimeZone) -> Res
     Ok(said)
 }
 
+/// The value a word given for a cramp names; a word that names none is
+/// refused with the words that do.
+fn word_of<T>(
+    text: Option<String>,
+    parse: fn(&str) -> Option<T>,
+    known: &'static [&'static str],
+) -> Result<Option<T>> {
+    text.map(|word| parse(&word).ok_or(Error::UnknownWord { word, known }))
+        .transpose()
+}
+
 /// Whether questions can be asked: stdin and stderr are a terminal.
 pub fn can_ask() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
-
-fn outcome_words(session: &SessionRecord) -> &str {
-    match session.outcome.as_str() {
-        "completed" => "done",
-        "ended_early" => "ended early",
-        "interrupted" => "interrupted",
-        _ => "unfinished",
-    }
 }
 
 /// `nocturne journal`: the last `nights` nights, newest first.
@@ -338,7 +344,7 @@ pub fn nights(path: &Path, today: Date, count: usize, tz: &TimeZone) -> Result<S
                 format!(
                     "{} ({}{preview}, {})",
                     s.routine,
-                    outcome_words(s),
+                    s.outcome.in_words(),
                     Entry::Session(s.id)
                 )
             })
@@ -384,11 +390,7 @@ const EMPTY: &str = "The journal is empty. Each `nocturne run` is recorded; log 
 /// `nocturne journal delete ID`: what the entry is, for the question
 /// before it goes.
 pub fn find(path: &Path, entry: Entry, tz: &TimeZone) -> Result<String> {
-    let missing = || {
-        Error::Usage(format!(
-            "the journal has no entry {entry}; `nocturne journal` shows each entry's id"
-        ))
-    };
+    let missing = || Error::NoEntry(entry);
     let Some(journal) = Journal::open_to_read(path)? else {
         return Err(missing());
     };
@@ -404,7 +406,11 @@ pub fn find(path: &Path, entry: Entry, tz: &TimeZone) -> Result<String> {
                 .parse::<Timestamp>()
                 .map(|t| tz.to_datetime(t).strftime("%a %Y-%m-%d %H:%M").to_string())
                 .unwrap_or_else(|_| s.started_at.clone());
-            format!("the {} session of {at} ({})", s.routine, outcome_words(s))
+            format!(
+                "the {} session of {at} ({})",
+                s.routine,
+                s.outcome.in_words()
+            )
         }),
     };
     found.ok_or_else(missing)
@@ -415,12 +421,12 @@ pub fn delete(path: &Path, entry: Entry) -> Result<()> {
     if Journal::open(path)?.delete(entry)? {
         Ok(())
     } else {
-        Err(Error::Usage(format!("the journal has no entry {entry}")))
+        Err(Error::Gone(entry))
     }
 }
 
 /// Reads the whole journal (an empty one where there is none).
-pub fn everything(path: &Path) -> Result<(Vec<SessionRecord>, Vec<Cramp>)> {
+pub fn everything(path: &Path) -> Result<(Vec<store::SessionRecord>, Vec<Cramp>)> {
     match Journal::open_to_read(path)? {
         Some(journal) => Ok((journal.sessions()?, journal.cramps()?)),
         None => Ok((Vec::new(), Vec::new())),

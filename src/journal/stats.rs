@@ -9,6 +9,7 @@ use console::Style;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
+use super::record::SessionOutcome;
 use super::store::{Cramp, SessionRecord};
 
 /// One week of nights, Monday to Sunday.
@@ -32,7 +33,9 @@ pub struct Week {
 fn stretched_nights(sessions: &[SessionRecord]) -> BTreeSet<Date> {
     sessions
         .iter()
-        .filter(|s| !s.relief && s.outcome == "completed" && (s.speed - 1.0).abs() < 1e-6)
+        .filter(|s| {
+            !s.relief && s.outcome == SessionOutcome::Completed && (s.speed - 1.0).abs() < 1e-6
+        })
         .map(|s| s.night)
         .collect()
 }
@@ -383,7 +386,7 @@ mod tests {
             night,
             started_at: format!("{night}T22:15:00+01:00"),
             ended_at: Some(format!("{night}T22:19:00+01:00")),
-            outcome: "completed".into(),
+            outcome: SessionOutcome::Completed,
             speed: 1.0,
             steps: Vec::new(),
         }
@@ -510,8 +513,8 @@ mod tests {
         let mut flagged = cramp(day("2026-11-24"), 7);
         flagged.lasted_s = Some(20 * 60);
         flagged.swelling = true;
-        flagged.leg = Some("left".into());
-        flagged.muscle = Some("calf".into());
+        flagged.leg = Some(super::super::record::Leg::Left);
+        flagged.muscle = Some(super::super::record::Muscle::Calf);
         let page = render(
             &[],
             &[flagged],
@@ -555,7 +558,7 @@ mod tests {
         let mut preview = session(day("2026-11-29"));
         preview.speed = 30.0;
         let mut early = session(day("2026-11-29"));
-        early.outcome = "ended_early".into();
+        early.outcome = SessionOutcome::EndedEarly;
         let more = [sessions.clone(), vec![preview, early]].concat();
         assert_eq!(streaks(&more, day(TODAY)).current, 3);
     }

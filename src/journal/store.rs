@@ -6,12 +6,12 @@
 //! is reported and never changed.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use jiff::civil::Date;
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
-use crate::error::Error;
+use super::error::{Error, PATIENCE};
+use super::record::{Leg, Muscle, SessionOutcome, StepOutcome};
 
 /// The journal's file name in the data folder.
 pub const FILE: &str = "journal.sqlite";
@@ -56,38 +56,47 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX cramps_by_night ON cramps(night);",
 ];
 
-/// How long a write waits for another nocturne that holds the journal.
-const PATIENCE: Duration = Duration::from_secs(5);
-
-/// How a session ended, or `Unfinished` while it runs (or if it was killed).
-pub const UNFINISHED: &str = "unfinished";
-
+/// A session as it starts: what is known before the journal gives it an
+/// id and the clock a start.
 #[derive(Debug, Clone, PartialEq)]
+pub struct NewSession {
+    pub routine: String,
+    pub title: String,
+    /// The cramp-relief routine, as opposed to stretching before sleep.
+    pub relief: bool,
+    pub speed: f64,
+    /// Each step's name, in order; every step starts unfinished.
+    pub steps: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SessionRecord {
     pub id: i64,
     pub routine: String,
     pub title: String,
     /// The cramp-relief routine, as opposed to stretching before sleep.
     pub relief: bool,
+    #[serde(serialize_with = "as_text")]
     pub night: Date,
     /// RFC 3339, with the offset of the time zone then.
     pub started_at: String,
     pub ended_at: Option<String>,
-    /// `completed`, `ended_early`, `interrupted` or `unfinished`.
-    pub outcome: String,
+    pub outcome: SessionOutcome,
     pub speed: f64,
-    /// Each step's name and outcome: `done`, `skipped` or `unfinished`.
-    pub steps: Vec<(String, String)>,
+    /// Each step's name and outcome.
+    #[serde(serialize_with = "named_steps")]
+    pub steps: Vec<(String, StepOutcome)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Cramp {
     pub id: Option<i64>,
+    #[serde(serialize_with = "as_text")]
     pub night: Option<Date>,
     /// RFC 3339, with the offset of the time zone then.
     pub at: String,
-    pub leg: Option<String>,
-    pub muscle: Option<String>,
+    pub leg: Option<Leg>,
+    pub muscle: Option<Muscle>,
     pub lasted_s: Option<u32>,
     pub pain: Option<u8>,
     pub swelling: bool,
@@ -98,35 +107,49 @@ pub struct Cramp {
     pub logged_at: String,
 }
 
+/// A date (or none) as its text, `2026-11-20`.
+fn as_text<T: OptionalDate, S: serde::Serializer>(date: &T, s: S) -> Result<S::Ok, S::Error> {
+    match date.date() {
+        Some(date) => s.collect_str(&date),
+        None => s.serialize_none(),
+    }
+}
+
+trait OptionalDate {
+    fn date(&self) -> Option<Date>;
+}
+
+impl OptionalDate for Date {
+    fn date(&self) -> Option<Date> {
+        Some(*self)
+    }
+}
+
+impl OptionalDate for Option<Date> {
+    fn date(&self) -> Option<Date> {
+        *self
+    }
+}
+
+/// Steps as `{"name": …, "outcome": …}` objects.
+fn named_steps<S: serde::Serializer>(
+    steps: &[(String, StepOutcome)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Step<'a> {
+        name: &'a str,
+        outcome: StepOutcome,
+    }
+    s.collect_seq(steps.iter().map(|(name, outcome)| Step {
+        name,
+        outcome: *outcome,
+    }))
+}
+
 pub struct Journal {
     conn: Connection,
     path: PathBuf,
-}
-
-/// An SQLite error in the user's words, naming the file.
-fn explain(path: &Path, e: rusqlite::Error) -> Error {
-    let file = path.display();
-    let code = match &e {
-        rusqlite::Error::SqliteFailure(failure, _) => Some(failure.code),
-        _ => None,
-    };
-    Error::Runtime(match code {
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => format!(
-            "the journal {file} is damaged or is not a nocturne journal ({e}); it was left as \
-             it is: move it aside to start a new one"
-        ),
-        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
-            format!("the journal {file} cannot be written ({e}); it was left as it is")
-        }
-        Some(ErrorCode::DiskFull) => {
-            format!("the disk is full; the journal {file} was left as it was")
-        }
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => format!(
-            "the journal {file} stayed busy with another nocturne for {} s; try again",
-            PATIENCE.as_secs()
-        ),
-        _ => format!("the journal {file} could not be used: {e}"),
-    })
 }
 
 /// One entry of the journal as the user names it: `c12` for a cramp,
@@ -165,15 +188,12 @@ impl Journal {
     /// be, and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Journal, Error> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Error::Runtime(format!(
-                    "cannot make the folder for the journal {}: {}",
-                    path.display(),
-                    crate::tomlfile::io_reason(&e)
-                ))
+            std::fs::create_dir_all(dir).map_err(|source| Error::Folder {
+                path: path.to_owned(),
+                source,
             })?;
         }
-        let conn = Connection::open(path).map_err(|e| explain(path, e))?;
+        let conn = Connection::open(path).map_err(|e| Error::sqlite(path, e))?;
         let mut journal = Journal {
             conn,
             path: path.to_owned(),
@@ -188,7 +208,7 @@ impl Journal {
             return Ok(None);
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| explain(path, e))?;
+            .map_err(|e| Error::sqlite(path, e))?;
         let mut journal = Journal {
             conn,
             path: path.to_owned(),
@@ -202,7 +222,7 @@ impl Journal {
     }
 
     fn fail(&self, e: rusqlite::Error) -> Error {
-        explain(&self.path, e)
+        Error::sqlite(&self.path, e)
     }
 
     /// Checks the schema version (before anything is written, so a damaged
@@ -212,19 +232,17 @@ impl Journal {
         let version = self.version()?;
         let latest = MIGRATIONS.len() as i64;
         if version > latest {
-            return Err(Error::Runtime(format!(
-                "the journal {} was written by a newer nocturne (schema {version}, this one \
-                 knows {latest}); it was left as it is",
-                self.path.display()
-            )));
+            return Err(Error::Newer {
+                path: self.path.clone(),
+                found: version,
+                known: latest,
+            });
         }
         if !write {
             return if version < latest && version != 0 {
-                Err(Error::Runtime(format!(
-                    "the journal {} is from an older nocturne; write to it once (nocturne log \
-                     or run) to bring it up to date",
-                    self.path.display()
-                )))
+                Err(Error::Older {
+                    path: self.path.clone(),
+                })
             } else {
                 Ok(())
             };
@@ -241,17 +259,18 @@ impl Journal {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(|e| explain(&path, e))?;
+                .map_err(|e| Error::sqlite(&path, e))?;
             // Another nocturne may have migrated while this one waited.
             let now: i64 = tx
                 .query_row("PRAGMA user_version", [], |row| row.get(0))
-                .map_err(|e| explain(&path, e))?;
+                .map_err(|e| Error::sqlite(&path, e))?;
             for (i, step) in MIGRATIONS.iter().enumerate().skip(now as usize) {
-                tx.execute_batch(step).map_err(|e| explain(&path, e))?;
+                tx.execute_batch(step)
+                    .map_err(|e| Error::sqlite(&path, e))?;
                 tx.pragma_update(None, "user_version", (i + 1) as i64)
-                    .map_err(|e| explain(&path, e))?;
+                    .map_err(|e| Error::sqlite(&path, e))?;
             }
-            tx.commit().map_err(|e| explain(&path, e))?;
+            tx.commit().map_err(|e| Error::sqlite(&path, e))?;
         }
         Ok(())
     }
@@ -262,14 +281,20 @@ impl Journal {
             .map_err(|e| self.fail(e))
     }
 
-    /// Records a session as it starts, with every step pending; returns its
-    /// id. Written at once, so even a session killed outright shows.
-    pub fn start_session(&mut self, session: &SessionRecord) -> Result<i64, Error> {
+    /// Records a session as it starts on `night` at `started_at` (RFC 3339),
+    /// with every step pending; returns its id. Written at once, so even a
+    /// session killed outright shows.
+    pub fn start_session(
+        &mut self,
+        session: &NewSession,
+        night: Date,
+        started_at: &str,
+    ) -> Result<i64, Error> {
         let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| explain(&path, e))?;
+            .map_err(|e| Error::sqlite(&path, e))?;
         tx.execute(
             "INSERT INTO sessions (routine, title, relief, night, started_at, ended_at, outcome, speed)
              VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7)",
@@ -277,26 +302,26 @@ impl Journal {
                 session.routine,
                 session.title,
                 session.relief,
-                session.night.to_string(),
-                session.started_at,
-                UNFINISHED,
+                night.to_string(),
+                started_at,
+                SessionOutcome::Unfinished,
                 session.speed
             ],
         )
-        .map_err(|e| explain(&path, e))?;
+        .map_err(|e| Error::sqlite(&path, e))?;
         let id = tx.last_insert_rowid();
-        for (i, (name, outcome)) in session.steps.iter().enumerate() {
+        for (i, name) in session.steps.iter().enumerate() {
             tx.execute(
                 "INSERT INTO session_steps (session_id, step_index, name, outcome) VALUES (?1, ?2, ?3, ?4)",
-                params![id, i as i64, name, outcome],
+                params![id, i as i64, name, StepOutcome::Unfinished],
             )
-            .map_err(|e| explain(&path, e))?;
+            .map_err(|e| Error::sqlite(&path, e))?;
         }
-        tx.commit().map_err(|e| explain(&path, e))?;
+        tx.commit().map_err(|e| Error::sqlite(&path, e))?;
         Ok(id)
     }
 
-    pub fn set_step(&self, session: i64, step: usize, outcome: &str) -> Result<(), Error> {
+    pub fn set_step(&self, session: i64, step: usize, outcome: StepOutcome) -> Result<(), Error> {
         self.conn
             .execute(
                 "UPDATE session_steps SET outcome = ?3 WHERE session_id = ?1 AND step_index = ?2",
@@ -310,27 +335,27 @@ impl Journal {
         &mut self,
         session: i64,
         ended_at: &str,
-        outcome: &str,
-        steps: &[&str],
+        outcome: SessionOutcome,
+        steps: &[StepOutcome],
     ) -> Result<(), Error> {
         let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| explain(&path, e))?;
+            .map_err(|e| Error::sqlite(&path, e))?;
         tx.execute(
             "UPDATE sessions SET ended_at = ?2, outcome = ?3 WHERE id = ?1",
             params![session, ended_at, outcome],
         )
-        .map_err(|e| explain(&path, e))?;
+        .map_err(|e| Error::sqlite(&path, e))?;
         for (i, step) in steps.iter().enumerate() {
             tx.execute(
                 "UPDATE session_steps SET outcome = ?3 WHERE session_id = ?1 AND step_index = ?2",
                 params![session, i as i64, step],
             )
-            .map_err(|e| explain(&path, e))?;
+            .map_err(|e| Error::sqlite(&path, e))?;
         }
-        tx.commit().map_err(|e| explain(&path, e))
+        tx.commit().map_err(|e| Error::sqlite(&path, e))
     }
 
     pub fn add_cramp(&self, cramp: &Cramp) -> Result<i64, Error> {
@@ -404,7 +429,7 @@ impl Journal {
             .map(|(i, s)| (s.id, i))
             .collect();
         for row in rows {
-            let (id, name, outcome): (i64, String, String) = row.map_err(fail)?;
+            let (id, name, outcome): (i64, String, StepOutcome) = row.map_err(fail)?;
             if let Some(&i) = by_id.get(&id) {
                 sessions[i].steps.push((name, outcome));
             }
@@ -451,7 +476,10 @@ impl Journal {
     /// there is no such entry.
     pub fn delete(&mut self, entry: Entry) -> Result<bool, Error> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| explain(&path, e))?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| Error::sqlite(&path, e))?;
         let removed = match entry {
             Entry::Cramp(id) => tx.execute("DELETE FROM cramps WHERE id = ?1", params![id]),
             Entry::Session(id) => tx
@@ -461,8 +489,8 @@ impl Journal {
                 )
                 .and_then(|_| tx.execute("DELETE FROM sessions WHERE id = ?1", params![id])),
         }
-        .map_err(|e| explain(&path, e))?;
-        tx.commit().map_err(|e| explain(&path, e))?;
+        .map_err(|e| Error::sqlite(&path, e))?;
+        tx.commit().map_err(|e| Error::sqlite(&path, e))?;
         Ok(removed > 0)
     }
 
@@ -488,21 +516,13 @@ fn date(text: String) -> Date {
 mod tests {
     use super::*;
 
-    fn session(night: &str) -> SessionRecord {
-        SessionRecord {
-            id: 0,
+    fn session() -> NewSession {
+        NewSession {
             routine: "nightly".into(),
             title: "Nightly".into(),
             relief: false,
-            night: night.parse().unwrap(),
-            started_at: format!("{night}T22:15:00+01:00"),
-            ended_at: None,
-            outcome: UNFINISHED.into(),
             speed: 1.0,
-            steps: vec![
-                ("Calf".into(), "unfinished".into()),
-                ("Hamstring".into(), "unfinished".into()),
-            ],
+            steps: vec!["Calf".into(), "Hamstring".into()],
         }
     }
 
@@ -529,13 +549,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE);
         let mut journal = Journal::open(&path).unwrap();
-        let id = journal.start_session(&session("2026-11-20")).unwrap();
-        journal.set_step(id, 0, "done").unwrap();
+        let night: Date = "2026-11-20".parse().unwrap();
+        let id = journal
+            .start_session(&session(), night, "2026-11-20T22:15:00+01:00")
+            .unwrap();
+        journal.set_step(id, 0, StepOutcome::Done).unwrap();
         let cramp = Cramp {
             night: Some("2026-11-20".parse().unwrap()),
             at: "2026-11-21T03:10:00+01:00".into(),
-            leg: Some("left".into()),
-            muscle: Some("calf".into()),
+            leg: Some(Leg::Left),
+            muscle: Some(Muscle::Calf),
             lasted_s: Some(90),
             pain: Some(6),
             numbness: true,
@@ -547,12 +570,14 @@ mod tests {
         let read = Journal::open_to_read(&path).unwrap().unwrap();
         let sessions = read.sessions().unwrap();
         assert_eq!(sessions.len(), 1);
-        assert_eq!(sessions[0].outcome, "unfinished");
+        assert_eq!(sessions[0].outcome, SessionOutcome::Unfinished);
+        assert_eq!(sessions[0].night, night);
+        assert_eq!(sessions[0].started_at, "2026-11-20T22:15:00+01:00");
         assert_eq!(
             sessions[0].steps,
             [
-                ("Calf".to_owned(), "done".to_owned()),
-                ("Hamstring".to_owned(), "unfinished".to_owned())
+                ("Calf".to_owned(), StepOutcome::Done),
+                ("Hamstring".to_owned(), StepOutcome::Unfinished)
             ]
         );
         assert_eq!(
@@ -571,9 +596,10 @@ mod tests {
         let path = dir.path().join(FILE);
         let junk: Vec<u8> = (0..8192u32).map(|i| (i * 7 % 251) as u8).collect();
         std::fs::write(&path, &junk).unwrap();
-        let Err(Error::Runtime(message)) = Journal::open(&path) else {
+        let Err(e @ Error::Damaged { .. }) = Journal::open(&path) else {
             panic!("a damaged journal must be refused");
         };
+        let message = e.to_string();
         assert!(
             message.starts_with(&format!("the journal {} is damaged", path.display())),
             "{message}"
@@ -592,9 +618,10 @@ mod tests {
             .pragma_update(None, "user_version", 99)
             .unwrap();
         let before = std::fs::read(&path).unwrap();
-        let Err(Error::Runtime(message)) = Journal::open(&path) else {
+        let Err(e @ Error::Newer { .. }) = Journal::open(&path) else {
             panic!("a newer journal must be refused");
         };
+        let message = e.to_string();
         assert!(
             message.contains("written by a newer nocturne (schema 99"),
             "{message}"

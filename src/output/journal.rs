@@ -11,17 +11,18 @@ use std::time::Duration;
 
 use super::{Failure, Output};
 use crate::clock::ServiceClock;
-use crate::journal::store::{Journal, SessionRecord, UNFINISHED};
+use crate::journal::record::{SessionOutcome, StepOutcome as Stored};
+use crate::journal::store::{Journal, NewSession};
 use crate::journal::when::{night_of, stamp};
 use crate::plan::Plan;
 use crate::session::{Event, StepOutcome};
 
 enum Entry {
-    Start(SessionRecord),
-    Step(usize, &'static str),
+    Start(NewSession),
+    Step(usize, Stored),
     Finish {
-        outcome: &'static str,
-        steps: Vec<&'static str>,
+        outcome: SessionOutcome,
+        steps: Vec<Stored>,
     },
 }
 
@@ -31,11 +32,11 @@ pub struct JournalOutput {
     worker: Option<JoinHandle<()>>,
 }
 
-fn word(outcome: StepOutcome) -> &'static str {
+fn stored(outcome: StepOutcome) -> Stored {
     match outcome {
-        StepOutcome::Done => "done",
-        StepOutcome::Skipped => "skipped",
-        StepOutcome::Unfinished => UNFINISHED,
+        StepOutcome::Done => Stored::Done,
+        StepOutcome::Skipped => Stored::Skipped,
+        StepOutcome::Unfinished => Stored::Unfinished,
     }
 }
 
@@ -59,11 +60,11 @@ impl JournalOutput {
                 let mut session = None;
                 for entry in inbox {
                     let written = match (entry, session) {
-                        (Entry::Start(mut record), _) => {
+                        (Entry::Start(record), _) => {
                             let now = clock.wall();
-                            record.night = night_of(now, &tz);
-                            record.started_at = stamp(now, &tz);
-                            journal.start_session(&record).map(|id| session = Some(id))
+                            journal
+                                .start_session(&record, night_of(now, &tz), &stamp(now, &tz))
+                                .map(|id| session = Some(id))
                         }
                         (Entry::Step(step, outcome), Some(id)) => {
                             journal.set_step(id, step, outcome)
@@ -102,34 +103,24 @@ impl Output for JournalOutput {
             return Err(Failure::Report(format!("the journal is off: {why}")));
         }
         match event {
-            Event::SessionStarted { speed } => self.send(Entry::Start(SessionRecord {
-                id: 0,
+            Event::SessionStarted { speed } => self.send(Entry::Start(NewSession {
                 routine: plan.routine.id.clone(),
                 title: plan.routine.name.clone(),
                 relief: plan.routine.offer_cramp_log,
-                night: jiff::civil::Date::MIN,
-                started_at: String::new(),
-                ended_at: None,
-                outcome: UNFINISHED.to_owned(),
                 speed: speed.factor(),
-                steps: plan
-                    .routine
-                    .steps
-                    .iter()
-                    .map(|s| (s.name.clone(), UNFINISHED.to_owned()))
-                    .collect(),
+                steps: plan.routine.steps.iter().map(|s| s.name.clone()).collect(),
             })),
-            Event::StepDone { step, .. } => self.send(Entry::Step(*step, "done")),
-            Event::StepSkipped { step, .. } => self.send(Entry::Step(*step, "skipped")),
+            Event::StepDone { step, .. } => self.send(Entry::Step(*step, Stored::Done)),
+            Event::StepSkipped { step, .. } => self.send(Entry::Step(*step, Stored::Skipped)),
             Event::SessionFinished { summary, .. } => {
                 let outcome = if summary.completed {
-                    "completed"
+                    SessionOutcome::Completed
                 } else if summary.interrupted {
-                    "interrupted"
+                    SessionOutcome::Interrupted
                 } else {
-                    "ended_early"
+                    SessionOutcome::EndedEarly
                 };
-                let steps = summary.steps.iter().map(|s| word(*s)).collect();
+                let steps = summary.steps.iter().map(|s| stored(*s)).collect();
                 self.send(Entry::Finish { outcome, steps });
             }
             _ => {}

@@ -36,8 +36,26 @@ WantedBy=default.target
     )
 }
 
+/// Text as an XML value: the characters that XML reads as markup are
+/// written as entities.
+fn xml_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The launchd agent that does the same on macOS.
 pub fn launchd_agent(exe: &str) -> String {
+    let exe = xml_text(exe);
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -57,7 +75,12 @@ pub fn launchd_agent(exe: &str) -> String {
 fn exe() -> Result<String> {
     std::env::current_exe()
         .map(|p| p.display().to_string())
-        .map_err(|e| Error::Runtime(format!("cannot find nocturne itself: {e}")))
+        .map_err(|e| {
+            Error::Runtime(format!(
+                "cannot find nocturne itself: {}",
+                crate::util::io_reason(&e)
+            ))
+        })
 }
 
 fn systemd_dir() -> Option<PathBuf> {
@@ -121,7 +144,13 @@ pub fn install(only_print: bool) -> Result<ExitCode> {
     let path = dir.join(name);
     std::fs::create_dir_all(&dir)
         .and_then(|()| std::fs::write(&path, &text))
-        .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| {
+            Error::Runtime(format!(
+                "cannot write {}: {}",
+                path.display(),
+                crate::util::io_reason(&e)
+            ))
+        })?;
     eprintln!("Wrote {}.", path.display());
     let path_text = path.display().to_string();
     let commands: Vec<Vec<&str>> = start
@@ -176,8 +205,13 @@ pub fn uninstall() -> Result<ExitCode> {
     if let Err(why) = stopped {
         eprintln!("Could not stop the service ({why}); removing it anyway.");
     }
-    std::fs::remove_file(&path)
-        .map_err(|e| Error::Runtime(format!("cannot remove {}: {e}", path.display())))?;
+    std::fs::remove_file(&path).map_err(|e| {
+        Error::Runtime(format!(
+            "cannot remove {}: {}",
+            path.display(),
+            crate::util::io_reason(&e)
+        ))
+    })?;
     if cfg!(target_os = "linux") {
         let _ = manage("systemctl", &["--user", "daemon-reload"]);
     }
@@ -186,4 +220,35 @@ pub fn uninstall() -> Result<ExitCode> {
         path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_launchd_agent_escapes_the_program_path_as_xml() {
+        let agent = launchd_agent("/Users/a&b/<odd> \"dir\"/it's/nocturne");
+        assert!(
+            agent.contains(
+                "<array><string>/Users/a&amp;b/&lt;odd&gt; &quot;dir&quot;/it&apos;s/nocturne\
+                 </string><string>remind</string><string>daemon</string></array>"
+            ),
+            "{agent}"
+        );
+        // A plain path is written as it is.
+        assert!(
+            launchd_agent("/usr/local/bin/nocturne")
+                .contains("<string>/usr/local/bin/nocturne</string>")
+        );
+    }
+
+    #[test]
+    fn the_systemd_unit_escapes_the_program_path() {
+        let unit = systemd_unit("/opt/100%/\"q\"\\x/nocturne");
+        assert!(
+            unit.contains("ExecStart=\"/opt/100%%/\\\"q\\\"\\\\x/nocturne\" remind daemon\n"),
+            "{unit}"
+        );
+    }
 }

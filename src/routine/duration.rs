@@ -89,7 +89,6 @@ fn seconds(digits: &str) -> Result<u64, DurationError> {
 }
 
 // Durations are printed by the helpers shared by every part.
-pub use crate::util::{clock, human};
 
 #[cfg(test)]
 mod tests {

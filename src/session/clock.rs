@@ -104,4 +104,3 @@ impl Clock for ManualClock {
 }
 
 // The reminder service still names the wall clock by this path.
-pub use crate::clock::ServiceClock;
