@@ -89,6 +89,11 @@ pub const NOTIFY_OFF: &str =
 /// The line `run` prints when it cannot make sound.
 pub const SOUND_OFF: &str = "nocturne: sound is off: no audio device is available\n";
 
+/// How a run of `SHORT` to its end finishes on standard error.
+pub const SHORT_FINISHED: &str = "Finished in 0:12: 2 of 2 steps done.
+Well done. Settle in, keep the covers loose, and sleep well.
+";
+
 /// The note the first session of a home starts with.
 pub const DISCLAIMER: &str =
     "nocturne guides general self-care stretches; it does not diagnose or treat.
