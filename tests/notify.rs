@@ -10,7 +10,13 @@ use common::{DISCLAIMER, Home, NOTIFY_OFF, SHORT, SHORT_FINISHED, Test, events};
 
 /// The short routine, run on `bus` (or on none), to its end.
 fn run_with(home: &Home, bus: Option<&Bus>, args: &[&str]) -> Test {
-    let file = home.write("short.toml", SHORT);
+    run_this(home, bus, SHORT, args)
+}
+
+/// A routine as long as the short one, `routine`, run on `bus` (or on
+/// none), to its end.
+fn run_this(home: &Home, bus: Option<&Bus>, routine: &str, args: &[&str]) -> Test {
+    let file = home.write("short.toml", routine);
     let mut test = home.test();
     if let Some(bus) = bus {
         test = test.env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
@@ -97,13 +103,9 @@ fn which_notes_appear_is_up_to_the_user() {
     let home = Home::new();
     home.write("config/config.toml", "notifications = \"session\"\n");
     let bus = Bus::start(home.dir.path()).serve("normal");
-    let file = home.write("steps.toml", &format!("notifications = \"steps\"\n{SHORT}"));
-    home.test()
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .args(["run", "--speed", "50", "--mute"])
-        .arg(&file)
+    let routine = format!("notifications = \"steps\"\n{SHORT}");
+    run_this(&home, Some(&bus), &routine, &["--speed", "50", "--mute"])
         .stderr_starts(quiet_start())
-        .stderr_ends(SHORT_FINISHED)
         .run();
     assert_eq!(
         summaries(&bus),
@@ -281,13 +283,8 @@ fn markup_characters_reach_the_screen_as_written() {
     ] {
         let home = Home::new();
         let bus = Bus::start(home.dir.path()).serve(server);
-        let file = home.write("markup.toml", &routine);
-        home.test()
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-            .args(["run", "--speed", "50", "--mute"])
-            .arg(&file)
+        run_this(&home, Some(&bus), &routine, &["--speed", "50", "--mute"])
             .stderr_starts(quiet_start())
-            .stderr_ends(SHORT_FINISHED)
             .run();
         let step = bus
             .notes()

@@ -124,10 +124,17 @@ fn assert_on_time(note: &serde_json::Value, due: f64) {
     );
 }
 
+/// A home, and a bus whose notification service behaves as `server`
+/// says.
+fn served(server: &str) -> (Home, Bus) {
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve(server);
+    (home, bus)
+}
+
 #[test]
 fn a_reminder_arrives_on_time_with_its_buttons() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal");
+    let (home, bus) = served("normal");
     let (at, due) = soon(3);
     home.write(
         "config/config.toml",
@@ -162,8 +169,7 @@ fn a_reminder_arrives_on_time_with_its_buttons() {
 
 #[test]
 fn a_server_that_keeps_notes_is_asked_to_keep_a_reminder() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal,persistence");
+    let (home, bus) = served("normal,persistence");
     let (at, _) = soon(2);
     home.write(
         "config/config.toml",
@@ -177,8 +183,7 @@ fn a_server_that_keeps_notes_is_asked_to_keep_a_reminder() {
 
 #[test]
 fn edits_to_the_settings_take_effect_without_a_restart() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal");
+    let (home, bus) = served("normal");
     let service = Service::start(&home, &bus);
     let expected = format!(
         "reminders on: 0 reminders from {}",
@@ -260,8 +265,7 @@ fn edits_to_the_settings_take_effect_without_a_restart() {
 
 #[test]
 fn a_broken_file_at_start_is_reported_and_the_service_waits_for_the_fix() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal");
+    let (home, bus) = served("normal");
     home.write("config/config.toml", "[[reminders]]\nat = \"9pm\"\n");
     let service = Service::start(&home, &bus);
     let line = service.wait_for_log("settings not read, no reminders until they are mended:");
@@ -302,8 +306,7 @@ fn snooze_fires_the_reminder_again_after_the_delay() {
 }
 
 fn snooze_fires_again(server: &str) {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve(server);
+    let (home, bus) = served(server);
     let (at, _) = soon(2);
     home.write(
         "config/config.toml",
@@ -358,13 +361,11 @@ fn starts_wind_down_in_a_terminal(home: &Home, bus: &Bus) {
 #[test]
 fn a_click_on_a_reminder_means_its_main_action() {
     // Bedtime: a click starts the routine.
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("click");
+    let (home, bus) = served("click");
     starts_wind_down_in_a_terminal(&home, &bus);
 
     // Water: a click snoozes.
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("click");
+    let (home, bus) = served("click");
     let (at, _) = soon(2);
     home.write(
         "config/config.toml",
@@ -386,15 +387,13 @@ fn a_click_on_a_reminder_means_its_main_action() {
 
 #[test]
 fn start_now_opens_the_routine_in_a_terminal() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("press=start");
+    let (home, bus) = served("press=start");
     starts_wind_down_in_a_terminal(&home, &bus);
 }
 
 #[test]
 fn only_one_service_runs_and_its_lock_never_goes_stale() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal");
+    let (home, bus) = served("normal");
     let mut first = Service::start(&home, &bus);
     let second = service_command(&home, &bus).output().unwrap();
     assert_eq!(second.status.code(), Some(1));
