@@ -467,17 +467,34 @@ fn the_manual_page_is_one_whole_page() {
 /// Whether `nocturne check` accepts `text` as the settings file.
 fn settings_accepted(home: &Home, text: &str) -> bool {
     home.write("config/config.toml", text);
-    let out = home.nocturne().arg("check").output().unwrap();
-    assert!(matches!(out.status.code(), Some(0 | 2)), "{text:?}");
-    out.status.success()
+    check_accepts(home, None, text)
 }
 
 /// Whether `nocturne check` accepts `text` as a routine file.
 fn routine_accepted(home: &Home, text: &str) -> bool {
     let file = home.write("routine-under-test.toml", text);
-    let out = home.nocturne().arg("check").arg(&file).output().unwrap();
-    assert!(matches!(out.status.code(), Some(0 | 2)), "{text:?}");
-    out.status.success()
+    check_accepts(home, Some(&file), text)
+}
+
+/// Whether `nocturne check` (of `file`, or of everything) passes: it
+/// either says only "ok" or refuses with an error, nothing in between.
+fn check_accepts(home: &Home, file: Option<&std::path::Path>, text: &str) -> bool {
+    let out = home.nocturne().arg("check").args(file).output().unwrap();
+    let (printed, said) = (stdout(&out), stderr(&out));
+    match out.status.code() {
+        Some(0) => {
+            assert!(
+                said.is_empty() && printed.lines().all(|l| l.ends_with(": ok")),
+                "{text:?}: {printed}{said}"
+            );
+            true
+        }
+        Some(2) => {
+            assert!(said.starts_with("error: "), "{text:?}: {said}");
+            false
+        }
+        code => panic!("{text:?}: exit {code:?}\n{said}"),
+    }
 }
 
 #[test]

@@ -616,6 +616,7 @@ fn ctrl_c_ends_the_session_with_its_summary_and_exit_130() {
     assert_eq!(last["completed"], false);
     assert_eq!(last["interrupted"], true);
     let text = stderr(&output);
+    assert!(text.starts_with(&first_session(false)), "{text}");
     assert!(
         text.contains("Ended early at 0:00: 0 of 9 steps done."),
         "{text}"
