@@ -17,10 +17,11 @@ fn nightly_text() -> String {
 #[test]
 fn new_starts_from_a_template_or_a_copy_and_never_overwrites() {
     let home = Home::new();
-    let out = home.nocturne().args(["new", "my-calves"]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
     let path = home.config().join("routines").join("my-calves.toml");
-    assert_eq!(stdout(&out), format!("{}\n", path.display()));
+    home.test()
+        .args(["new", "my-calves"])
+        .stdout(format!("{}\n", path.display()))
+        .run();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("#:schema ./routine.schema.json\n"));
     // The schema the first line points to is beside it.
@@ -30,56 +31,57 @@ fn new_starts_from_a_template_or_a_copy_and_never_overwrites() {
             .unwrap()
             .contains("\"A nocturne routine\"")
     );
-    let check = home
-        .nocturne()
+    home.test()
         .args(["check", "my-calves"])
-        .output()
-        .unwrap();
-    assert!(check.status.success(), "{}", stderr(&check));
+        .stdout(format!("{}: ok\n", path.display()))
+        .run();
 
     std::fs::write(
         &path,
         "name = \"Mine, changed\"\n[[steps]]\nname = \"a\"\nhold = 5\n",
     )
     .unwrap();
-    let again = home.nocturne().args(["new", "my-calves"]).output().unwrap();
-    assert_eq!(again.status.code(), Some(2));
-    assert!(
-        stderr(&again).contains("already exists"),
-        "{}",
-        stderr(&again)
-    );
+    home.test()
+        .args(["new", "my-calves"])
+        .status(2)
+        .stderr_starts("error: ")
+        .stderr_has("already exists")
+        .run();
     assert!(
         std::fs::read_to_string(&path)
             .unwrap()
             .starts_with("name = \"Mine, changed\"")
     );
 
-    let copy = home
-        .nocturne()
-        .args(["new", "gentler", "--from", "nightly"])
-        .output()
-        .unwrap();
-    assert!(copy.status.success(), "{}", stderr(&copy));
     let copied = home.config().join("routines").join("gentler.toml");
+    home.test()
+        .args(["new", "gentler", "--from", "nightly"])
+        .stdout(format!("{}\n", copied.display()))
+        .stderr("")
+        .run();
     assert_eq!(std::fs::read_to_string(copied).unwrap(), nightly_text());
-    assert_eq!(stderr(&copy), "");
 
     // A bundled routine's name is allowed, and said to hide that routine.
-    let shadow = home.nocturne().args(["new", "nightly"]).output().unwrap();
-    assert!(shadow.status.success(), "{}", stderr(&shadow));
-    assert_eq!(
-        stderr(&shadow),
-        "note: it takes the place of the bundled nightly routine; delete the file to have that \
-         one back\n"
-    );
+    home.test()
+        .args(["new", "nightly"])
+        .stdout(format!(
+            "{}\n",
+            home.config()
+                .join("routines")
+                .join("nightly.toml")
+                .display()
+        ))
+        .stderr(
+            "note: it takes the place of the bundled nightly routine; delete the file to have that \
+             one back\n",
+        )
+        .run();
 
-    let bad = home
-        .nocturne()
+    home.test()
         .args(["new", "../outside"])
-        .output()
-        .unwrap();
-    assert_eq!(bad.status.code(), Some(2));
+        .status(2)
+        .stderr_starts("error: ")
+        .run();
 }
 
 const VALID: &str = "name = \"Edited\"\n[[steps]]\nname = \"Calf\"\nhold = \"20s\"\n";
@@ -103,6 +105,7 @@ fn edit_checks_the_routine_when_the_editor_closes() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
     assert_eq!(stderr(&out), format!("{}: ok\n", path.display()));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), VALID);
 
@@ -117,30 +120,22 @@ fn edit_checks_the_routine_when_the_editor_closes() {
         .arg(&quitter)
         .status()
         .unwrap();
-    let out = home
-        .nocturne()
+    home.test()
         .env("VISUAL", &quitter)
         .args(["edit", "mine"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("exit status: 1, so the change was not kept"),
-        "{}",
-        stderr(&out)
-    );
+        .status(1)
+        .stderr_has("exit status: 1, so the change was not kept")
+        .run();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), VALID);
 
     // A routine elsewhere, named by its path, gets no schema beside it.
     let elsewhere = home.write("elsewhere/calves.toml", VALID);
-    let out = home
-        .nocturne()
+    home.test()
         .env("VISUAL", scripted_editor(&home.path("again"), &[VALID]))
         .arg("edit")
         .arg(&elsewhere)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        .stderr(format!("{}: ok\n", elsewhere.display()))
+        .run();
     let beside: Vec<_> = std::fs::read_dir(home.path("elsewhere"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -156,37 +151,35 @@ fn an_invalid_edit_without_a_terminal_is_discarded() {
     let path = home.config().join("routines").join("mine.toml");
     let dir = home.path("invalid");
     std::fs::create_dir_all(&dir).unwrap();
-    let out = home
-        .nocturne()
+    home.test()
         .env("VISUAL", scripted_editor(&dir, &[INVALID]))
         .args(["edit", "mine"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let text = stderr(&out);
-    assert!(
-        text.contains("error: unknown key `holds` in step 1"),
-        "{text}"
-    );
-    assert!(
-        text.ends_with(&format!(
+        .status(2)
+        .stderr_starts("error: unknown key `holds` in step 1")
+        .stderr_ends(format!(
             "Discarded the change; {} is as it was.\n",
             path.display()
-        )),
-        "{text}"
-    );
+        ))
+        .run();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
 
     // A bundled routine is copied first; discarding removes the copy.
     let dir = home.path("bundled");
     std::fs::create_dir_all(&dir).unwrap();
-    let out = home
-        .nocturne()
+    home.test()
         .env("VISUAL", scripted_editor(&dir, &[INVALID]))
         .args(["edit", "wind-down"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .status(2)
+        .stderr_starts(format!(
+            "Copied the bundled wind-down routine to {} to edit it.\n\
+             error: unknown key `holds` in step 1\n",
+            home.config()
+                .join("routines")
+                .join("wind-down.toml")
+                .display()
+        ))
+        .stderr_ends(" is as it was.\n")
+        .run();
     assert!(
         !home
             .config()
@@ -199,57 +192,53 @@ fn an_invalid_edit_without_a_terminal_is_discarded() {
 #[test]
 fn check_with_no_files_checks_the_settings_and_every_routine() {
     let home = Home::new();
-    let out = home.nocturne().arg("check").output().unwrap();
-    assert!(out.status.success());
-    assert!(
-        stdout(&out).starts_with("Nothing to check"),
-        "{}",
-        stdout(&out)
-    );
+    home.test()
+        .arg("check")
+        .stdout_starts("Nothing to check")
+        .run();
 
     home.write("config/config.toml", "volume = 30\n");
     home.user_routine("nightly", VALID);
     home.user_routine("mine", VALID);
-    let out = home.nocturne().arg("check").output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
     let routines = home.config().join("routines");
-    assert_eq!(
-        stdout(&out),
-        format!(
+    home.test()
+        .arg("check")
+        .stdout(format!(
             "{}: ok\n{}: ok\n{}: ok (it replaces the bundled nightly routine)\n",
             home.config().join("config.toml").display(),
             routines.join("mine.toml").display(),
             routines.join("nightly.toml").display(),
-        )
-    );
+        ))
+        .run();
     home.user_routine("broken", INVALID);
-    let out = home.nocturne().arg("check").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown key `holds`"));
+    home.test()
+        .arg("check")
+        .status(2)
+        .stdout_has(": ok\n")
+        .stderr_starts("error: unknown key `holds`")
+        .run();
 
     // Routines the settings name must exist (a broken one still exists).
     home.write(
         "config/config.toml",
         "default_routine = \"broken\"\n\n[[reminders]]\nat = \"22:15\"\nroutine = \"mien\"\n",
     );
-    let out = home.nocturne().arg("check").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let said = stderr(&out);
-    assert!(
-        said.contains(&format!(
+    home.test()
+        .arg("check")
+        .status(2)
+        .stdout_has(": ok\n")
+        .stderr_has(format!(
             "error: reminder 1 names the routine `mien`, which was not found\n --> {}:5:11\n",
             home.config().join("config.toml").display()
-        )),
-        "{said}"
-    );
-    assert!(said.contains("help: did you mean `mine`?"), "{said}");
-    assert!(!said.contains("`default_routine`"), "{said}");
+        ))
+        .stderr_has("help: did you mean `mine`?")
+        .stderr_lacks("`default_routine`")
+        .run();
 }
 
 fn schema(home: &Home, what: &str) -> jsonschema::Validator {
-    let out = home.nocturne().args(["schema", what]).output().unwrap();
-    assert!(out.status.success());
-    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = home.test().args(["schema", what]).stdout_starts("{").run();
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     jsonschema::draft7::new(&schema).unwrap()
 }
 
@@ -312,9 +301,12 @@ fn the_schema_accepts_every_bundled_routine_and_rejects_the_broken_ones() {
         assert!(!config.is_valid(&as_json(bad).unwrap()), "{bad:?}");
         // And `nocturne` refuses them too.
         home.write("config/config.toml", bad);
-        let out = home.nocturne().args(["remind", "list"]).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad:?}");
-        assert!(stderr(&out).contains("config.toml:"), "{bad:?}");
+        home.test()
+            .args(["remind", "list"])
+            .status(2)
+            .stderr_starts("error: ")
+            .stderr_has("config.toml:")
+            .run();
     }
 }
 
@@ -322,13 +314,10 @@ fn the_schema_accepts_every_bundled_routine_and_rejects_the_broken_ones() {
 fn completions_for_every_shell_and_routine_names_in_bash() {
     let home = Home::new();
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let out = home
-            .nocturne()
+        home.test()
             .args(["completions", shell])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{shell}");
-        assert!(stdout(&out).contains("nocturne"), "{shell}");
+            .stdout_has("nocturne")
+            .run();
     }
     home.user_routine("my-calves", VALID);
     let path = format!(
@@ -337,12 +326,12 @@ fn completions_for_every_shell_and_routine_names_in_bash() {
         std::env::var("PATH").unwrap_or_default()
     );
     let out = home
-        .nocturne()
+        .test()
         .env("PATH", path)
         .args(["completions", "bash"])
-        .output()
-        .unwrap();
-    let script = home.write("completion.bash", &stdout(&out));
+        .stdout_has("_nocturne_with_routines")
+        .run();
+    let script = home.write("completion.bash", &out.stdout);
     let complete = |words: &str| {
         let out = Command::new("bash")
             .env("PATH", format!("{}:/usr/bin:/bin", bin().parent().unwrap().display()))
@@ -380,14 +369,12 @@ fn completions_for_every_shell_and_routine_names_in_bash() {
 
 #[test]
 fn the_manual_page_is_one_whole_page() {
-    let out = Home::new().nocturne().arg("man").output().unwrap();
-    assert!(out.status.success());
-    let page = stdout(&out);
-    assert!(
-        page.starts_with(".TH NOCTURNE 1 "),
-        "{}",
-        &page[..200.min(page.len())]
-    );
+    let page = Home::new()
+        .test()
+        .arg("man")
+        .stdout_starts(".TH NOCTURNE 1 ")
+        .run()
+        .stdout;
     // It sends the reader to no other page of nocturne's.
     assert!(!page.contains("nocturne\\-"), "a reference to another page");
     // Every command, with its options, and the sections a manual has.
@@ -480,17 +467,34 @@ fn the_manual_page_is_one_whole_page() {
 /// Whether `nocturne check` accepts `text` as the settings file.
 fn settings_accepted(home: &Home, text: &str) -> bool {
     home.write("config/config.toml", text);
-    let out = home.nocturne().arg("check").output().unwrap();
-    assert!(matches!(out.status.code(), Some(0 | 2)), "{text:?}");
-    out.status.success()
+    check_accepts(home, None, text)
 }
 
 /// Whether `nocturne check` accepts `text` as a routine file.
 fn routine_accepted(home: &Home, text: &str) -> bool {
     let file = home.write("routine-under-test.toml", text);
-    let out = home.nocturne().arg("check").arg(&file).output().unwrap();
-    assert!(matches!(out.status.code(), Some(0 | 2)), "{text:?}");
-    out.status.success()
+    check_accepts(home, Some(&file), text)
+}
+
+/// Whether `nocturne check` (of `file`, or of everything) passes: it
+/// either says only "ok" or refuses with an error, nothing in between.
+fn check_accepts(home: &Home, file: Option<&std::path::Path>, text: &str) -> bool {
+    let out = home.nocturne().arg("check").args(file).output().unwrap();
+    let (printed, said) = (stdout(&out), stderr(&out));
+    match out.status.code() {
+        Some(0) => {
+            assert!(
+                said.is_empty() && printed.lines().all(|l| l.ends_with(": ok")),
+                "{text:?}: {printed}{said}"
+            );
+            true
+        }
+        Some(2) => {
+            assert!(said.starts_with("error: "), "{text:?}: {said}");
+            false
+        }
+        code => panic!("{text:?}: exit {code:?}\n{said}"),
+    }
 }
 
 #[test]
@@ -729,12 +733,10 @@ fn the_schema_accepts_whatever_nocturne_accepts_in_the_fuzz_corpus() {
 #[test]
 fn remind_add_starts_a_new_settings_file_with_its_schema() {
     let home = Home::new();
-    let out = home
-        .nocturne()
+    home.test()
         .args(["remind", "add", "--at", "22:15", "--days", "mon-fri"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+        .stderr_starts("Added reminder 1: at 22:15, mon-fri; next ")
+        .run();
     let config = home.config().join("config.toml");
     let text = std::fs::read_to_string(&config).unwrap();
     assert!(
@@ -747,10 +749,14 @@ fn remind_add_starts_a_new_settings_file_with_its_schema() {
         &std::fs::read_to_string(home.config().join("config.schema.json")).unwrap(),
     )
     .unwrap();
-    let printed = home.nocturne().args(["schema", "config"]).output().unwrap();
+    let printed = home
+        .test()
+        .args(["schema", "config"])
+        .stdout_starts("{")
+        .run();
     assert_eq!(
         written,
-        serde_json::from_slice::<serde_json::Value>(&printed.stdout).unwrap()
+        serde_json::from_str::<serde_json::Value>(&printed.stdout).unwrap()
     );
     let validator = jsonschema::draft7::new(&written).unwrap();
     assert!(validator.is_valid(&as_json(&text).unwrap()));
@@ -758,12 +764,10 @@ fn remind_add_starts_a_new_settings_file_with_its_schema() {
     // A file the user already has gets no such line.
     let mine = "volume = 30\n";
     home.write("config/config.toml", mine);
-    let out = home
-        .nocturne()
+    home.test()
         .args(["remind", "add", "--at", "21:00"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+        .stderr_starts("Added reminder 1: at 21:00, every day; next ")
+        .run();
     let text = std::fs::read_to_string(&config).unwrap();
     assert!(
         text.starts_with(mine) && !text.contains("#:schema"),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Home, SHORT, events, repo, stderr, stdout};
+use common::{Home, NOTIFY_OFF, SHORT, events, first_session, repo, stderr};
 
 #[test]
 fn list_shows_bundled_and_user_routines_with_origin_and_length() {
@@ -12,9 +12,7 @@ fn list_shows_bundled_and_user_routines_with_origin_and_length() {
     home.user_routine("nightly", SHORT);
     home.user_routine("mine", SHORT);
     home.user_routine("broken", "name = \"Broken\"\n");
-    let out = home.nocturne().arg("list").output().unwrap();
-    assert!(out.status.success());
-    let text = stdout(&out);
+    let text = home.test().arg("list").stdout_starts("NAME").run().stdout;
     let line = |start: &str| {
         text.lines()
             .filter(|l| l.split_whitespace().next() == Some(start))
@@ -55,9 +53,6 @@ fn list_shows_bundled_and_user_routines_with_origin_and_length() {
 fn show_prints_the_plan_that_run_follows() {
     let home = Home::new();
     let file = home.write("short.toml", SHORT);
-    let out = home.nocturne().arg("show").arg(&file).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
     let expected = format!(
         "Short test routine (short, {})
 For tests
@@ -76,37 +71,41 @@ Total 0:12 in 8 segments, 2 steps
 ",
         file.display()
     );
-    assert_eq!(text, expected);
+    home.test().arg("show").arg(&file).stdout(expected).run();
 }
 
 #[test]
 fn show_names_the_source_of_a_bundled_routine() {
-    let out = Home::new()
-        .nocturne()
+    Home::new()
+        .test()
         .args(["show", "nightly"])
-        .output()
-        .unwrap();
-    let text = stdout(&out);
-    assert!(text.starts_with("Nightly calf and hamstring stretches (nightly, bundled)\n"));
-    assert!(text.contains("Source: Hallegraeff et al., J Physiother 2012"));
-    assert!(
-        text.ends_with("Total 3:40 in 24 segments, 2 steps\n"),
-        "{text}"
-    );
+        .stdout_starts("Nightly calf and hamstring stretches (nightly, bundled)\n")
+        .stdout_has("Source: Hallegraeff et al., J Physiother 2012")
+        .stdout_ends("Total 3:40 in 24 segments, 2 steps\n")
+        .run();
 }
 
 #[test]
 fn run_follows_the_plan_and_writes_events() {
     let home = Home::new();
     let file = home.write("short.toml", SHORT);
+    // Not a terminal: plain lines, no escape codes.
     let out = home
-        .nocturne()
+        .test()
         .args(["run", "--speed", "20", "--events", "-"])
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let events = events(&stdout(&out));
+        .stdout_starts("{\"event\":\"session_started\"")
+        .stderr_starts(first_session(false))
+        .stderr_lacks("\u{1b}")
+        .stderr_has("Short test routine · 0:12 · preview at 20× speed\n")
+        .stderr_has("[0:00] Get ready 1s: Step A, 1 of 2\n       Do A.\n")
+        .stderr_has("[0:07] Rub 2s: Step B, left leg\n")
+        .stderr_has("[0:09] Change sides 1s: to the right leg\n")
+        .stderr_ends(
+            "Finished in 0:12: 2 of 2 steps done.\nWell done. Settle in, keep the covers loose, and sleep well.\n",
+        )
+        .run();
+    let events = events(&out.stdout);
 
     let started = &events[0];
     assert_eq!(started["event"], "session_started");
@@ -151,26 +150,6 @@ fn run_follows_the_plan_and_writes_events() {
     assert_eq!(finished["event"], "session_finished");
     assert_eq!(finished["completed"], true);
     assert_eq!(finished["steps_done"], 2);
-
-    // Not a terminal: plain lines, no escape codes.
-    let text = stderr(&out);
-    assert!(!text.contains('\u{1b}'), "{text}");
-    assert!(
-        text.contains("Short test routine · 0:12 · preview at 20× speed\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("[0:00] Get ready 1s: Step A, 1 of 2\n       Do A.\n"),
-        "{text}"
-    );
-    assert!(text.contains("[0:07] Rub 2s: Step B, left leg\n"), "{text}");
-    assert!(
-        text.contains("[0:09] Change sides 1s: to the right leg\n"),
-        "{text}"
-    );
-    assert!(text.ends_with(
-        "Finished in 0:12: 2 of 2 steps done.\nWell done. Settle in, keep the covers loose, and sleep well.\n"
-    ), "{text}");
 }
 
 #[test]
@@ -178,15 +157,13 @@ fn events_can_go_to_a_file() {
     let home = Home::new();
     let file = home.write("short.toml", SHORT);
     let log = home.path("events.jsonl");
-    let out = home
-        .nocturne()
+    home.test()
         .args(["run", "--speed", "50", "--events"])
         .arg(&log)
         .arg(&file)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(stdout(&out).is_empty());
+        .stderr_starts(first_session(false))
+        .stderr_ends("sleep well.\n")
+        .run();
     let written = events(&std::fs::read_to_string(&log).unwrap());
     assert_eq!(written.len(), 12);
     let done: Vec<_> = written
@@ -208,22 +185,17 @@ fn events_can_go_to_a_file() {
 fn the_first_run_shows_the_disclaimer_once() {
     let home = Home::new();
     let file = home.write("short.toml", SHORT);
-    let run = || {
-        home.nocturne()
-            .args(["run", "--speed", "100"])
-            .arg(&file)
-            .output()
-            .unwrap()
-    };
-    let first = stderr(&run());
-    assert!(
-        first.starts_with(
-            "nocturne guides general self-care stretches; it does not diagnose or treat."
-        ),
-        "{first}"
-    );
-    let second = stderr(&run());
-    assert!(!second.contains("diagnose"), "{second}");
+    let run = || home.test().args(["run", "--speed", "100"]).arg(&file);
+    run()
+        .stderr_starts(
+            "nocturne guides general self-care stretches; it does not diagnose or treat.",
+        )
+        .stderr_starts(first_session(false))
+        .run();
+    run()
+        .stderr_lacks("diagnose")
+        .stderr_starts(format!("{}{NOTIFY_OFF}", common::SOUND_OFF))
+        .run();
 }
 
 #[test]
@@ -232,15 +204,18 @@ fn the_default_routine_comes_from_the_settings() {
     home.user_routine("mine", SHORT);
     home.write("config/config.toml", "default_routine = \"mine\"\n");
     let out = home
-        .nocturne()
+        .test()
         .args(["run", "--speed", "100", "--events", "-"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(events(&stdout(&out))[0]["routine"], "mine");
+        .stdout_starts("{")
+        .stderr_starts(first_session(false))
+        .run();
+    assert_eq!(events(&out.stdout)[0]["routine"], "mine");
 
-    let out = Home::new().nocturne().arg("show").output().unwrap();
-    assert!(stdout(&out).starts_with("Nightly calf and hamstring stretches (nightly, bundled)"));
+    Home::new()
+        .test()
+        .arg("show")
+        .stdout_starts("Nightly calf and hamstring stretches (nightly, bundled)")
+        .run();
 }
 
 #[test]
@@ -248,11 +223,11 @@ fn broken_settings_are_reported_and_left_alone() {
     let home = Home::new();
     let text = "# my settings\ndefault_rutine = \"wind-down\"\n";
     let config = home.write("config/config.toml", text);
-    let out = home.nocturne().args(["check"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        format!(
+    home.test()
+        .args(["check"])
+        .status(2)
+        .stdout_with(|text| assert!(text.lines().all(|l| l.ends_with(": ok")), "{text}"))
+        .stderr(format!(
             "error: unknown key `default_rutine` in the settings
  --> {}:2:1
   |
@@ -261,19 +236,18 @@ fn broken_settings_are_reported_and_left_alone() {
   = help: the settings file accepts `default_routine`, `volume`, `notifications`, `snooze`, `terminal` or `reminders`
 ",
             config.display()
-        )
-    );
+        ))
+        .run();
     assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
 
     // The commands that use the settings for more than one session refuse
     // them too.
     for args in [&["remind", "list"][..], &["remind", "add", "--at", "22:15"]] {
-        let out = home.nocturne().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(
-            stderr(&out).contains("unknown key `default_rutine`"),
-            "{args:?}"
-        );
+        home.test()
+            .args(args)
+            .status(2)
+            .stderr_starts("error: unknown key `default_rutine`")
+            .run();
     }
     assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
 }
@@ -286,12 +260,13 @@ fn a_session_runs_with_the_defaults_when_the_settings_have_an_error() {
     let text = "default_routine = \"mine\"\nvolme = 20\nvolume = 300\n";
     let config = home.write("config/config.toml", text);
     let out = home
-        .nocturne()
+        .test()
         .args(["run", "--speed", "100", "--events", "-"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let said = stderr(&out);
+        .stdout_starts("{")
+        .stderr_starts("nocturne: the settings have an error, so this session uses the defaults: ")
+        .stderr_has(first_session(false))
+        .run();
+    let said = &out.stderr;
     let notes: Vec<&str> = said.lines().filter(|l| l.contains("settings")).collect();
     assert_eq!(
         notes,
@@ -303,57 +278,56 @@ fn a_session_runs_with_the_defaults_when_the_settings_have_an_error() {
         "{said}"
     );
     // The defaults: the nightly routine, not the settings' own.
-    assert_eq!(events(&stdout(&out))[0]["routine"], "nightly");
+    assert_eq!(events(&out.stdout)[0]["routine"], "nightly");
     assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
 
     // `check` tells every problem of the file at once.
-    let out = home.nocturne().arg("check").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let said = stderr(&out);
-    assert!(
-        said.contains("error: unknown key `volme` in the settings"),
-        "{said}"
-    );
-    assert!(said.contains("error: `volume` is 300"), "{said}");
+    home.test()
+        .arg("check")
+        .status(2)
+        .stdout_with(|text| assert!(text.lines().all(|l| l.ends_with(": ok")), "{text}"))
+        .stderr_starts("error: unknown key `volme` in the settings")
+        .stderr_has("error: `volume` is 300")
+        .run();
 }
 
 #[test]
 fn an_unknown_routine_gets_a_suggestion() {
-    let out = Home::new()
-        .nocturne()
+    Home::new()
+        .test()
         .args(["run", "nightli"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "error: there is no routine called `nightli`; did you mean `nightly`? `nocturne list` shows them all\n"
-    );
+        .status(2)
+        .stderr(
+            "error: there is no routine called `nightli`; did you mean `nightly`? `nocturne list` shows them all\n",
+        )
+        .run();
 }
 
 #[test]
 fn a_user_routine_shadows_the_bundled_one() {
     let home = Home::new();
     home.user_routine("nightly", SHORT);
-    let out = home.nocturne().args(["show", "nightly"]).output().unwrap();
-    assert!(stdout(&out).starts_with("Short test routine (nightly, "));
+    home.test()
+        .args(["show", "nightly"])
+        .stdout_starts("Short test routine (nightly, ")
+        .run();
 }
 
 #[test]
 fn check_says_ok_for_good_files_and_bundled_names() {
     let home = Home::new();
-    let mut cmd = home.nocturne();
-    cmd.arg("check");
-    for name in ["nightly", "nightly-seated", "wind-down", "cramp"] {
-        cmd.arg(repo(&format!("routines/{name}.toml")));
-    }
-    cmd.arg("nightly");
-    let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
-    assert_eq!(text.lines().count(), 5);
-    assert!(text.lines().all(|l| l.ends_with(": ok")), "{text}");
-    assert!(text.contains("routines/wind-down.toml: ok"));
+    let files = ["nightly", "nightly-seated", "wind-down", "cramp"]
+        .map(|name| repo(&format!("routines/{name}.toml")));
+    home.test()
+        .arg("check")
+        .args(files)
+        .arg("nightly")
+        .stdout_with(|text| {
+            assert_eq!(text.lines().count(), 5);
+            assert!(text.lines().all(|l| l.ends_with(": ok")), "{text}");
+        })
+        .stdout_has("routines/wind-down.toml: ok")
+        .run();
 }
 
 /// Each broken example, and the first line of what `check` says about it.
@@ -430,24 +404,14 @@ const BROKEN: &[(&str, &str, &str)] = &[
 fn check_explains_every_broken_example() {
     for (name, message, place) in BROKEN {
         let path = repo(&format!("tests/routines/broken/{name}.toml"));
-        let out = Home::new()
-            .nocturne()
+        Home::new()
+            .test()
             .arg("check")
             .arg(&path)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{name}");
-        let text = stderr(&out);
-        assert_eq!(
-            text.lines().next().unwrap(),
-            format!("error: {message}"),
-            "{name}"
-        );
-        assert!(
-            text.contains(&format!("--> {}{place}\n", path.display())),
-            "{name}: {text}"
-        );
-        assert!(stdout(&out).is_empty(), "{name}");
+            .status(2)
+            .stderr_starts(format!("error: {message}\n"))
+            .stderr_has(format!("--> {}{place}\n", path.display()))
+            .run();
     }
     // Every example in the folder is covered above.
     let files = std::fs::read_dir(repo("tests/routines/broken"))
@@ -459,15 +423,12 @@ fn check_explains_every_broken_example() {
 #[test]
 fn check_shows_the_line_a_caret_and_what_is_accepted() {
     let path = repo("tests/routines/broken/unknown-kind.toml");
-    let out = Home::new()
-        .nocturne()
+    Home::new()
+        .test()
         .arg("check")
         .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(
-        stderr(&out),
-        format!(
+        .status(2)
+        .stderr(format!(
             "error: unknown kind `strech`
  --> {}:5:8
   |
@@ -476,8 +437,8 @@ fn check_shows_the_line_a_caret_and_what_is_accepted() {
   = help: kind is one of `stretch`, `massage`, `heat`, `walk`, `hydrate` or `rest`
 ",
             path.display()
-        )
-    );
+        ))
+        .run();
 }
 
 #[test]
@@ -488,26 +449,17 @@ fn check_reports_all_problems_and_still_passes_good_files() {
         "bad.toml",
         "name = \"Two faults\"\nlead-in = 5\n[[steps]]\nname = \"A\"\nhold = 5\nsids = \"both\"\n",
     );
-    let out = home
-        .nocturne()
+    home.test()
         .arg("check")
         .arg(&good)
         .arg(&bad)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout(&out), format!("{}: ok\n", good.display()));
-    let text = stderr(&out);
-    assert!(
-        text.contains("error: unknown key `lead-in` in this routine"),
-        "{text}"
-    );
-    assert!(text.contains("did you mean `lead_in`?"), "{text}");
-    assert!(
-        text.contains("error: unknown key `sids` in step 1"),
-        "{text}"
-    );
-    assert!(text.contains("did you mean `sides`?"), "{text}");
+        .status(2)
+        .stdout(format!("{}: ok\n", good.display()))
+        .stderr_starts("error: unknown key `lead-in` in this routine")
+        .stderr_has("did you mean `lead_in`?")
+        .stderr_has("error: unknown key `sids` in step 1")
+        .stderr_has("did you mean `sides`?")
+        .run();
 }
 
 #[test]
@@ -520,22 +472,24 @@ fn unreadable_inputs_are_refused_without_hanging() {
         "/dev/zero".to_owned(),
         home.path("missing.toml").display().to_string(),
     ] {
-        let out = home.nocturne().args(["check", &path]).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{path}");
-        assert!(stderr(&out).contains(&format!("--> {path}")), "{path}");
+        home.test()
+            .args(["check", &path])
+            .status(2)
+            .stderr_starts("error: ")
+            .stderr_has(format!("--> {path}"))
+            .run();
     }
 }
 
 #[test]
 fn usage_errors_exit_2_and_help_has_examples() {
     let home = Home::new();
-    let out = home
-        .nocturne()
+    home.test()
         .args(["run", "--speed", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("the speed is a number from 0.1 to 1000, such as 30"));
+        .status(2)
+        .stderr_starts("error: ")
+        .stderr_has("the speed is a number from 0.1 to 1000, such as 30")
+        .run();
 
     // Every numeric flag says its range in words, negative numbers
     // included (never clap's "use '-- -2'").
@@ -581,17 +535,20 @@ fn usage_errors_exit_2_and_help_has_examples() {
             "a reminder's number is a whole number from 1 to 9999",
         ),
     ] {
-        let out = home.nocturne().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let text = stderr(&out);
-        assert!(text.contains(said), "{args:?}: {text}");
-        assert!(!text.contains("-- -"), "{args:?}: {text}");
-        assert!(!text.contains("invalid digit"), "{args:?}: {text}");
+        home.test()
+            .args(args)
+            .status(2)
+            .stderr_starts("error: ")
+            .stderr_has(said)
+            .stderr_lacks("-- -")
+            .stderr_lacks("invalid digit")
+            .run();
     }
 
-    let out = home.nocturne().arg("--help").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("Examples:\n  nocturne run "));
+    home.test()
+        .arg("--help")
+        .stdout_has("Examples:\n  nocturne run ")
+        .run();
     for sub in [
         &["run"][..],
         &["list"],
@@ -603,15 +560,16 @@ fn usage_errors_exit_2_and_help_has_examples() {
         &["remind"],
         &["remind", "add"],
     ] {
-        let out = home.nocturne().args(sub).arg("--help").output().unwrap();
-        assert_eq!(out.status.code(), Some(0));
-        assert!(stdout(&out).contains("\nExamples:\n  nocturne "), "{sub:?}");
+        home.test()
+            .args(sub)
+            .arg("--help")
+            .stdout_has("\nExamples:\n  nocturne ")
+            .run();
     }
-    let out = home.nocturne().arg("--version").output().unwrap();
-    assert_eq!(
-        stdout(&out),
-        format!("nocturne {}\n", env!("CARGO_PKG_VERSION"))
-    );
+    home.test()
+        .arg("--version")
+        .stdout(format!("nocturne {}\n", env!("CARGO_PKG_VERSION")))
+        .run();
 }
 
 #[test]
@@ -658,6 +616,7 @@ fn ctrl_c_ends_the_session_with_its_summary_and_exit_130() {
     assert_eq!(last["completed"], false);
     assert_eq!(last["interrupted"], true);
     let text = stderr(&output);
+    assert!(text.starts_with(&first_session(false)), "{text}");
     assert!(
         text.contains("Ended early at 0:00: 0 of 9 steps done."),
         "{text}"
@@ -675,17 +634,14 @@ fn nothing_in_a_file_can_steer_the_terminal() {
         "sly.toml",
         "name = \"x\"\n\"\\u001b]0;title\\u0007\" = 1\n[[steps]]\nname = \"a\"\nhold = \"\\u001b[2J\"\nkind = \"\\u001b[31mred\"\n",
     );
-    let out = home.nocturne().arg("check").arg(&file).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let text = stderr(&out);
-    assert!(
-        !text.contains('\u{1b}') && !text.contains('\u{7}'),
-        "{text:?}"
-    );
-    assert!(
-        text.contains("unknown key `\u{fffd}]0;title\u{fffd}` in this routine"),
-        "{text}"
-    );
+    home.test()
+        .arg("check")
+        .arg(&file)
+        .status(2)
+        .stderr_lacks("\u{1b}")
+        .stderr_lacks("\u{7}")
+        .stderr_starts("error: unknown key `\u{fffd}]0;title\u{fffd}` in this routine")
+        .run();
 }
 
 #[test]
@@ -693,17 +649,17 @@ fn a_file_with_thousands_of_problems_shows_the_first_twenty() {
     let home = Home::new();
     let keys: String = (0..5000).map(|i| format!("key{i} = 1\n")).collect();
     let file = home.write("many.toml", &keys);
-    let out = home.nocturne().arg("check").arg(&file).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let text = stderr(&out);
-    assert_eq!(text.matches("\nerror: ").count() + 1, 20, "{text}");
-    assert!(
-        text.ends_with(&format!(
+    home.test()
+        .arg("check")
+        .arg(&file)
+        .status(2)
+        .stderr_starts("error: ")
+        .stderr_with(|text| assert_eq!(text.matches("\nerror: ").count() + 1, 20, "{text}"))
+        .stderr_ends(format!(
             "... and 4982 more problems in {}\n",
             file.display()
-        )),
-        "{text}"
-    );
+        ))
+        .run();
 }
 
 #[test]
@@ -722,17 +678,21 @@ fn a_huge_argument_is_quoted_short() {
         &["run", &huge],
     ];
     for args in cases {
-        let out = home.nocturne().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}: {}", args[0], stderr(&out));
-        let said = stderr(&out);
-        assert!(said.contains("xxx…"), "{}: {said}", args[0]);
-        for line in said.lines() {
-            assert!(
-                line.chars().count() <= 240,
-                "{}: a line of {}",
-                args[0],
-                line.len()
-            );
-        }
+        let command = args[0].to_owned();
+        home.test()
+            .args(args)
+            .status(2)
+            .stderr_starts("error: ")
+            .stderr_has("xxx…")
+            .stderr_with(move |said| {
+                for line in said.lines() {
+                    assert!(
+                        line.chars().count() <= 240,
+                        "{command}: a line of {}",
+                        line.len()
+                    );
+                }
+            })
+            .run();
     }
 }

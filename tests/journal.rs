@@ -9,16 +9,15 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use common::{Home, SHORT, events, stderr, stdout};
+use common::{Home, SHORT, Test, events, first_session, stderr};
 
 fn export(home: &Home) -> serde_json::Value {
     let out = home
-        .nocturne()
+        .test()
         .args(["journal", "export", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    serde_json::from_str(&stdout(&out)).unwrap()
+        .stdout_starts("{")
+        .run();
+    serde_json::from_str(&out.stdout).unwrap()
 }
 
 #[test]
@@ -60,21 +59,20 @@ fn a_session_killed_outright_shows_as_unfinished_with_its_steps_done() {
     );
 }
 
-/// Runs the short routine to its end, fast and without sound.
-fn run_short(home: &Home) -> std::process::Output {
+/// The short routine, run to its end fast and without sound; it ends with
+/// the summary.
+fn run_short(home: &Home) -> Test {
     let file = home.write("short.toml", SHORT);
-    home.nocturne()
+    home.test()
         .args(["run", "--speed", "50", "--mute"])
         .arg(&file)
-        .output()
-        .unwrap()
+        .stderr_ends("Finished in 0:12: 2 of 2 steps done.\nWell done. Settle in, keep the covers loose, and sleep well.\n")
 }
 
 #[test]
 fn a_finished_session_records_how_it_ended() {
     let home = Home::new();
-    let out = run_short(&home);
-    assert!(out.status.success());
+    run_short(&home).stderr_starts(first_session(true)).run();
     let session = &export(&home)["sessions"][0];
     assert_eq!(session["outcome"], "completed");
     assert_eq!(session["speed"], 50.0);
@@ -100,6 +98,11 @@ fn twenty_cramps_logged_at_once_are_twenty_entries() {
     for child in children {
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("Logged a cramp (c"),
+            "{}",
+            stderr(&out)
+        );
     }
     let cramps = export(&home)["cramps"].as_array().unwrap().clone();
     assert_eq!(cramps.len(), 20);
@@ -118,33 +121,27 @@ fn a_damaged_journal_is_reported_and_left_byte_for_byte() {
     let junk: Vec<u8> = (0..20_000u32).map(|i| (i * 13 % 256) as u8).collect();
     std::fs::write(&path, &junk).unwrap();
 
-    let out = home
-        .nocturne()
-        .args(["log", "--pain", "4"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).starts_with(&format!(
-            "error: the journal {} is damaged or is not a nocturne journal",
-            path.display()
-        )),
-        "{}",
-        stderr(&out)
+    let damaged = format!(
+        "error: the journal {} is damaged or is not a nocturne journal",
+        path.display()
     );
+    home.test()
+        .args(["log", "--pain", "4"])
+        .status(1)
+        .stderr_starts(damaged.clone())
+        .run();
     for args in [&["journal"][..], &["stats"], &["journal", "export"]] {
-        let out = home.nocturne().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        home.test()
+            .args(args)
+            .status(1)
+            .stderr_starts(damaged.clone())
+            .run();
     }
     // A session still runs, and says once that the journal is off.
-    let out = run_short(&home);
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        stderr(&out).matches("the journal is off").count(),
-        1,
-        "{}",
-        stderr(&out)
-    );
+    run_short(&home)
+        .stderr_starts(common::DISCLAIMER)
+        .stderr_with(|text| assert_eq!(text.matches("the journal is off").count(), 1, "{text}"))
+        .run();
     assert_eq!(std::fs::read(&path).unwrap(), junk);
 }
 
@@ -152,7 +149,7 @@ fn a_damaged_journal_is_reported_and_left_byte_for_byte() {
 fn a_cramp_with_a_red_flag_is_met_with_calm_advice() {
     let home = Home::new();
     let out = home
-        .nocturne()
+        .test()
         .args([
             "log",
             "--at",
@@ -170,17 +167,14 @@ fn a_cramp_with_a_red_flag_is_met_with_calm_advice() {
             "woke me",
         ])
         .env("TZ", "Europe/Berlin")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
+        .stderr(
         "Logged a cramp (c1): Fri 2026-11-20 03:10, left calf, lasted 15m, pain 8 of 10, with numbness.\n\n\
          It lasted more than 10 minutes. A cramp that long is worth seeing a doctor about, to make sure nothing else is behind it.\n\
          There was numbness or weakness. That is worth seeing a doctor about: it can come from the nerves or muscles rather than an ordinary cramp.\n\
-         This is general information, not a diagnosis.\n"
-    );
-    let text = stderr(&out).to_lowercase();
+         This is general information, not a diagnosis.\n",
+        )
+        .run();
+    let text = out.stderr.to_lowercase();
     assert!(!text.contains("quinine") && !text.contains("tonic"));
 
     let cramp = &export(&home)["cramps"][0];
@@ -190,44 +184,42 @@ fn a_cramp_with_a_red_flag_is_met_with_calm_advice() {
     assert_eq!(cramp["numbness"], true);
     assert_eq!(cramp["note"], "woke me");
 
-    let out = home
-        .nocturne()
+    home.test()
         .args(["log", "--at", "tomorrow"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .status(2)
+        .stderr(
+            "error: `tomorrow` is not a time nocturne can read; write \"now\", \"03:10\", \
+             \"last night 03:10\", \"yesterday 22:40\", \"2026-11-20T03:10\" or an RFC 3339 instant\n",
+        )
+        .run();
 }
 
 #[test]
 fn the_journal_lists_recent_nights() {
     let home = Home::new();
-    let log = |args: &[&str]| {
-        let out = home
-            .nocturne()
-            .env("TZ", "UTC")
-            .arg("log")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-    };
-    log(&[
-        "--at",
-        "last night 03:10",
-        "--leg",
-        "right",
-        "--muscle",
-        "foot",
-        "--pain",
-        "3",
-    ]);
-    let out = home
-        .nocturne()
+    home.test()
+        .env("TZ", "UTC")
+        .arg("log")
+        .args([
+            "--at",
+            "last night 03:10",
+            "--leg",
+            "right",
+            "--muscle",
+            "foot",
+            "--pain",
+            "3",
+        ])
+        .stderr_starts("Logged a cramp (c1): ")
+        .stderr_has(", right foot, pain 3 of 10.\n")
+        .run();
+    let text = home
+        .test()
         .env("TZ", "UTC")
         .args(["journal", "--nights", "3"])
-        .output()
-        .unwrap();
-    let text = stdout(&out);
+        .stdout_starts("NIGHT")
+        .run()
+        .stdout;
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 4, "{text}");
     assert!(lines[0].starts_with("NIGHT"));
@@ -243,22 +235,19 @@ fn the_journal_lists_recent_nights() {
 #[test]
 fn the_cramp_routine_offers_to_log_the_cramp() {
     let home = Home::new();
-    let out = home
-        .nocturne()
+    home.test()
         .args(["run", "cramp", "--speed", "500", "--mute"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(
-        stderr(&out)
-            .lines()
-            .last()
-            .unwrap()
-            .starts_with("To log this cramp in your journal: nocturne log --at "),
-        "{}",
-        stderr(&out)
-    );
+        .stderr_starts(first_session(true))
+        .stderr_with(|text| {
+            assert!(
+                text.lines()
+                    .last()
+                    .unwrap()
+                    .starts_with("To log this cramp in your journal: nocturne log --at "),
+                "{text}"
+            )
+        })
+        .run();
     // The relief routine is recorded, but is not a night's stretching.
     assert_eq!(export(&home)["sessions"][0]["relief"], true);
 }
@@ -267,22 +256,23 @@ fn the_cramp_routine_offers_to_log_the_cramp() {
 fn export_refuses_to_overwrite_a_file() {
     let home = Home::new();
     let existing = home.write("mine.csv", "my own data\n");
-    let out = home
-        .nocturne()
+    home.test()
         .args(["journal", "export", "--output"])
         .arg(&existing)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .status(2)
+        .stderr_starts("error: ")
+        .stderr_has(existing.display().to_string())
+        .run();
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), "my own data\n");
     let fresh = home.path("journal.csv");
-    let out = home
-        .nocturne()
+    home.test()
         .args(["journal", "export", "--output"])
         .arg(&fresh)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+        .stderr(format!(
+            "Wrote 0 sessions and 0 cramps to {}.\n",
+            fresh.display()
+        ))
+        .run();
     assert!(
         std::fs::read_to_string(&fresh)
             .unwrap()
@@ -293,16 +283,17 @@ fn export_refuses_to_overwrite_a_file() {
 #[test]
 fn stats_are_drawn_in_colour_only_where_asked_and_never_garbled() {
     let home = Home::new();
-    let out = home
-        .nocturne()
+    home.test()
         .args(["log", "--pain", "5"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        .stderr_starts("Logged a cramp (c1): ")
+        .run();
     let stats = |args: &[&str]| {
-        let out = home.nocturne().args(args).arg("stats").output().unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        stdout(&out)
+        home.test()
+            .args(args)
+            .arg("stats")
+            .stdout_has("Nights stretched, per week")
+            .run()
+            .stdout
     };
     let coloured = stats(&["--color", "always"]);
     assert!(
@@ -322,89 +313,64 @@ fn stats_are_drawn_in_colour_only_where_asked_and_never_garbled() {
 #[test]
 fn log_without_a_terminal_or_options_logs_nothing_and_says_what_to_pass() {
     let home = Home::new();
-    let out = home
-        .nocturne()
+    home.test()
         .arg("log")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "error: there is no terminal to ask the questions at; say what to log, such as \
-         `nocturne log --at now` or `nocturne log --at 03:10 --leg left --muscle calf`\n"
-    );
+        .status(2)
+        .stderr(
+            "error: there is no terminal to ask the questions at; say what to log, such as \
+             `nocturne log --at now` or `nocturne log --at 03:10 --leg left --muscle calf`\n",
+        )
+        .run();
     assert!(!home.data().join("journal.sqlite").exists());
     // Saying only when is enough.
-    let out = home
-        .nocturne()
+    home.test()
         .args(["log", "--at", "now"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).starts_with("Logged a cramp (c1): "));
+        .stderr_starts("Logged a cramp (c1): ")
+        .run();
 }
 
 #[test]
 fn a_mistaken_entry_can_be_deleted() {
     let home = Home::new();
     for at in ["2026-11-20T03:10", "2026-11-21T04:00"] {
-        let out = home
-            .nocturne()
+        home.test()
             .env("TZ", "UTC")
             .args(["log", "--at", at, "--leg", "left"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
+            .stderr_starts("Logged a cramp (c")
+            .run();
     }
-    let run = home
-        .nocturne()
+    home.test()
         .args(["run", "nightly", "--speed", "1000", "--mute"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", stderr(&run));
+        .stderr_starts(first_session(true))
+        .stderr_ends("sleep well.\n")
+        .run();
 
     // Without a terminal to ask at, it wants --yes, and keeps the entry.
-    let out = home
-        .nocturne()
+    home.test()
         .env("TZ", "UTC")
         .args(["journal", "delete", "c1"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "error: this removes the cramp of Fri 2026-11-20 03:10, left; there is no terminal to \
-         ask at, so pass --yes to remove it\n"
-    );
+        .status(2)
+        .stderr(
+            "error: this removes the cramp of Fri 2026-11-20 03:10, left; there is no terminal to \
+             ask at, so pass --yes to remove it\n",
+        )
+        .run();
     assert_eq!(export(&home)["cramps"].as_array().unwrap().len(), 2);
 
-    let out = home
-        .nocturne()
+    home.test()
         .env("TZ", "UTC")
         .args(["journal", "delete", "c1", "--yes"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        "Removed the cramp of Fri 2026-11-20 03:10, left.\n"
-    );
+        .stderr("Removed the cramp of Fri 2026-11-20 03:10, left.\n")
+        .run();
     let cramps = export(&home)["cramps"].clone();
     assert_eq!(cramps.as_array().unwrap().len(), 1);
     assert_eq!(cramps[0]["id"], 2);
 
     // A session goes with its steps.
-    let out = home
-        .nocturne()
+    home.test()
         .args(["journal", "delete", "s1", "--yes"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).starts_with("Removed the nightly session of "));
+        .stderr_starts("Removed the nightly session of ")
+        .run();
     assert_eq!(export(&home)["sessions"].as_array().unwrap().len(), 0);
 
     // What is not there, or not an id, is said plainly.
@@ -419,13 +385,11 @@ fn a_mistaken_entry_can_be_deleted() {
              session's (s7), as `nocturne journal` shows them\n",
         ),
     ] {
-        let out = home
-            .nocturne()
+        home.test()
             .args(["journal", "delete", id, "--yes"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{id}");
-        assert_eq!(stderr(&out), said);
+            .status(2)
+            .stderr(said)
+            .run();
     }
 }
 
@@ -434,13 +398,11 @@ fn a_cramp_at_the_first_minute_of_a_spring_gap_stays_in_its_night() {
     // New York, 2026-03-08: 02:00 does not exist; it is 03:00 EDT, in the
     // night of Saturday the 7th.
     let home = Home::new();
-    let out = home
-        .nocturne()
+    home.test()
         .env("TZ", "America/New_York")
         .args(["log", "--at", "2026-03-08T02:00"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+        .stderr("Logged a cramp (c1): Sun 2026-03-08 03:00.\n")
+        .run();
     let cramp = &export(&home)["cramps"][0];
     assert_eq!(cramp["at"], "2026-03-08T03:00:00-04:00");
     assert_eq!(cramp["night"], "2026-03-07");
@@ -449,17 +411,13 @@ fn a_cramp_at_the_first_minute_of_a_spring_gap_stays_in_its_night() {
 #[test]
 fn an_unknown_time_zone_is_said_once() {
     let home = Home::new();
-    let out = home
-        .nocturne()
+    home.test()
         .env("TZ", "Mars/Phobos")
         .args(["log", "--at", "2026-11-20T03:10"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        "nocturne: TZ=Mars/Phobos is not a time zone this machine knows, so times are in UTC; \
+        .stderr(
+            "nocturne: TZ=Mars/Phobos is not a time zone this machine knows, so times are in UTC; \
          set TZ to a name such as Europe/London, or unset it\n\
-         Logged a cramp (c1): Fri 2026-11-20 03:10.\n"
-    );
+         Logged a cramp (c1): Fri 2026-11-20 03:10.\n",
+        )
+        .run();
 }

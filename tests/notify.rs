@@ -6,15 +6,32 @@
 mod common;
 
 use common::bus::Bus;
-use common::{Home, NOTIFY_OFF, SHORT, events, stderr, stdout};
+use common::{DISCLAIMER, Home, NOTIFY_OFF, SHORT, SHORT_FINISHED, Test, events};
 
-fn run_with(home: &Home, bus: Option<&Bus>, args: &[&str]) -> std::process::Output {
-    let file = home.write("short.toml", SHORT);
-    let mut cmd = home.nocturne();
+/// The short routine, run on `bus` (or on none), to its end.
+fn run_with(home: &Home, bus: Option<&Bus>, args: &[&str]) -> Test {
+    run_this(home, bus, SHORT, args)
+}
+
+/// A routine as long as the short one, `routine`, run on `bus` (or on
+/// none), to its end.
+fn run_this(home: &Home, bus: Option<&Bus>, routine: &str, args: &[&str]) -> Test {
+    let file = home.write("short.toml", routine);
+    let mut test = home.test();
     if let Some(bus) = bus {
-        cmd.env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+        test = test.env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
     }
-    cmd.arg("run").args(args).arg(&file).output().unwrap()
+    test.arg("run")
+        .args(args)
+        .arg(&file)
+        .stderr_starts(DISCLAIMER)
+        .stderr_ends(SHORT_FINISHED)
+}
+
+/// Where a session's notes are delivered, it starts with the disclaimer
+/// and then the plan, with no notice about notifications.
+fn quiet_start() -> String {
+    format!("{DISCLAIMER}Short test routine · 0:12 · preview at ")
 }
 
 fn summaries(bus: &Bus) -> Vec<String> {
@@ -28,9 +45,10 @@ fn summaries(bus: &Bus) -> Vec<String> {
 fn a_session_updates_one_note_as_it_goes() {
     let home = Home::new();
     let bus = Bus::start(home.dir.path()).serve("normal");
-    let out = run_with(&home, Some(&bus), &["--speed", "20", "--mute"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!stderr(&out).contains("notifications"), "{}", stderr(&out));
+    run_with(&home, Some(&bus), &["--speed", "20", "--mute"])
+        .stderr_starts(quiet_start())
+        .stderr_lacks("notifications")
+        .run();
 
     let notes = bus.notes();
     let seen: Vec<(&str, &str)> = notes
@@ -72,8 +90,9 @@ fn which_notes_appear_is_up_to_the_user() {
     let home = Home::new();
     home.write("config/config.toml", "notifications = \"session\"\n");
     let bus = Bus::start(home.dir.path()).serve("normal");
-    let out = run_with(&home, Some(&bus), &["--speed", "50", "--mute"]);
-    assert!(out.status.success());
+    run_with(&home, Some(&bus), &["--speed", "50", "--mute"])
+        .stderr_starts(quiet_start())
+        .run();
     assert_eq!(
         summaries(&bus),
         ["Short test routine", "Finished: Short test routine"]
@@ -84,15 +103,10 @@ fn which_notes_appear_is_up_to_the_user() {
     let home = Home::new();
     home.write("config/config.toml", "notifications = \"session\"\n");
     let bus = Bus::start(home.dir.path()).serve("normal");
-    let file = home.write("steps.toml", &format!("notifications = \"steps\"\n{SHORT}"));
-    let out = home
-        .nocturne()
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .args(["run", "--speed", "50", "--mute"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let routine = format!("notifications = \"steps\"\n{SHORT}");
+    run_this(&home, Some(&bus), &routine, &["--speed", "50", "--mute"])
+        .stderr_starts(quiet_start())
+        .run();
     assert_eq!(
         summaries(&bus),
         [
@@ -106,39 +120,39 @@ fn which_notes_appear_is_up_to_the_user() {
     // --no-notify: nothing at all, and nothing said about it.
     let home = Home::new();
     let bus = Bus::start(home.dir.path()).serve("normal");
-    let out = run_with(
+    run_with(
         &home,
         Some(&bus),
         &["--speed", "50", "--mute", "--no-notify"],
-    );
-    assert!(out.status.success());
+    )
+    .stderr_starts(quiet_start())
+    .stderr_lacks("notifications")
+    .run();
     assert!(bus.notes().is_empty());
-    assert!(!stderr(&out).contains("notifications"));
 }
 
 #[test]
 fn a_service_that_never_answers_does_not_delay_the_session() {
     let home = Home::new();
     let bus = Bus::start(home.dir.path()).serve("silent");
+    let notice =
+        "nocturne: notifications are off: the notification service did not answer within 2 s\n";
     let out = run_with(
         &home,
         Some(&bus),
         &["--speed", "3", "--mute", "--events", "-"],
-    );
-    assert_eq!(out.status.code(), Some(0));
-    let text = stderr(&out);
-    let notice =
-        "nocturne: notifications are off: the notification service did not answer within 2 s\n";
-    assert_eq!(text.matches("notifications are off").count(), 1, "{text}");
-    assert!(text.contains(notice), "{text}");
+    )
+    .stdout_has(r#""completed":true"#)
+    .stderr_with(|text| assert_eq!(text.matches("notifications are off").count(), 1, "{text}"))
+    .stderr_has(notice)
+    .run();
     // Every segment still started at its planned moment.
-    for event in events(&stdout(&out)) {
+    for event in events(&out.stdout) {
         if event["event"] == "segment_started" {
             let late = event["elapsed_ms"].as_u64().unwrap() - event["offset_ms"].as_u64().unwrap();
             assert!(late < 100, "{event}");
         }
     }
-    assert!(stdout(&out).contains(r#""completed":true"#));
     // The service did receive the first note; it just never answered.
     assert_eq!(summaries(&bus)[0], "Short test routine");
 }
@@ -147,60 +161,59 @@ fn a_service_that_never_answers_does_not_delay_the_session() {
 fn a_service_deaf_from_the_start_is_given_up_before_the_session() {
     let home = Home::new();
     let bus = Bus::start(home.dir.path()).serve("deaf");
-    let out = run_with(
+    run_with(
         &home,
         Some(&bus),
         &["--speed", "50", "--mute", "--events", "-"],
-    );
-    assert_eq!(out.status.code(), Some(0));
-    let text = stderr(&out);
-    assert!(
-        text.contains("\nnocturne: notifications are off: the notification service did not answer within 2 s\n"),
-        "{text}"
-    );
-    assert_eq!(text.matches("notifications are off").count(), 1);
-    assert!(stdout(&out).contains(r#""completed":true"#));
+    )
+    .stdout_has(r#""completed":true"#)
+    .stderr_has(
+        "\nnocturne: notifications are off: the notification service did not answer within 2 s\n",
+    )
+    .stderr_with(|text| assert_eq!(text.matches("notifications are off").count(), 1, "{text}"))
+    .run();
     assert!(bus.notes().is_empty());
 }
 
 #[test]
 fn without_a_bus_or_a_service_the_session_says_so_and_goes_on() {
     let home = Home::new();
-    let out = run_with(&home, None, &["--speed", "50", "--mute"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stderr(&out).matches("notifications are off").count(), 1);
-    assert!(stderr(&out).contains(NOTIFY_OFF), "{}", stderr(&out));
-    assert!(stderr(&out).contains("Finished in 0:12"));
+    run_with(&home, None, &["--speed", "50", "--mute"])
+        .stderr_starts(format!("{DISCLAIMER}{NOTIFY_OFF}"))
+        .stderr_with(|text| assert_eq!(text.matches("notifications are off").count(), 1, "{text}"))
+        .stderr_has("Finished in 0:12")
+        .run();
 
     let home = Home::new();
     let bus = Bus::start(home.dir.path());
-    let out = run_with(&home, Some(&bus), &["--speed", "50", "--mute"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(
-        stderr(&out)
-            .contains("nocturne: notifications are off: no notification service is running\n"),
-        "{}",
-        stderr(&out)
-    );
+    run_with(&home, Some(&bus), &["--speed", "50", "--mute"])
+        .stderr_starts(format!(
+            "{DISCLAIMER}nocturne: notifications are off: no notification service is running\n"
+        ))
+        .run();
 }
 
-fn test_note(mode: &str, wait: &str) -> (std::process::Output, Vec<serde_json::Value>) {
-    let home = Home::new();
+/// `notifications test` against a service that behaves as `mode` says,
+/// waiting up to `wait` seconds: it ends well, having said `said`. The
+/// service's bus, which lives as long as `home`.
+fn test_note(home: &Home, mode: &str, wait: &str, said: &str) -> Bus {
     let bus = Bus::start(home.dir.path()).serve(mode);
-    let out = home
-        .nocturne()
+    home.test()
         .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
         .args(["notifications", "test", "--wait", wait])
-        .output()
-        .unwrap();
-    (out, bus.notes())
+        .stdout(said)
+        .stderr(format!(
+            "Sent a test note; waiting up to {wait} s for an answer.\n"
+        ))
+        .run();
+    bus
 }
 
 #[test]
 fn a_note_with_buttons_reports_what_the_user_did() {
-    let (out, notes) = test_note("invoke", "10");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "You chose \"Start now\".\n");
+    let chose_start = "You chose \"Start now\".\n";
+    let home = Home::new();
+    let notes = test_note(&home, "invoke", "10", chose_start).notes();
     assert_eq!(
         notes[0]["actions"],
         serde_json::json!(["start", "Start now", "snooze", "Snooze 10 min"])
@@ -208,64 +221,57 @@ fn a_note_with_buttons_reports_what_the_user_did() {
     assert_eq!(notes[0]["hints"]["urgency"], 1);
 
     // An answer sent the moment the note is shown is not missed.
-    let (out, _) = test_note("invoke-at-once", "10");
-    assert_eq!(stdout(&out), "You chose \"Start now\".\n");
-
-    let (out, _) = test_note("close", "10");
-    assert_eq!(stdout(&out), "The note was closed.\n");
-
-    let (out, _) = test_note("expire", "10");
-    assert_eq!(stdout(&out), "The note expired without an answer.\n");
+    test_note(&Home::new(), "invoke-at-once", "10", chose_start);
+    test_note(&Home::new(), "close", "10", "The note was closed.\n");
+    test_note(
+        &Home::new(),
+        "expire",
+        "10",
+        "The note expired without an answer.\n",
+    );
 
     // Kept on screen until answered.
     assert_eq!(notes[0]["timeout"], 0);
-    assert!(stderr(&out).starts_with("Sent a test note; waiting up to 10 s for an answer.\n"));
 
     // A server that sends answers to everyone, as GNOME's does, is heard
     // as well as one that sends them only to the note's own connection.
-    let (out, _) = test_note("invoke,broadcast", "10");
-    assert_eq!(stdout(&out), "You chose \"Start now\".\n");
-    let (out, _) = test_note("press=snooze", "10");
-    assert_eq!(stdout(&out), "You chose \"Snooze 10 min\".\n");
+    test_note(&Home::new(), "invoke,broadcast", "10", chose_start);
+    test_note(
+        &Home::new(),
+        "press=snooze",
+        "10",
+        "You chose \"Snooze 10 min\".\n",
+    );
 
     // A click on the note's body is its main action.
-    let (out, _) = test_note("click", "10");
-    assert_eq!(stdout(&out), "You chose \"Start now\".\n");
+    test_note(&Home::new(), "click", "10", chose_start);
 
     // Unanswered, the note is taken down: its buttons would do nothing.
     let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal");
-    let out = home
-        .nocturne()
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .args(["notifications", "test", "--wait", "1"])
-        .output()
-        .unwrap();
-    assert_eq!(stdout(&out), "No answer within 1 s.\n");
+    let bus = test_note(&home, "normal", "1", "No answer within 1 s.\n");
     assert_eq!(bus.closed(), [bus.notes()[0]["id"].as_u64().unwrap()]);
 
-    let (out, _) = test_note("silent", "10");
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stderr(&out),
-        "error: notifications are not available: the notification service did not answer within 2 s\n"
-    );
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve("silent");
+    home.test()
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .args(["notifications", "test", "--wait", "10"])
+        .status(1)
+        .stderr(
+            "error: notifications are not available: the notification service did not answer within 2 s\n",
+        )
+        .run();
 }
 
 #[test]
 fn the_test_note_says_only_what_happened_without_a_bus() {
     let home = Home::new();
-    let out = home
-        .nocturne()
+    home.test()
         .args(["notifications", "test", "--wait", "5"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stderr(&out),
-        "error: notifications are not available: there is no desktop session bus (D-Bus)\n"
-    );
-    assert_eq!(stdout(&out), "");
+        .status(1)
+        .stderr("error: notifications are not available: there is no desktop session bus (D-Bus)\n")
+        .stdout("")
+        .run();
 }
 
 #[test]
@@ -277,15 +283,9 @@ fn markup_characters_reach_the_screen_as_written() {
     ] {
         let home = Home::new();
         let bus = Bus::start(home.dir.path()).serve(server);
-        let file = home.write("markup.toml", &routine);
-        let out = home
-            .nocturne()
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-            .args(["run", "--speed", "50", "--mute"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
+        run_this(&home, Some(&bus), &routine, &["--speed", "50", "--mute"])
+            .stderr_starts(quiet_start())
+            .run();
         let step = bus
             .notes()
             .into_iter()

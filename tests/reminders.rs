@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::bus::Bus;
-use common::{Home, bin, stderr, stdout};
+use common::{Home, bin, stderr};
 
 /// A clock time `secs` seconds from now, in UTC, and that moment as
 /// seconds since 1970.
@@ -124,10 +124,17 @@ fn assert_on_time(note: &serde_json::Value, due: f64) {
     );
 }
 
+/// A home, and a bus whose notification service behaves as `server`
+/// says.
+fn served(server: &str) -> (Home, Bus) {
+    let home = Home::new();
+    let bus = Bus::start(home.dir.path()).serve(server);
+    (home, bus)
+}
+
 #[test]
 fn a_reminder_arrives_on_time_with_its_buttons() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal");
+    let (home, bus) = served("normal");
     let (at, due) = soon(3);
     home.write(
         "config/config.toml",
@@ -162,8 +169,7 @@ fn a_reminder_arrives_on_time_with_its_buttons() {
 
 #[test]
 fn a_server_that_keeps_notes_is_asked_to_keep_a_reminder() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal,persistence");
+    let (home, bus) = served("normal,persistence");
     let (at, _) = soon(2);
     home.write(
         "config/config.toml",
@@ -177,8 +183,7 @@ fn a_server_that_keeps_notes_is_asked_to_keep_a_reminder() {
 
 #[test]
 fn edits_to_the_settings_take_effect_without_a_restart() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal");
+    let (home, bus) = served("normal");
     let service = Service::start(&home, &bus);
     let expected = format!(
         "reminders on: 0 reminders from {}",
@@ -188,8 +193,7 @@ fn edits_to_the_settings_take_effect_without_a_restart() {
 
     // Added with the command, as a user would, while the service runs.
     let (at, due) = soon(4);
-    let added = home
-        .nocturne()
+    home.test()
         .args([
             "remind",
             "add",
@@ -202,9 +206,10 @@ fn edits_to_the_settings_take_effect_without_a_restart() {
             "--message",
             "Drink",
         ])
-        .output()
-        .unwrap();
-    assert!(added.status.success(), "{}", stderr(&added));
+        .stderr_starts(format!(
+            "Added reminder 1: every 1m from {at} until 23:59:59, every day; next "
+        ))
+        .run();
     service.wait_for_log("settings reloaded: 1 reminder");
 
     // A broken save is reported once and the running rules stay on.
@@ -260,8 +265,7 @@ fn edits_to_the_settings_take_effect_without_a_restart() {
 
 #[test]
 fn a_broken_file_at_start_is_reported_and_the_service_waits_for_the_fix() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal");
+    let (home, bus) = served("normal");
     home.write("config/config.toml", "[[reminders]]\nat = \"9pm\"\n");
     let service = Service::start(&home, &bus);
     let line = service.wait_for_log("settings not read, no reminders until they are mended:");
@@ -302,8 +306,7 @@ fn snooze_fires_the_reminder_again_after_the_delay() {
 }
 
 fn snooze_fires_again(server: &str) {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve(server);
+    let (home, bus) = served(server);
     let (at, _) = soon(2);
     home.write(
         "config/config.toml",
@@ -336,11 +339,10 @@ fn snooze_fires_again(server: &str) {
     );
 }
 
-#[test]
-fn a_click_on_a_reminder_means_its_main_action() {
-    // Bedtime: a click starts the routine.
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("click");
+/// A bedtime reminder for wind-down, due in 2 s, whose "terminal" writes
+/// the command it is given to a file; once answered, that command starts
+/// the routine.
+fn starts_wind_down_in_a_terminal(home: &Home, bus: &Bus) {
     let started = home.path("started.txt");
     let (at, _) = soon(2);
     home.write(
@@ -350,14 +352,20 @@ fn a_click_on_a_reminder_means_its_main_action() {
             started.display()
         ),
     );
-    let service = Service::start(&home, &bus);
+    let service = Service::start(home, bus);
     let line = wait_for("the terminal", || written(&started)).expect("the terminal command ran");
     assert_eq!(line, format!("{} run wind-down\n", bin().display()));
     service.wait_for_log("reminder 1: started wind-down");
+}
+
+#[test]
+fn a_click_on_a_reminder_means_its_main_action() {
+    // Bedtime: a click starts the routine.
+    let (home, bus) = served("click");
+    starts_wind_down_in_a_terminal(&home, &bus);
 
     // Water: a click snoozes.
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("click");
+    let (home, bus) = served("click");
     let (at, _) = soon(2);
     home.write(
         "config/config.toml",
@@ -379,30 +387,17 @@ fn a_click_on_a_reminder_means_its_main_action() {
 
 #[test]
 fn start_now_opens_the_routine_in_a_terminal() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("press=start");
-    let started = home.path("started.txt");
-    let (at, _) = soon(2);
-    home.write(
-        "config/config.toml",
-        &format!(
-            "terminal = [\"/bin/sh\", \"-c\", \"echo \\\"$@\\\" > '{}'\", \"sh\"]\n\n[[reminders]]\nat = \"{at}\"\nroutine = \"wind-down\"\n",
-            started.display()
-        ),
-    );
-    let service = Service::start(&home, &bus);
-    let line = wait_for("the terminal", || written(&started)).expect("the terminal command ran");
-    assert_eq!(line, format!("{} run wind-down\n", bin().display()));
-    service.wait_for_log("reminder 1: started wind-down");
+    let (home, bus) = served("press=start");
+    starts_wind_down_in_a_terminal(&home, &bus);
 }
 
 #[test]
 fn only_one_service_runs_and_its_lock_never_goes_stale() {
-    let home = Home::new();
-    let bus = Bus::start(home.dir.path()).serve("normal");
+    let (home, bus) = served("normal");
     let mut first = Service::start(&home, &bus);
     let second = service_command(&home, &bus).output().unwrap();
     assert_eq!(second.status.code(), Some(1));
+    assert_eq!(common::stdout(&second), "");
     assert_eq!(
         stderr(&second),
         format!(
@@ -425,26 +420,26 @@ fn next_lists_the_coming_reminders_in_the_local_zone() {
         "[[reminders]]\nat = \"02:30\"\ndays = \"sun\"\nmessage = \"Bedtime\"\n\n\
          [[reminders]]\nevery = \"45m\"\nfrom = \"18:00\"\nuntil = \"19:00\"\nmessage = \"Water\"\n",
     );
-    let next = |args: &[&str]| {
-        let out = home
-            .nocturne()
+    // `remind next` in New York, after a moment and with more options.
+    let next = |after: &str, args: &[&str]| {
+        home.test()
             .env("TZ", "America/New_York")
-            .args(["remind", "next", "--after", "2026-03-07T17:00"])
+            .args(["remind", "next", "--after", after])
             .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        stdout(&out)
     };
     // 02:30 does not exist on 2026-03-08 in New York: it fires at 03:00 EDT.
-    assert_eq!(
-        next(&["--count", "4"]),
-        "Sat 2026-03-07 18:00 -05:00   2  Water\n\
+    next("2026-03-07T17:00", &["--count", "4"])
+        .stdout(
+            "Sat 2026-03-07 18:00 -05:00   2  Water\n\
          Sat 2026-03-07 18:45 -05:00   2  Water\n\
          Sun 2026-03-08 03:00 -04:00   1  Bedtime\n\
-         Sun 2026-03-08 18:00 -04:00   2  Water\n"
-    );
-    let json: serde_json::Value = serde_json::from_str(&next(&["--count", "3", "--json"])).unwrap();
+         Sun 2026-03-08 18:00 -04:00   2  Water\n",
+        )
+        .run();
+    let out = next("2026-03-07T17:00", &["--count", "3", "--json"])
+        .stdout_starts("[")
+        .run();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json[2]["at"], "2026-03-08T03:00:00-04:00");
     assert_eq!(json[2]["reminder"], 1);
     assert_eq!(json[2]["message"], "Bedtime");
@@ -457,110 +452,68 @@ fn next_lists_the_coming_reminders_in_the_local_zone() {
          [[reminders]]\nevery = \"30m\"\nfrom = \"02:00\"\nuntil = \"03:30\"\ndays = \"sun\"\n\
          message = \"Water\"\n",
     );
-    let out = home
-        .nocturne()
-        .env("TZ", "America/New_York")
-        .args([
-            "remind",
-            "next",
-            "--after",
-            "2026-03-08T02:00",
-            "--count",
-            "4",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stdout(&out),
-        "Sun 2026-03-08 03:30 -04:00   2  Water\n\
+    next("2026-03-08T02:00", &["--count", "4"])
+        .stdout(
+            "Sun 2026-03-08 03:30 -04:00   2  Water\n\
          Mon 2026-03-09 02:00 -04:00   1  Bedtime\n\
          Tue 2026-03-10 02:00 -04:00   1  Bedtime\n\
-         Wed 2026-03-11 02:00 -04:00   1  Bedtime\n"
-    );
-    let out = home
-        .nocturne()
-        .env("TZ", "America/New_York")
-        .args([
-            "remind",
-            "next",
-            "--after",
-            "2026-03-08T01:59",
-            "--count",
-            "3",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        stdout(&out),
-        "Sun 2026-03-08 03:00 -04:00   1  Bedtime\n\
+         Wed 2026-03-11 02:00 -04:00   1  Bedtime\n",
+        )
+        .run();
+    next("2026-03-08T01:59", &["--count", "3"])
+        .stdout(
+            "Sun 2026-03-08 03:00 -04:00   1  Bedtime\n\
          Sun 2026-03-08 03:00 -04:00   2  Water\n\
-         Sun 2026-03-08 03:30 -04:00   2  Water\n"
-    );
+         Sun 2026-03-08 03:30 -04:00   2  Water\n",
+        )
+        .run();
 
-    let out = home
-        .nocturne()
+    home.test()
         .args(["remind", "next", "--after", "tomorrow"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .status(2)
+        .stderr(
+            "error: `tomorrow` is not a time; write a local date and time such as \
+             2026-03-07T20:00, or an RFC 3339 instant such as 2026-03-07T20:00:00-05:00\n",
+        )
+        .run();
 }
 
 #[test]
 fn install_says_what_failed_when_nothing_could_be_enabled() {
     // The real systemctl, with no user service manager to talk to.
     let home = Home::new();
-    let out = home
-        .nocturne()
-        .env("XDG_CONFIG_HOME", home.config())
-        .args(["remind", "install"])
-        .output()
-        .expect("systemctl runs (the CI script installs it)");
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let text = stderr(&out);
+    // systemctl runs (the CI script installs it).
     let unit = home
         .config()
         .join("systemd/user/nocturne-reminders.service");
+    home.test()
+        .env("XDG_CONFIG_HOME", home.config())
+        .args(["remind", "install"])
+        .status(1)
+        .stderr_starts(format!("Wrote {}.\n", unit.display()))
+        .stderr_has(
+            "error: the reminder service was not enabled: `systemctl --user daemon-reload` failed: ",
+        )
+        .stderr_has(
+            "To enable it by hand, run:\n  systemctl --user daemon-reload\n  systemctl --user enable --now nocturne-reminders.service\n",
+        )
+        .stderr_ends(format!("  {} remind daemon\n", bin().display()))
+        .stderr_lacks("next session")
+        .run();
     assert!(unit.is_file());
-    assert!(
-        text.starts_with(&format!("Wrote {}.\n", unit.display())),
-        "{text}"
-    );
-    assert!(
-        text.contains(
-            "error: the reminder service was not enabled: `systemctl --user daemon-reload` failed: "
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains(
-            "To enable it by hand, run:\n  systemctl --user daemon-reload\n  systemctl --user enable --now nocturne-reminders.service\n"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.ends_with(&format!("  {} remind daemon\n", bin().display())),
-        "{text}"
-    );
-    assert!(!text.contains("next session"), "{text}");
 }
 
 #[test]
 fn the_service_unit_passes_systemd_analyze() {
     let home = Home::new();
-    let out = home
-        .nocturne()
+    let unit = home
+        .test()
         .args(["remind", "install", "--print"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let unit = stdout(&out);
-    assert!(unit.contains(&format!(
-        "ExecStart=\"{}\" remind daemon\n",
-        bin().display()
-    )));
-    assert!(unit.contains("Restart=on-failure\n"));
-    assert!(unit.contains("WantedBy=default.target\n"));
+        .stdout_has(format!("ExecStart=\"{}\" remind daemon\n", bin().display()))
+        .stdout_has("Restart=on-failure\n")
+        .stdout_has("WantedBy=default.target\n")
+        .run()
+        .stdout;
     let path = home.path("nocturne-reminders.service");
     std::fs::write(&path, unit).unwrap();
     let verify = Command::new("systemd-analyze")

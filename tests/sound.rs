@@ -11,7 +11,13 @@
 mod common;
 
 use common::audio::{Card, heard, sounds};
-use common::{Home, NO_DEVICE, SOUND_OFF, repo, stderr, stdout};
+use common::{DISCLAIMER, Home, NO_DEVICE, NOTIFY_OFF, SOUND_OFF, Test, repo};
+
+/// How standard error starts in a first session that has sound: the
+/// disclaimer, and no notice but the one about notifications.
+fn with_sound() -> String {
+    format!("{DISCLAIMER}{NOTIFY_OFF}")
+}
 
 /// Every kind of cue once or more: lead-in ticks, hold, relax, a step done,
 /// change of sides with its ticks, a drink, the finish. Each segment lasts
@@ -47,14 +53,13 @@ fn a_session_plays_each_cue_at_its_moment() {
     let file = home.write("sound-test.toml", ROUTINE);
     // The session's first cue fades in over its length: at the default
     // volume the first tick, 0.12 s long, peaks near the silence threshold.
-    let out = home
-        .nocturne()
+    home.test()
         .args(["run", "--volume", "100"])
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!stderr(&out).contains("sound is off"), "{}", stderr(&out));
+        .stderr_starts(with_sound())
+        .stderr_lacks("sound is off")
+        .stderr_ends("sleep well.\n")
+        .run();
     assert_eq!(
         heard(&card.played()),
         [
@@ -81,11 +86,9 @@ hold = 2
 "#;
 
 /// The loudest sample of the hold cue as heard, or 0 when nothing sounded.
-fn hold_peak(home: &Home, command: impl FnOnce(&Home) -> std::process::Command) -> f32 {
+fn hold_peak(home: &Home, test: impl FnOnce(&Home) -> Test) -> f32 {
     let card = Card::plug_into(home);
-    let out = command(home).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(!stderr(&out).contains("sound is off"), "{}", stderr(&out));
+    test(home).stderr_lacks("sound is off").run();
     let played = card.played();
     let cues = sounds(&played, 100);
     let Some(hold) = cues.last() else {
@@ -103,16 +106,19 @@ fn volume_sets_the_level_and_mute_plays_nothing() {
         let home = Home::new();
         let file = home.write("one-hold.toml", ONE_HOLD);
         hold_peak(&home, |home| {
-            let mut command = home.nocturne();
-            command.arg("run").args(args).arg(&file);
-            command
+            home.test()
+                .arg("run")
+                .args(args)
+                .arg(&file)
+                .stderr_starts(with_sound())
+                .stderr_ends("sleep well.\n")
         })
     };
     let full = {
         hold_peak(&Home::new(), |home| {
-            let mut command = home.nocturne();
-            command.args(["sounds", "play", "hold", "--volume", "100"]);
-            command
+            home.test()
+                .args(["sounds", "play", "hold", "--volume", "100"])
+                .stderr("hold · 0.80s · volume 100\n")
         })
     };
     // Each session takes a few seconds of real time: run them side by side.
@@ -177,12 +183,19 @@ hold = 2
 hold = "relax"
 "#,
     );
-    let check = home.nocturne().arg("check").arg(&file).output().unwrap();
-    assert_eq!(stdout(&check), format!("{}: ok\n", file.display()));
+    home.test()
+        .arg("check")
+        .arg(&file)
+        .stdout(format!("{}: ok\n", file.display()))
+        .run();
 
     // At real speed: the relax cue that step B uses lasts 1.4 s.
-    let out = home.nocturne().arg("run").arg(&file).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    home.test()
+        .arg("run")
+        .arg(&file)
+        .stderr_starts(with_sound())
+        .stderr_ends("sleep well.\n")
+        .run();
     assert_eq!(
         heard(&card.played()),
         [
@@ -203,37 +216,31 @@ fn without_a_sound_device_the_session_says_so_once_and_goes_on() {
     let file = home.write("sound-test.toml", ROUTINE);
     std::fs::create_dir_all(home.data()).unwrap();
     std::fs::write(home.data().join("first-run-done"), "").unwrap();
-    let out = home
-        .nocturne()
+    home.test()
         .args(["run", "--speed", "50", "--events", "-"])
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = stderr(&out);
-    assert!(text.starts_with(SOUND_OFF), "{text}");
-    assert_eq!(text.matches("sound").count(), 1, "{text}");
-    assert!(!text.contains("ALSA"), "{text}");
-    let last = stdout(&out).lines().last().unwrap().to_owned();
-    assert!(last.starts_with(r#"{"event":"session_finished""#), "{last}");
-    assert!(last.contains(r#""completed":true"#), "{last}");
+        .stderr_starts(format!("{SOUND_OFF}{NOTIFY_OFF}"))
+        .stderr_with(|text| assert_eq!(text.matches("sound").count(), 1, "{text}"))
+        .stderr_lacks("ALSA")
+        .stdout_with(|text| {
+            let last = text.lines().last().unwrap();
+            assert!(last.starts_with(r#"{"event":"session_finished""#), "{last}");
+            assert!(last.contains(r#""completed":true"#), "{last}");
+        })
+        .run();
 
-    let muted = home
-        .nocturne()
+    home.test()
         .args(["run", "--speed", "50", "--mute"])
         .arg(&file)
-        .output()
-        .unwrap();
-    assert!(muted.status.success());
-    assert!(!stderr(&muted).contains("sound"), "{}", stderr(&muted));
+        .stderr_starts(NOTIFY_OFF)
+        .stderr_lacks("sound")
+        .run();
 }
 
 #[test]
 fn sounds_lists_the_cues_and_plays_one() {
     let home = Home::new();
-    let out = home.nocturne().arg("sounds").output().unwrap();
-    assert!(out.status.success());
-    let text = stdout(&out);
+    let text = home.test().arg("sounds").stdout_has("relax").run().stdout;
     let lines: Vec<Vec<&str>> = text
         .lines()
         .skip(1)
@@ -254,45 +261,38 @@ fn sounds_lists_the_cues_and_plays_one() {
     );
 
     let card = Card::plug_into(&home);
-    let out = home
-        .nocturne()
+    home.test()
         .args(["sounds", "play", "relax"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+        .stderr("relax · 1.40s · volume 40\n")
+        .run();
     let played = card.played();
     assert_eq!(heard(&played), ["relax"]);
     let length = sounds(&played, 100)[0].len() as f64 / common::audio::RATE as f64;
     assert!((1.2..=1.45).contains(&length), "{length}");
 
     let card = Card::plug_into(&home);
-    let out = home
-        .nocturne()
+    home.test()
         .args(["sounds", "play"])
         .arg(repo("tests/sounds/beep-1320.flac"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+        .stderr(format!(
+            "{} · 0.30s · volume 40\n",
+            repo("tests/sounds/beep-1320.flac").display()
+        ))
+        .run();
     assert_eq!(heard(&card.played()), ["beep-1320.flac"]);
 
     home.sound_to(NO_DEVICE);
-    let out = home
-        .nocturne()
+    home.test()
         .args(["sounds", "play", "hold"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stderr(&out),
-        "error: cannot play a sound: no audio device is available\n"
-    );
+        .status(1)
+        .stderr("error: cannot play a sound: no audio device is available\n")
+        .run();
 
-    let out = home
-        .nocturne()
+    home.test()
         .args(["sounds", "play", "bel"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .status(2)
+        .stderr_starts("error: ")
+        .run();
 }
 
 /// Test sounds damaged in ways that make the decoder library panic: an MP3
@@ -332,18 +332,16 @@ fn a_damaged_sound_file_is_a_clear_error_and_no_panic() {
     let home = Home::new();
     let card = Card::plug_into(&home);
     for path in damaged_sounds(&home) {
-        let out = home
-            .nocturne()
+        home.test()
             .args(["sounds", "play"])
             .arg(&path)
             .env("RUST_BACKTRACE", "1")
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        assert_eq!(
-            stderr(&out),
-            format!("error: {} cannot be played: {DAMAGED}\n", path.display())
-        );
+            .status(2)
+            .stderr(format!(
+                "error: {} cannot be played: {DAMAGED}\n",
+                path.display()
+            ))
+            .run();
 
         let name = path.file_name().unwrap().to_str().unwrap();
         let routine = home.write(
@@ -353,27 +351,18 @@ fn a_damaged_sound_file_is_a_clear_error_and_no_panic() {
             ),
         );
         for args in [&["check"][..], &["run", "--speed", "50"][..]] {
-            let out = home
-                .nocturne()
+            home.test()
                 .args(args)
                 .arg(&routine)
                 .env("RUST_BACKTRACE", "1")
-                .output()
-                .unwrap();
-            assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-            let text = stderr(&out);
-            no_panic_text(&text);
-            assert!(
-                text.contains(&format!(
-                    "the sound file `sounds/{name}` cannot be used: {DAMAGED}"
-                )),
-                "{text}"
-            );
-            assert!(
-                text.contains(&format!("{}:4:8", routine.display())),
-                "{text}"
-            );
-            assert!(text.contains("a sound is a bundled one"), "{text}");
+                .status(2)
+                .stderr_with(no_panic_text)
+                .stderr_starts(format!(
+                    "error: the sound file `sounds/{name}` cannot be used: {DAMAGED}"
+                ))
+                .stderr_has(format!("{}:4:8", routine.display()))
+                .stderr_has("a sound is a bundled one")
+                .run();
         }
     }
     // Nothing was played.

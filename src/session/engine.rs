@@ -378,6 +378,7 @@ switch = "5s"
         // 40 ms after its plan, however many came before.
         let (events, _, ended) = session(1.0, &[], 40);
         let offsets = [0, 5000, 15000, 20000, 30000, 35000, 45000, 50000];
+        assert_eq!(starts(&events).len(), offsets.len(), "{events:?}");
         for (start, planned) in starts(&events).iter().zip(offsets) {
             let at: u64 = start.split(' ').next().unwrap().parse().unwrap();
             assert!(

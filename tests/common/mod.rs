@@ -89,6 +89,26 @@ pub const NOTIFY_OFF: &str =
 /// The line `run` prints when it cannot make sound.
 pub const SOUND_OFF: &str = "nocturne: sound is off: no audio device is available\n";
 
+/// How a run of `SHORT` to its end finishes on standard error.
+pub const SHORT_FINISHED: &str = "Finished in 0:12: 2 of 2 steps done.
+Well done. Settle in, keep the covers loose, and sleep well.
+";
+
+/// The note the first session of a home starts with.
+pub const DISCLAIMER: &str =
+    "nocturne guides general self-care stretches; it does not diagnose or treat.
+See a doctor about cramps that are severe, frequent, or that come with
+swelling, redness, numbness or weakness. (This note appears once.)
+
+";
+
+/// How standard error starts in a test home's first session: the
+/// disclaimer, then the notices of sound (unless muted) and notifications.
+pub fn first_session(muted: bool) -> String {
+    let sound = if muted { "" } else { SOUND_OFF };
+    format!("{DISCLAIMER}{sound}{NOTIFY_OFF}")
+}
+
 pub fn bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_nocturne"))
 }
@@ -157,4 +177,205 @@ pub fn scripted_editor(dir: &Path, versions: &[&str]) -> String {
         .status()
         .unwrap();
     script.display().to_string()
+}
+
+/// One run of the binary, and everything a user sees of it: the exit
+/// status, standard output and standard error are each checked by `run`.
+/// Unless a test says otherwise, the status is 0, both streams are empty
+/// and standard input is empty (never the terminal the tests started in).
+pub struct Test {
+    cmd: Command,
+    stdin: Vec<u8>,
+    status: i32,
+    stdout: Vec<Rule>,
+    stderr: Vec<Rule>,
+}
+
+/// One thing a stream must be or hold.
+enum Rule {
+    Is(String),
+    Has(String),
+    Lacks(String),
+    StartsWith(String),
+    EndsWith(String),
+    Check(Box<dyn Fn(&str)>),
+}
+
+/// What a run wrote, once `run` has checked it.
+pub struct Ran {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Home {
+    /// A run of the binary in this home, to be checked by `Test::run`.
+    pub fn test(&self) -> Test {
+        Test {
+            cmd: self.nocturne(),
+            stdin: Vec::new(),
+            status: 0,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+        }
+    }
+}
+
+impl Test {
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Test {
+        self.cmd.arg(arg);
+        self
+    }
+
+    pub fn args<S: AsRef<std::ffi::OsStr>>(mut self, args: impl IntoIterator<Item = S>) -> Test {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn env(
+        mut self,
+        key: impl AsRef<std::ffi::OsStr>,
+        value: impl AsRef<std::ffi::OsStr>,
+    ) -> Test {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn stdin(mut self, text: &str) -> Test {
+        self.stdin = text.as_bytes().to_vec();
+        self
+    }
+
+    pub fn status(mut self, code: i32) -> Test {
+        self.status = code;
+        self
+    }
+
+    /// Standard output is exactly `text`.
+    pub fn stdout(mut self, text: impl Into<String>) -> Test {
+        self.stdout.push(Rule::Is(text.into()));
+        self
+    }
+
+    /// Standard output holds `text` somewhere.
+    pub fn stdout_has(mut self, text: impl Into<String>) -> Test {
+        self.stdout.push(Rule::Has(text.into()));
+        self
+    }
+
+    pub fn stdout_starts(mut self, text: impl Into<String>) -> Test {
+        self.stdout.push(Rule::StartsWith(text.into()));
+        self
+    }
+
+    pub fn stdout_ends(mut self, text: impl Into<String>) -> Test {
+        self.stdout.push(Rule::EndsWith(text.into()));
+        self
+    }
+
+    /// Standard output passes the assertions of `check`.
+    pub fn stdout_with(mut self, check: impl Fn(&str) + 'static) -> Test {
+        self.stdout.push(Rule::Check(Box::new(check)));
+        self
+    }
+
+    /// Standard error is exactly `text`.
+    pub fn stderr(mut self, text: impl Into<String>) -> Test {
+        self.stderr.push(Rule::Is(text.into()));
+        self
+    }
+
+    /// Standard error holds `text` somewhere.
+    pub fn stderr_has(mut self, text: impl Into<String>) -> Test {
+        self.stderr.push(Rule::Has(text.into()));
+        self
+    }
+
+    /// Standard error does not hold `text`.
+    pub fn stderr_lacks(mut self, text: impl Into<String>) -> Test {
+        self.stderr.push(Rule::Lacks(text.into()));
+        self
+    }
+
+    pub fn stderr_starts(mut self, text: impl Into<String>) -> Test {
+        self.stderr.push(Rule::StartsWith(text.into()));
+        self
+    }
+
+    pub fn stderr_ends(mut self, text: impl Into<String>) -> Test {
+        self.stderr.push(Rule::EndsWith(text.into()));
+        self
+    }
+
+    /// Standard error passes the assertions of `check`.
+    pub fn stderr_with(mut self, check: impl Fn(&str) + 'static) -> Test {
+        self.stderr.push(Rule::Check(Box::new(check)));
+        self
+    }
+
+    /// Runs the binary to its end and checks the status and both streams.
+    #[track_caller]
+    pub fn run(mut self) -> Ran {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = self
+            .cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let mut input = child.stdin.take().unwrap();
+        let stdin = std::mem::take(&mut self.stdin);
+        // Written from a thread, so a program that does not read all of it
+        // cannot leave both sides waiting.
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(&stdin);
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        let ran = Ran {
+            stdout: stdout(&out),
+            stderr: stderr(&out),
+        };
+        let args: Vec<_> = self.cmd.get_args().collect();
+        let seen = format!(
+            "nocturne {args:?}\n--- status: {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+            out.status.code(),
+            ran.stdout,
+            ran.stderr
+        );
+        assert_eq!(out.status.code(), Some(self.status), "{seen}");
+        check("stdout", &ran.stdout, &self.stdout, &seen);
+        check("stderr", &ran.stderr, &self.stderr, &seen);
+        ran
+    }
+}
+
+/// Applies `rules` to a stream; unless a rule says what is there (not
+/// only what is not), it must be empty.
+#[track_caller]
+fn check(name: &str, text: &str, rules: &[Rule], seen: &str) {
+    if rules.iter().all(|rule| matches!(rule, Rule::Lacks(_))) {
+        assert_eq!(text, "", "{name} should be empty\n{seen}");
+    }
+    for rule in rules {
+        match rule {
+            Rule::Is(want) => assert_eq!(text, want, "{name}\n{seen}"),
+            Rule::Has(want) => assert!(text.contains(want), "{name} lacks {want:?}\n{seen}"),
+            Rule::Lacks(not) => assert!(!text.contains(not), "{name} holds {not:?}\n{seen}"),
+            Rule::StartsWith(want) => {
+                assert!(
+                    text.starts_with(want),
+                    "{name} starts not with {want:?}\n{seen}"
+                )
+            }
+            Rule::EndsWith(want) => {
+                assert!(
+                    text.ends_with(want),
+                    "{name} ends not with {want:?}\n{seen}"
+                )
+            }
+            Rule::Check(check) => check(text),
+        }
+    }
 }

@@ -13,7 +13,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Home, repo, stderr};
+use common::{Home, repo, stderr, stdout};
 
 /// The longest line nocturne may print about a file.
 const LONGEST_LINE: usize = 200;
@@ -37,6 +37,15 @@ fn fault(input: &Path, shown_as: &Path, out: &std::process::Output) -> Option<St
     }
     if !matches!(code, Some(0 | 2)) {
         return Some(format!("{name}: exit code {code:?}\n{said}"));
+    }
+    // What `check` prints on standard output is its verdicts, and a file
+    // it accepts is accepted without a word on standard error.
+    let printed = stdout(out);
+    if let Some(line) = printed.lines().find(|l| !l.ends_with(": ok")) {
+        return Some(format!("{name}: printed {line:?}"));
+    }
+    if code == Some(0) && !said.is_empty() {
+        return Some(format!("{name}: accepted, yet said\n{said}"));
     }
     if let Some(line) = said.lines().find(|l| l.chars().count() > LONGEST_LINE) {
         return Some(format!(
@@ -98,7 +107,8 @@ fn no_mangled_settings_file_makes_check_panic_or_ramble() {
         if out.status.success() {
             for args in [&["remind", "list"][..], &["remind", "next", "--count", "5"]] {
                 let used = home.nocturne().args(args).output().unwrap();
-                if !used.status.success() || stderr(&used).contains("panicked") {
+                // Their answer is on standard output; nothing else is said.
+                if !used.status.success() || !stderr(&used).is_empty() {
                     faults.push(format!(
                         "{}: `{}` failed\n{}",
                         file.display(),
