@@ -136,11 +136,17 @@ fn run_follows_the_plan_and_writes_events() {
         assert_eq!(event["step"], step);
         assert_eq!(event["step_index"], step_index);
         assert_eq!(event["rep"], rep);
-        // Routine time, not divided by the speed; a segment starts when the
-        // plan says, give or take the scheduler.
+        // Routine time, not divided by the speed. A segment never starts
+        // before the plan says; how close to it is measured by
+        // tests/bench/timing.py, not here, where a busy machine decides.
         let elapsed = event["elapsed_ms"].as_u64().unwrap();
-        assert!((offset..offset + 200).contains(&elapsed), "{event}");
+        assert!(elapsed >= offset, "{event}");
     }
+    let elapsed: Vec<u64> = segments
+        .iter()
+        .map(|e| e["elapsed_ms"].as_u64().unwrap())
+        .collect();
+    assert!(elapsed.is_sorted(), "{elapsed:?}");
     assert_eq!(segments[5]["side"], "left");
     assert_eq!(segments[5]["kind"], "massage");
     assert_eq!(segments[7]["side"], "right");

@@ -115,11 +115,15 @@ fn note_saying(bus: &Bus, summary: &str, nth: usize) -> serde_json::Value {
     .unwrap_or_else(|| panic!("no note {summary:?} (#{nth}); notes: {:?}", bus.notes()))
 }
 
-/// The note arrived within a second of `due` (seconds since 1970).
+/// The note arrived at its time (`due`, seconds since 1970): never
+/// early, and not left to the service's half-minute check of the clock.
+/// The bound is loose so that a busy machine cannot fail the test; how
+/// close to its time a reminder really comes is measured by
+/// tests/bench/reminders.py.
 fn assert_on_time(note: &serde_json::Value, due: f64) {
     let late = note["received"].as_f64().unwrap() - due;
     assert!(
-        (-0.05..1.0).contains(&late),
+        (-0.05..5.0).contains(&late),
         "arrived {late:.3} s after its time"
     );
 }
