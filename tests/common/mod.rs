@@ -208,6 +208,16 @@ pub struct Ran {
 }
 
 impl Home {
+    /// This home's journal, as `journal export --format json` gives it.
+    pub fn journal(&self) -> serde_json::Value {
+        let out = self
+            .test()
+            .args(["journal", "export", "--format", "json"])
+            .stdout_starts("{")
+            .run();
+        serde_json::from_str(&out.stdout).unwrap()
+    }
+
     /// A run of the binary in this home, to be checked by `Test::run`.
     pub fn test(&self) -> Test {
         Test {
