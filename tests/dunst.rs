@@ -13,7 +13,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::bus::Bus;
-use common::{Home, SHORT, stderr, stdout};
+use common::{DISCLAIMER, Home, SHORT, SHORT_FINISHED, Test, stderr, stdout};
 
 /// Polls `found` every 50 ms for up to 60 s: generous, so that a busy
 /// machine is waited for rather than failed.
@@ -232,14 +232,15 @@ fn a_session_shows_its_notes_in_dunst() {
     let desktop = Desktop::start(&home);
     let routine = SHORT.replace("Do A.", "knee < 90° & breathe");
     let file = home.write("short.toml", &routine);
-    let out = desktop
-        .nocturne(&home)
+    Test::new(desktop.nocturne(&home))
         .args(["run", "--speed", "10", "--mute"])
         .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!stderr(&out).contains("notifications"), "{}", stderr(&out));
+        .stderr_starts(format!(
+            "{DISCLAIMER}Short test routine · 0:12 · preview at 10× speed\n"
+        ))
+        .stderr_lacks("notifications")
+        .stderr_ends(SHORT_FINISHED)
+        .run();
     let expected = [
         "Short test routine",
         "Step A",

@@ -11,15 +11,6 @@ use std::process::Stdio;
 
 use common::{Home, SHORT, Test, events, first_session, stderr};
 
-fn export(home: &Home) -> serde_json::Value {
-    let out = home
-        .test()
-        .args(["journal", "export", "--format", "json"])
-        .stdout_starts("{")
-        .run();
-    serde_json::from_str(&out.stdout).unwrap()
-}
-
 #[test]
 fn a_session_killed_outright_shows_as_unfinished_with_its_steps_done() {
     let home = Home::new();
@@ -45,7 +36,7 @@ fn a_session_killed_outright_shows_as_unfinished_with_its_steps_done() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
-    let journal = export(&home);
+    let journal = home.journal();
     let session = &journal["sessions"][0];
     assert_eq!(session["routine"], "short");
     assert_eq!(session["outcome"], "unfinished");
@@ -73,7 +64,7 @@ fn run_short(home: &Home) -> Test {
 fn a_finished_session_records_how_it_ended() {
     let home = Home::new();
     run_short(&home).stderr_starts(first_session(true)).run();
-    let session = &export(&home)["sessions"][0];
+    let session = &home.journal()["sessions"][0];
     assert_eq!(session["outcome"], "completed");
     assert_eq!(session["speed"], 50.0);
     assert!(session["ended_at"].as_str().unwrap() >= session["started_at"].as_str().unwrap());
@@ -104,7 +95,7 @@ fn twenty_cramps_logged_at_once_are_twenty_entries() {
             stderr(&out)
         );
     }
-    let cramps = export(&home)["cramps"].as_array().unwrap().clone();
+    let cramps = home.journal()["cramps"].as_array().unwrap().clone();
     assert_eq!(cramps.len(), 20);
     let mut pains: Vec<u64> = cramps.iter().map(|c| c["pain"].as_u64().unwrap()).collect();
     pains.sort();
@@ -177,7 +168,7 @@ fn a_cramp_with_a_red_flag_is_met_with_calm_advice() {
     let text = out.stderr.to_lowercase();
     assert!(!text.contains("quinine") && !text.contains("tonic"));
 
-    let cramp = &export(&home)["cramps"][0];
+    let cramp = &home.journal()["cramps"][0];
     assert_eq!(cramp["at"], "2026-11-20T03:10:00+01:00");
     assert_eq!(cramp["night"], "2026-11-19");
     assert_eq!(cramp["lasted_s"], 900);
@@ -249,7 +240,7 @@ fn the_cramp_routine_offers_to_log_the_cramp() {
         })
         .run();
     // The relief routine is recorded, but is not a night's stretching.
-    assert_eq!(export(&home)["sessions"][0]["relief"], true);
+    assert_eq!(home.journal()["sessions"][0]["relief"], true);
 }
 
 #[test]
@@ -355,14 +346,14 @@ fn a_mistaken_entry_can_be_deleted() {
              ask at, so pass --yes to remove it\n",
         )
         .run();
-    assert_eq!(export(&home)["cramps"].as_array().unwrap().len(), 2);
+    assert_eq!(home.journal()["cramps"].as_array().unwrap().len(), 2);
 
     home.test()
         .env("TZ", "UTC")
         .args(["journal", "delete", "c1", "--yes"])
         .stderr("Removed the cramp of Fri 2026-11-20 03:10, left.\n")
         .run();
-    let cramps = export(&home)["cramps"].clone();
+    let cramps = home.journal()["cramps"].clone();
     assert_eq!(cramps.as_array().unwrap().len(), 1);
     assert_eq!(cramps[0]["id"], 2);
 
@@ -371,7 +362,7 @@ fn a_mistaken_entry_can_be_deleted() {
         .args(["journal", "delete", "s1", "--yes"])
         .stderr_starts("Removed the nightly session of ")
         .run();
-    assert_eq!(export(&home)["sessions"].as_array().unwrap().len(), 0);
+    assert_eq!(home.journal()["sessions"].as_array().unwrap().len(), 0);
 
     // What is not there, or not an id, is said plainly.
     for (id, said) in [
@@ -403,7 +394,7 @@ fn a_cramp_at_the_first_minute_of_a_spring_gap_stays_in_its_night() {
         .args(["log", "--at", "2026-03-08T02:00"])
         .stderr("Logged a cramp (c1): Sun 2026-03-08 03:00.\n")
         .run();
-    let cramp = &export(&home)["cramps"][0];
+    let cramp = &home.journal()["cramps"][0];
     assert_eq!(cramp["at"], "2026-03-08T03:00:00-04:00");
     assert_eq!(cramp["night"], "2026-03-07");
 }

@@ -323,12 +323,7 @@ fn log_asks_a_few_questions_at_a_terminal() {
     assert!(screen.contains("The leg was swollen or red."), "{screen}");
     assert_eq!(pane.file("status").trim(), "0");
 
-    let out = home
-        .nocturne()
-        .args(["journal", "export", "--format", "json"])
-        .output()
-        .unwrap();
-    let journal: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let journal = home.journal();
     let cramp = &journal["cramps"][0];
     assert_eq!(cramp["leg"], "right");
     assert_eq!(cramp["muscle"], "calf");
@@ -395,13 +390,15 @@ fn relief_questions(home: &Home) -> Pane {
     pane
 }
 
-fn journal(home: &Home) -> serde_json::Value {
-    let out = home
-        .nocturne()
-        .args(["journal", "export", "--format", "json"])
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap()
+/// Waits for the program in `pane` to end as the user cancelled it: exit
+/// 130, saying that nothing was logged.
+fn assert_cancelled(pane: &Pane) {
+    let screen = pane.wait_for("the exit", |p| !p.file("status").is_empty());
+    assert_eq!(pane.file("status").trim(), "130", "{screen}");
+    assert!(
+        screen.contains("Cancelled; nothing was logged."),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -441,7 +438,7 @@ fn after_a_session_every_answer_lands_on_its_question() {
         screen.contains(", right thigh, lasted 3m, pain 4 of 10."),
         "{screen}"
     );
-    let journal = journal(&home);
+    let journal = home.journal();
     let cramps = journal["cramps"].as_array().unwrap();
     assert_eq!(cramps.len(), 1, "{journal}");
     assert_eq!(cramps[0]["leg"], "right");
@@ -462,15 +459,10 @@ fn ctrl_c_at_the_questions_after_a_session_cancels_without_logging() {
         p.screen().contains("When did it happen? [")
     });
     pane.keys(&["C-c"]);
-    let screen = pane.wait_for("the exit", |p| !p.file("status").is_empty());
-    assert_eq!(pane.file("status").trim(), "130", "{screen}");
-    assert!(
-        screen.contains("Cancelled; nothing was logged."),
-        "{screen}"
-    );
-    assert_eq!(journal(&home)["cramps"].as_array().unwrap().len(), 0);
+    assert_cancelled(&pane);
+    assert_eq!(home.journal()["cramps"].as_array().unwrap().len(), 0);
     // The session itself was recorded as completed before the questions.
-    assert_eq!(journal(&home)["sessions"][0]["outcome"], "completed");
+    assert_eq!(home.journal()["sessions"][0]["outcome"], "completed");
     assert_eq!(pane.file("before"), pane.file("after"));
 }
 
@@ -483,13 +475,8 @@ fn ctrl_d_at_the_questions_cancels_without_logging() {
     pane.keys(&["Enter"]);
     pane.wait_for("the leg", |p| p.screen().contains("Which leg:"));
     pane.keys(&["C-d"]);
-    let screen = pane.wait_for("the exit", |p| !p.file("status").is_empty());
-    assert_eq!(pane.file("status").trim(), "130", "{screen}");
-    assert!(
-        screen.contains("Cancelled; nothing was logged."),
-        "{screen}"
-    );
-    assert_eq!(journal(&home)["cramps"].as_array().unwrap().len(), 0);
+    assert_cancelled(&pane);
+    assert_eq!(home.journal()["cramps"].as_array().unwrap().len(), 0);
 
     // `nocturne log` on its own cancels the same way.
     let home = Home::new();
@@ -498,14 +485,9 @@ fn ctrl_d_at_the_questions_cancels_without_logging() {
         p.screen().contains("When did it happen? [now]:")
     });
     pane.keys(&["C-d"]);
-    let screen = pane.wait_for("the exit", |p| !p.file("status").is_empty());
-    assert_eq!(pane.file("status").trim(), "130", "{screen}");
+    assert_cancelled(&pane);
     assert!(
-        screen.contains("Cancelled; nothing was logged."),
-        "{screen}"
-    );
-    assert!(
-        journal(&home)["cramps"]
+        home.journal()["cramps"]
             .as_array()
             .is_none_or(Vec::is_empty)
     );

@@ -208,19 +208,34 @@ pub struct Ran {
 }
 
 impl Home {
+    /// This home's journal, as `journal export --format json` gives it.
+    pub fn journal(&self) -> serde_json::Value {
+        let out = self
+            .test()
+            .args(["journal", "export", "--format", "json"])
+            .stdout_starts("{")
+            .run();
+        serde_json::from_str(&out.stdout).unwrap()
+    }
+
     /// A run of the binary in this home, to be checked by `Test::run`.
     pub fn test(&self) -> Test {
+        Test::new(self.nocturne())
+    }
+}
+
+impl Test {
+    /// A run of `cmd` (the binary, set up by the caller).
+    pub fn new(cmd: Command) -> Test {
         Test {
-            cmd: self.nocturne(),
+            cmd,
             stdin: Vec::new(),
             status: 0,
             stdout: Vec::new(),
             stderr: Vec::new(),
         }
     }
-}
 
-impl Test {
     pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Test {
         self.cmd.arg(arg);
         self
