@@ -754,12 +754,13 @@ mod tests {
 
     #[test]
     fn the_log_flags_become_the_journals_own_words() {
-        for (leg, muscle) in crate::journal::LEGS.iter().zip(crate::journal::MUSCLES) {
+        use crate::journal::record;
+        for (leg, muscle) in record::Leg::WORDS.iter().zip(record::Muscle::WORDS) {
             let Command::Log(input) = parsed(&["log", "--leg", leg, "--muscle", muscle]) else {
                 panic!("not a log command");
             };
             assert_eq!(input.leg.as_deref(), Some(*leg));
-            assert_eq!(input.muscle.as_deref(), Some(muscle));
+            assert_eq!(input.muscle.as_deref(), Some(*muscle));
         }
         let words = |values: &[clap::builder::PossibleValue]| {
             values
@@ -775,8 +776,8 @@ mod tests {
             .iter()
             .filter_map(ValueEnum::to_possible_value)
             .collect();
-        assert_eq!(words(&legs), crate::journal::LEGS);
-        assert_eq!(words(&muscles), crate::journal::MUSCLES);
+        assert_eq!(words(&legs), record::Leg::WORDS);
+        assert_eq!(words(&muscles), record::Muscle::WORDS);
     }
 
     #[test]

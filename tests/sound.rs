@@ -386,43 +386,38 @@ fn the_bundled_cues_are_what_the_generator_makes() {
 #[test]
 fn listing_reads_routines_without_decoding_their_sounds_but_check_does() {
     let home = Home::new();
-    let sounds = home.config().join("routines/sounds");
-    std::fs::create_dir_all(&sounds).unwrap();
-    std::fs::write(sounds.join("broken.wav"), "RIFF but not a sound").unwrap();
+    let folder = home.config().join("routines/sounds");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("broken.wav"), "RIFF but not a sound").unwrap();
     home.user_routine(
         "loud",
         "name = \"Loud\"\ndescription = \"Own cues\"\n\n[sounds]\nhold = \"sounds/broken.wav\"\n\n\
          [[steps]]\nname = \"A\"\nhold = 2\n",
     );
 
-    let out = home.nocturne().args(["list", "--names"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stderr(&out), "");
-    assert!(
-        stdout(&out).lines().any(|l| l == "loud"),
-        "{}",
-        stdout(&out)
-    );
+    home.test()
+        .args(["list", "--names"])
+        .stdout_with(|out| assert!(out.lines().any(|l| l == "loud"), "{out}"))
+        .run();
 
     // The list reads the text only: the routine is listed with its length
     // (2 s of hold after the 5 s get-ready).
-    let out = home.nocturne().arg("list").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stderr(&out), "");
-    let line = stdout(&out)
-        .lines()
-        .find(|l| l.starts_with("loud "))
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "));
-    assert_eq!(line.as_deref(), Some("loud yours 0:07 Own cues"));
+    home.test()
+        .arg("list")
+        .stdout_with(|out| {
+            let line = out
+                .lines()
+                .find(|l| l.starts_with("loud "))
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "));
+            assert_eq!(line.as_deref(), Some("loud yours 0:07 Own cues"), "{out}");
+        })
+        .run();
 
     // `check` still decodes the file and says where it is named.
-    let out = home.nocturne().args(["check", "loud"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout(&out), "");
-    let text = stderr(&out);
-    assert!(
-        text.contains("the sound file `sounds/broken.wav` cannot be used: "),
-        "{text}"
-    );
-    assert!(text.contains("loud.toml:5:8"), "{text}");
+    home.test()
+        .args(["check", "loud"])
+        .status(2)
+        .stderr_starts("error: the sound file `sounds/broken.wav` cannot be used: ")
+        .stderr_has("loud.toml:5:8")
+        .run();
 }
