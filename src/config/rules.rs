@@ -103,17 +103,6 @@ pub fn clock(time: Time) -> String {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Days(u8);
 
-const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const FULL: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
 impl Days {
     pub const EVERY: Days = Days(0x7f);
 
@@ -158,7 +147,8 @@ impl Days {
     }
 }
 
-/// Every word that names a day, as `days` accepts it (in any case).
+/// Every word that names a day, as `days` accepts it (in any case): the
+/// short names, Monday first, then the full ones in the same order.
 pub const DAY_WORDS: [&str; 14] = [
     "mon",
     "tue",
@@ -180,13 +170,12 @@ pub const DAY_WORDS: [&str; 14] = [
 pub const EVERY_DAY_WORDS: [&str; 3] = ["daily", "every day", "all"];
 
 fn day_index(word: &str) -> Result<u8, String> {
-    NAMES
+    DAY_WORDS
         .iter()
         .position(|n| *n == word)
-        .or_else(|| FULL.iter().position(|n| *n == word))
-        .map(|i| i as u8)
+        .map(|i| (i % 7) as u8)
         .ok_or_else(|| {
-            let hint = closest(word, NAMES.iter().chain(FULL.iter()).copied())
+            let hint = closest(word, DAY_WORDS.iter().copied())
                 .map(|near| format!(" (did you mean `{near}`?)"))
                 .unwrap_or_default();
             format!(
@@ -215,9 +204,9 @@ impl fmt::Display for Days {
                 day += 1;
             }
             match day - start {
-                0 => parts.push(NAMES[start].to_owned()),
-                1 => parts.extend([NAMES[start].to_owned(), NAMES[day].to_owned()]),
-                _ => parts.push(format!("{}-{}", NAMES[start], NAMES[day])),
+                0 => parts.push(DAY_WORDS[start].to_owned()),
+                1 => parts.extend([DAY_WORDS[start].to_owned(), DAY_WORDS[day].to_owned()]),
+                _ => parts.push(format!("{}-{}", DAY_WORDS[start], DAY_WORDS[day])),
             }
             day += 1;
         }

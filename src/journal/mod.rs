@@ -119,11 +119,17 @@ pub fn yes_no(text: &str) -> std::result::Result<bool, String> {
     }
 }
 
-fn one_of(
+/// "Which leg: left, right or both? [left]": one of `words`, the first by
+/// default, or its first letter.
+fn choose(
+    input: &mut dyn BufRead,
+    what: &str,
     words: &'static [&'static str],
-    default: &'static str,
-) -> impl Fn(&str) -> std::result::Result<Option<String>, String> {
-    move |text: &str| {
+) -> std::result::Result<Option<String>, Cancelled> {
+    let (last, others) = words.split_last().unwrap_or((&"", &[]));
+    let question = format!("{what}: {} or {last}?", others.join(", "));
+    let default = words.first().copied().unwrap_or_default();
+    ask(input, &question, default, |text| {
         let text = text.to_lowercase();
         if text.is_empty() {
             return Ok(Some(default.to_owned()));
@@ -133,7 +139,7 @@ fn one_of(
             .find(|w| **w == text || (text.len() == 1 && w.starts_with(&text)))
             .map(|w| Some((*w).to_owned()))
             .ok_or_else(|| format!("answer {}", words.join(", ")))
-    }
+    })
 }
 
 /// The few questions about a cramp, with sensible defaults. Each answer is
@@ -152,18 +158,8 @@ pub fn interview(
         })?),
         ..CrampInput::default()
     };
-    answers.leg = ask(
-        input,
-        "Which leg: left, right or both?",
-        "left",
-        one_of(Leg::WORDS, "left"),
-    )?;
-    answers.muscle = ask(
-        input,
-        "Which muscle: calf, foot, thigh or other?",
-        "calf",
-        one_of(Muscle::WORDS, "calf"),
-    )?;
+    answers.leg = choose(input, "Which leg", Leg::WORDS)?;
+    answers.muscle = choose(input, "Which muscle", Muscle::WORDS)?;
     answers.lasted = ask(
         input,
         "How long did it last, such as 2m?",

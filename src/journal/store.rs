@@ -256,10 +256,7 @@ impl Journal {
             .map_err(|e| self.fail(e))?;
         if version < latest {
             let path = self.path.clone();
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(|e| Error::sqlite(&path, e))?;
+            let tx = self.begin()?;
             // Another nocturne may have migrated while this one waited.
             let now: i64 = tx
                 .query_row("PRAGMA user_version", [], |row| row.get(0))
@@ -281,6 +278,14 @@ impl Journal {
             .map_err(|e| self.fail(e))
     }
 
+    /// A transaction that takes the write lock at once, so that writers
+    /// wait for each other at its start rather than fail half-way.
+    fn begin(&mut self) -> Result<rusqlite::Transaction<'_>, Error> {
+        let Journal { conn, path } = self;
+        conn.transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Error::sqlite(path, e))
+    }
+
     /// Records a session as it starts on `night` at `started_at` (RFC 3339),
     /// with every step pending; returns its id. Written at once, so even a
     /// session killed outright shows.
@@ -291,10 +296,7 @@ impl Journal {
         started_at: &str,
     ) -> Result<i64, Error> {
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| Error::sqlite(&path, e))?;
+        let tx = self.begin()?;
         tx.execute(
             "INSERT INTO sessions (routine, title, relief, night, started_at, ended_at, outcome, speed)
              VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7)",
@@ -339,10 +341,7 @@ impl Journal {
         steps: &[StepOutcome],
     ) -> Result<(), Error> {
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| Error::sqlite(&path, e))?;
+        let tx = self.begin()?;
         tx.execute(
             "UPDATE sessions SET ended_at = ?2, outcome = ?3 WHERE id = ?1",
             params![session, ended_at, outcome],
@@ -476,10 +475,7 @@ impl Journal {
     /// there is no such entry.
     pub fn delete(&mut self, entry: Entry) -> Result<bool, Error> {
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| Error::sqlite(&path, e))?;
+        let tx = self.begin()?;
         let removed = match entry {
             Entry::Cramp(id) => tx.execute("DELETE FROM cramps WHERE id = ?1", params![id]),
             Entry::Session(id) => tx
