@@ -35,6 +35,9 @@ pub enum Error {
     CallLost,
     #[error("the session bus closed while waiting for an answer")]
     BusClosed,
+    /// The thread that asked whether a service answers ended in a panic.
+    #[error("the check failed")]
+    ProbeLost,
 }
 
 /// What the notification library reported.
@@ -94,8 +97,8 @@ pub fn announce(note: &Note) -> Result<(), Error> {
 
 /// Checks that a notification service answers, within `patience`.
 #[cfg(all(unix, not(target_os = "macos")))]
-pub fn probe(patience: Duration) -> Result<(), String> {
-    with_deadline(patience, || zbus::block_on(xdg::Link::probe())).map_err(|e| e.to_string())
+pub fn probe(patience: Duration) -> Result<(), Error> {
+    with_deadline(patience, || zbus::block_on(xdg::Link::probe()))
 }
 
 /// The connection a session's notes go over, and the note now shown.
@@ -133,7 +136,7 @@ pub fn announce(note: &Note) -> Result<(), Error> {
 
 /// Elsewhere the system's notification centre is always there.
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-pub fn probe(_patience: Duration) -> Result<(), String> {
+pub fn probe(_patience: Duration) -> Result<(), Error> {
     Ok(())
 }
 
@@ -166,7 +169,7 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    pub fn start() -> Result<Notifier, String> {
+    pub fn start() -> Result<Notifier, Error> {
         let (notes, inbox) = channel::<Note>();
         let (failed, failures) = channel();
         let worker = std::thread::Builder::new()
@@ -184,7 +187,7 @@ impl Notifier {
                     }
                 }
             })
-            .map_err(|e| Error::Thread(e).to_string())?;
+            .map_err(Error::Thread)?;
         Ok(Notifier {
             notes,
             failures,

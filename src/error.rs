@@ -16,14 +16,26 @@ pub enum Error {
     /// The journal could not do what was asked.
     #[error(transparent)]
     Journal(#[from] crate::journal::Error),
+    /// A sound the user named cannot be played.
+    #[error("{} cannot be played: {source}", crate::diag::short(name))]
+    Unplayable {
+        name: String,
+        source: crate::sound::Error,
+    },
+    /// The reminder service could not be installed or started.
+    #[error(transparent)]
+    Remind(#[from] crate::remind::Error),
+    /// The audio device could not be used.
+    #[error("cannot play a sound: {0}")]
+    Speaker(#[source] crate::sound::Error),
 }
 
 impl Error {
     /// 2 for bad input, 1 for a failure while running.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::File(_) | Error::Usage(_) => 2,
-            Error::Runtime(_) => 1,
+            Error::File(_) | Error::Usage(_) | Error::Unplayable { .. } => 2,
+            Error::Runtime(_) | Error::Speaker(_) | Error::Remind(_) => 1,
             Error::Journal(e) => e.exit_code(),
         }
     }
@@ -32,7 +44,7 @@ impl Error {
     pub fn render(&self, color: bool) -> String {
         match self {
             Error::File(report) => report.render(color),
-            Error::Usage(_) | Error::Runtime(_) | Error::Journal(_) => {
+            _ => {
                 let red = console::Style::new().red().bold().force_styling(color);
                 let text = self.to_string();
                 let message = crate::diag::clean(&text);

@@ -12,6 +12,20 @@ use std::time::Duration;
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::session::Control;
+use crate::util::io_reason;
+
+/// Why keys cannot be read during a session.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The terminal's settings could not be read (stdin is not one).
+    #[error("the terminal cannot be read: {}", io_reason(.0))]
+    Read(#[source] std::io::Error),
+    /// The terminal refused the single-key mode.
+    #[error("the terminal cannot be set up for keys: {}", io_reason(.0))]
+    Mode(#[source] std::io::Error),
+    #[error("cannot read keys: {}", io_reason(.0))]
+    Thread(#[source] std::io::Error),
+}
 
 /// The key help shown under the display.
 pub const HELP: &str = "space pause · n next · p back · q quit";
@@ -31,7 +45,7 @@ pub struct Keys {
 
 /// Starts reading keys into `controls`. Fails when stdin is not a terminal
 /// that can be switched to single-key mode.
-pub fn listen(controls: Sender<Control>) -> Result<Keys, String> {
+pub fn listen(controls: Sender<Control>) -> Result<Keys, Error> {
     let restore = mode::single_keys()?;
     let stop = Arc::new(AtomicBool::new(false));
     let stopping = Arc::clone(&stop);
@@ -58,7 +72,7 @@ pub fn listen(controls: Sender<Control>) -> Result<Keys, String> {
                 }
             }
         })
-        .map_err(|e| format!("cannot read keys: {e}"))?;
+        .map_err(Error::Thread)?;
     Ok(Keys {
         stop,
         reader: Some(reader),
@@ -112,6 +126,8 @@ mod mode {
 
     use std::sync::Mutex;
 
+    use super::Error;
+
     static SAVED: Mutex<Option<libc::termios>> = Mutex::new(None);
 
     pub struct Restore;
@@ -122,16 +138,13 @@ mod mode {
         }
     }
 
-    pub fn single_keys() -> Result<Restore, String> {
+    pub fn single_keys() -> Result<Restore, Error> {
         let fd = libc::STDIN_FILENO;
         // SAFETY: termios is plain data; tcgetattr fills it or fails.
         let mut saved: libc::termios = unsafe { std::mem::zeroed() };
         // SAFETY: fd is stdin and `saved` is a valid termios to write to.
         if unsafe { libc::tcgetattr(fd, &mut saved) } != 0 {
-            return Err(format!(
-                "the terminal cannot be read: {}",
-                std::io::Error::last_os_error()
-            ));
+            return Err(Error::Read(std::io::Error::last_os_error()));
         }
         let mut keys = saved;
         keys.c_lflag &= !(libc::ICANON | libc::ECHO);
@@ -142,10 +155,7 @@ mod mode {
         }
         // SAFETY: fd is stdin and `keys` is a termios read from it.
         if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &keys) } != 0 {
-            return Err(format!(
-                "the terminal cannot be set up for keys: {}",
-                std::io::Error::last_os_error()
-            ));
+            return Err(Error::Mode(std::io::Error::last_os_error()));
         }
         Ok(Restore)
     }
@@ -163,6 +173,8 @@ mod mode {
 mod mode {
     //! Elsewhere crossterm's raw mode does the same job.
 
+    use super::Error;
+
     pub struct Restore;
 
     impl Drop for Restore {
@@ -171,10 +183,10 @@ mod mode {
         }
     }
 
-    pub fn single_keys() -> Result<Restore, String> {
+    pub fn single_keys() -> Result<Restore, Error> {
         crossterm::terminal::enable_raw_mode()
             .map(|()| Restore)
-            .map_err(|e| format!("the terminal cannot be set up for keys: {e}"))
+            .map_err(Error::Mode)
     }
 
     pub fn restore_now() {

@@ -46,9 +46,13 @@ pub fn play(paths: &Paths, name: &str, volume: Option<u8>) -> Result<ExitCode> {
         None => settings(paths)?.volume.unwrap_or(DEFAULT_VOLUME),
     };
     let clip = match Cue::parse(name) {
-        Some(cue) => sound::bundled(cue),
-        None if catalog::is_path(name) || name.contains('.') => sound::load_file(Path::new(name))
-            .map_err(|why| format!("{} cannot be played: {why}", crate::diag::short(name))),
+        Some(cue) => sound::bundled(cue).map_err(|why| Error::Usage(why.to_string()))?,
+        None if catalog::is_path(name) || name.contains('.') => {
+            sound::load_file(Path::new(name)).map_err(|source| Error::Unplayable {
+                name: name.to_owned(),
+                source,
+            })?
+        }
         None => {
             let hint = closest(name, Cue::NAMES)
                 .map(|near| format!("did you mean `{near}`? "))
@@ -58,10 +62,8 @@ pub fn play(paths: &Paths, name: &str, volume: Option<u8>) -> Result<ExitCode> {
                 crate::diag::short(name)
             )));
         }
-    }
-    .map_err(Error::Usage)?;
-    let speaker = Speaker::open(Duration::from_secs(3), None)
-        .map_err(|why| Error::Runtime(format!("cannot play a sound: {why}")))?;
+    };
+    let speaker = Speaker::open(Duration::from_secs(3), None).map_err(Error::Speaker)?;
     eprintln!(
         "{name} · {:.2}s · volume {volume}",
         clip.duration().as_secs_f64()

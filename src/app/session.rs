@@ -101,7 +101,7 @@ impl Setup {
 
     /// Whether a notification service answers is asked on a thread of its
     /// own, while the sound device opens.
-    fn probe_desktop(&self) -> Option<std::thread::JoinHandle<Result<(), String>>> {
+    fn probe_desktop(&self) -> Option<std::thread::JoinHandle<Result<(), desktop::Error>>> {
         (self.notifications != Level::Off)
             .then(|| std::thread::spawn(|| desktop::probe(desktop::DEADLINE)))
     }
@@ -157,14 +157,14 @@ impl Setup {
     fn desktop(
         &self,
         outputs: &mut Outputs,
-        probe: Option<std::thread::JoinHandle<Result<(), String>>>,
+        probe: Option<std::thread::JoinHandle<Result<(), desktop::Error>>>,
     ) {
         let Some(probe) = probe else {
             return;
         };
         let ready = probe
             .join()
-            .unwrap_or_else(|_| Err("the check failed".to_owned()))
+            .unwrap_or(Err(desktop::Error::ProbeLost))
             .and_then(|()| desktop::Notifier::start());
         match ready {
             Ok(notifier) => outputs.push(DesktopOutput::new(notifier, self.notifications)),

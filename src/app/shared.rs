@@ -60,7 +60,11 @@ pub fn routines_dir(paths: &Paths) -> Result<PathBuf> {
 
 /// `check`, `edit` and `run` make sure every sound file a routine names
 /// decodes; listing and showing routines only read their text.
-pub const DECODED: SoundFiles = SoundFiles::Checked(|path| sound::load_file(path).map(|_| ()));
+pub const DECODED: SoundFiles = SoundFiles::Checked(|path| {
+    sound::load_file(path)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+});
 
 /// The routine named, or the default one.
 pub fn find(

@@ -46,7 +46,7 @@ impl SoundOutput {
                 continue;
             }
             let clip = match &sound {
-                Sound::Bundled(cue) => sound::bundled(*cue),
+                Sound::Bundled(cue) => sound::bundled(*cue).map_err(|why| why.to_string()),
                 Sound::File(path) => sound::load_file(path)
                     .map_err(|why| format!("{} cannot be played: {why}", path.display())),
                 Sound::Off => continue,

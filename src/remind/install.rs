@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
-use crate::error::{Error, Result};
+use super::Error;
+use crate::error::Result;
 
 const UNIT_NAME: &str = "nocturne-reminders.service";
 const AGENT_NAME: &str = "org.nocturne.reminders";
@@ -75,12 +76,7 @@ pub fn launchd_agent(exe: &str) -> String {
 fn exe() -> Result<String> {
     std::env::current_exe()
         .map(|p| p.display().to_string())
-        .map_err(|e| {
-            Error::Runtime(format!(
-                "cannot find nocturne itself: {}",
-                crate::util::io_reason(&e)
-            ))
-        })
+        .map_err(|e| Error::NoExe(e).into())
 }
 
 fn systemd_dir() -> Option<PathBuf> {
@@ -92,19 +88,21 @@ fn agents_dir() -> Option<PathBuf> {
 }
 
 /// Runs a service manager command; on failure, says which and why.
-fn manage(program: &str, args: &[&str]) -> std::result::Result<(), String> {
+fn manage(program: &str, args: &[&str]) -> std::result::Result<(), Error> {
     let out = Command::new(program)
         .args(args)
         .output()
-        .map_err(|e| format!("{program}: {}", crate::util::io_reason(&e)))?;
+        .map_err(|source| Error::Launch {
+            program: program.to_owned(),
+            source,
+        })?;
     if out.status.success() {
         Ok(())
     } else {
-        Err(format!(
-            "`{program} {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
+        Err(Error::Refused {
+            command: format!("{program} {}", args.join(" ")),
+            said: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        })
     }
 }
 
@@ -140,16 +138,13 @@ pub fn install(only_print: bool) -> Result<ExitCode> {
         print!("{text}");
         return Ok(ExitCode::SUCCESS);
     }
-    let dir = dir.ok_or_else(|| Error::Runtime("cannot find your home folder".to_owned()))?;
+    let dir = dir.ok_or(Error::NoHome)?;
     let path = dir.join(name);
     std::fs::create_dir_all(&dir)
         .and_then(|()| std::fs::write(&path, &text))
-        .map_err(|e| {
-            Error::Runtime(format!(
-                "cannot write {}: {}",
-                path.display(),
-                crate::util::io_reason(&e)
-            ))
+        .map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
         })?;
     eprintln!("Wrote {}.", path.display());
     let path_text = path.display().to_string();
@@ -165,16 +160,12 @@ pub fn install(only_print: bool) -> Result<ExitCode> {
     for command in &commands {
         if let Err(why) = manage(command[0], &command[1..]) {
             // Nothing will start the service: say so, and how to do it by hand.
-            let by_hand: Vec<String> = commands
-                .iter()
-                .map(|c| format!("  {}", c.join(" ")))
-                .collect();
-            return Err(Error::Runtime(format!(
-                "the reminder service was not enabled: {why}\n\
-                 To enable it by hand, run:\n{}\n\
-                 or, for this session only, keep this running:\n  {exe} remind daemon",
-                by_hand.join("\n")
-            )));
+            return Err(Error::NotEnabled {
+                source: Box::new(why),
+                by_hand: commands.iter().map(|c| c.join(" ")).collect(),
+                exe,
+            }
+            .into());
         }
     }
     eprintln!("The reminder service is running and will start with your session.");
@@ -188,7 +179,7 @@ pub fn uninstall() -> Result<ExitCode> {
         (systemd_dir(), UNIT_NAME)
     };
     let Some(path) = dir.map(|d| d.join(name)) else {
-        return Err(Error::Runtime("cannot find your home folder".to_owned()));
+        return Err(Error::NoHome.into());
     };
     if !path.exists() {
         eprintln!(
@@ -205,12 +196,9 @@ pub fn uninstall() -> Result<ExitCode> {
     if let Err(why) = stopped {
         eprintln!("Could not stop the service ({why}); removing it anyway.");
     }
-    std::fs::remove_file(&path).map_err(|e| {
-        Error::Runtime(format!(
-            "cannot remove {}: {}",
-            path.display(),
-            crate::util::io_reason(&e)
-        ))
+    std::fs::remove_file(&path).map_err(|source| Error::Remove {
+        path: path.clone(),
+        source,
     })?;
     if cfg!(target_os = "linux") {
         let _ = manage("systemctl", &["--user", "daemon-reload"]);

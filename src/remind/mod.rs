@@ -2,6 +2,7 @@
 //! set once in the settings and delivered by a small background service.
 
 pub mod edit;
+mod error;
 pub mod install;
 pub mod next;
 pub mod service;
@@ -10,6 +11,8 @@ pub mod timetable;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::json;
+
+pub use error::Error;
 
 // The rules belong to the settings; reminders only read them.
 use crate::config::rules;

@@ -3,6 +3,7 @@
 //! binary; a routine may use its own files instead. Playback runs on its
 //! own thread, so a slow or missing audio device never delays a segment.
 
+mod error;
 mod quiet;
 pub mod speaker;
 
@@ -15,7 +16,8 @@ use rodio::buffer::SamplesBuffer;
 use rodio::{Decoder, Source};
 
 use crate::routine::Cue;
-use crate::util::{ReadError, io_reason, read_at_most};
+use crate::util::read_at_most;
+pub use error::Error;
 pub use speaker::Speaker;
 
 /// A decoded sound, ready to be mixed; cloning it is cheap.
@@ -69,34 +71,27 @@ fn bundled_wav(cue: Cue) -> &'static [u8] {
 }
 
 /// Decodes a bundled cue. They are checked by the tests.
-pub fn bundled(cue: Cue) -> Result<Clip, String> {
+pub fn bundled(cue: Cue) -> Result<Clip, Error> {
     decode(bundled_wav(cue).to_vec())
 }
 
 /// Reads and decodes a user's sound file (WAV, Ogg Vorbis, FLAC or MP3).
-pub fn load_file(path: &Path) -> Result<Clip, String> {
-    let bytes = read_at_most(path, MAX_FILE_BYTES).map_err(|e| match e {
-        ReadError::Io(e) => io_reason(&e),
-        ReadError::NotAFile => "not a regular file".to_owned(),
-        ReadError::TooLarge => "larger than 10 MiB; a cue should be a short sound".to_owned(),
-    })?;
-    decode(bytes)
+pub fn load_file(path: &Path) -> Result<Clip, Error> {
+    decode(read_at_most(path, MAX_FILE_BYTES)?)
 }
 
 /// Decodes a whole sound into memory. A decoder that panics on a malformed
 /// file is caught: a bad sound file is an error, never a crash. It runs on
 /// a thread of its own, whose panics are kept off the terminal, so the user
 /// sees only the error that names the file.
-fn decode(bytes: Vec<u8>) -> Result<Clip, String> {
-    const CRASHED: &str =
-        "the file is damaged: it could not be decoded as WAV, Ogg Vorbis, FLAC or MP3";
+fn decode(bytes: Vec<u8>) -> Result<Clip, Error> {
     silence_decoder_panics();
     let decoder = std::thread::Builder::new()
         .name(DECODER_THREAD.to_owned())
         .spawn(move || decode_unguarded(bytes));
     match decoder {
-        Ok(handle) => handle.join().unwrap_or_else(|_| Err(CRASHED.to_owned())),
-        Err(e) => Err(format!("cannot start decoding: {e}")),
+        Ok(handle) => handle.join().unwrap_or(Err(Error::Damaged)),
+        Err(e) => Err(Error::DecoderThread(e)),
     }
 }
 
@@ -118,39 +113,28 @@ fn silence_decoder_panics() {
     });
 }
 
-fn decode_unguarded(bytes: Vec<u8>) -> Result<Clip, String> {
+fn decode_unguarded(bytes: Vec<u8>) -> Result<Clip, Error> {
     let decoder = Decoder::try_from(Cursor::new(bytes)).map_err(|e| match e {
-        rodio::decoder::DecoderError::UnrecognizedFormat => {
-            "not a sound nocturne can decode (WAV, Ogg Vorbis, FLAC or MP3)".to_owned()
-        }
-        other => format!("cannot decode it: {other}"),
+        rodio::decoder::DecoderError::UnrecognizedFormat => Error::UnknownFormat(e),
+        other => Error::Undecodable(other),
     })?;
     let channels = decoder.channels();
     let rate = decoder.sample_rate();
     // What the file claims is checked before anything is decoded: a small
     // file may claim a huge rate or many channels.
     if channels.get() > 2 {
-        return Err(format!(
-            "it has {} channels; a cue is mono or stereo",
-            channels.get()
-        ));
+        return Err(Error::Channels(channels.get()));
     }
     if rate.get() > 96_000 {
-        return Err(format!(
-            "its sample rate is {} Hz; at most 96 kHz is accepted",
-            rate.get()
-        ));
+        return Err(Error::Rate(rate.get()));
     }
     let limit = MAX_LENGTH.as_secs() as usize * rate.get() as usize * channels.get() as usize;
     let samples: Vec<rodio::Sample> = decoder.take(limit + 1).collect();
     if samples.len() > limit {
-        return Err(format!(
-            "longer than {} seconds; a cue should be a short sound",
-            MAX_LENGTH.as_secs()
-        ));
+        return Err(Error::TooLong);
     }
     if samples.is_empty() {
-        return Err("it holds no sound".to_owned());
+        return Err(Error::Silent);
     }
     static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
     Ok(Clip {
@@ -250,23 +234,26 @@ mod tests {
         out
     }
 
+    /// What the user reads of a decoding error.
+    fn why(result: Result<Clip, Error>) -> Option<String> {
+        result.err().map(|e| e.to_string())
+    }
+
     #[test]
     fn bad_sound_data_is_an_error_not_a_crash() {
         assert_eq!(
-            decode(b"RIFF\0\0\0\0WAVEfmt garbage".to_vec())
-                .err()
-                .as_deref(),
+            why(decode(b"RIFF\0\0\0\0WAVEfmt garbage".to_vec())).as_deref(),
             Some("not a sound nocturne can decode (WAV, Ogg Vorbis, FLAC or MP3)")
         );
         assert!(decode(Vec::new()).is_err());
         assert!(decode(wav(1, 24_000)).is_ok());
         // What a small file claims is checked before it is decoded.
         assert_eq!(
-            decode(wav(8, 48_000)).err().as_deref(),
+            why(decode(wav(8, 48_000))).as_deref(),
             Some("it has 8 channels; a cue is mono or stereo")
         );
         assert_eq!(
-            decode(wav(2, 655_350)).err().as_deref(),
+            why(decode(wav(2, 655_350))).as_deref(),
             Some("its sample rate is 655350 Hz; at most 96 kHz is accepted")
         );
     }
@@ -277,7 +264,7 @@ mod tests {
         let mut damaged = wav(1, 24_000);
         damaged[24..28].fill(0);
         assert_eq!(
-            decode(damaged).err().as_deref(),
+            why(decode(damaged)).as_deref(),
             Some("the file is damaged: it could not be decoded as WAV, Ogg Vorbis, FLAC or MP3")
         );
         // Decoding goes on working afterwards.

@@ -24,7 +24,7 @@ use rodio::mixer::{Mixer, MixerSource};
 use rodio::source::UniformSourceIterator;
 use rodio::{ChannelCount, SampleRate, Source};
 
-use super::{Clip, quiet};
+use super::{Clip, Error, quiet};
 
 enum Command {
     Play {
@@ -41,7 +41,7 @@ enum Command {
 
 pub struct Speaker {
     commands: Sender<Command>,
-    failures: Receiver<String>,
+    failures: Receiver<Error>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -68,23 +68,24 @@ impl Speaker {
     /// error; one that is slower is used once it is ready. With `trace`,
     /// how long each cue took to reach the device is written there at the
     /// end (for the benchmark).
-    pub fn open(patience: Duration, trace: Option<PathBuf>) -> Result<Speaker, String> {
+    pub fn open(patience: Duration, trace: Option<PathBuf>) -> Result<Speaker, Error> {
         let (commands, inbox) = channel();
         let (failed, failures) = channel();
         let (ready, opened) = channel();
         let thread = std::thread::Builder::new()
             .name("sound".into())
             .spawn(move || play(inbox, ready, failed, trace))
-            .map_err(|e| format!("cannot start the sound thread: {e}"))?;
+            .map_err(Error::SoundThread)?;
         let speaker = Speaker {
             commands,
             failures,
             thread: Some(thread),
         };
         match opened.recv_timeout(patience) {
-            Ok(Err(reason)) => Err(reason),
-            Ok(Ok(())) | Err(RecvTimeoutError::Timeout) => Ok(speaker),
-            Err(RecvTimeoutError::Disconnected) => Err("the sound thread stopped".to_owned()),
+            Ok(()) | Err(RecvTimeoutError::Timeout) => Ok(speaker),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(speaker.failure().unwrap_or(Error::ThreadStopped))
+            }
         }
     }
 
@@ -105,7 +106,7 @@ impl Speaker {
     }
 
     /// Why the device stopped working, if it has.
-    pub fn failure(&self) -> Option<String> {
+    pub fn failure(&self) -> Option<Error> {
         self.failures.try_recv().ok()
     }
 
@@ -150,22 +151,22 @@ struct Gate {
 /// The sound thread: open the device, then play what arrives.
 fn play(
     inbox: Receiver<Command>,
-    ready: Sender<Result<(), String>>,
-    failed: Sender<String>,
+    ready: Sender<()>,
+    failed: Sender<Error>,
     trace: Option<PathBuf>,
 ) {
     quiet::hush_alsa();
     let mut device = match open_device(failed.clone(), None) {
         Ok(device) => Some(device),
         Err(reason) => {
-            // Said both ways: a caller that stopped waiting for `ready`
-            // learns of it through `failed`.
-            let _ = failed.send(reason.clone());
-            let _ = ready.send(Err(reason));
+            // Said through `failed` before `ready` is dropped: a caller
+            // still waiting finds it there when `ready` closes, and one
+            // that stopped waiting learns of it later.
+            let _ = failed.send(reason);
             return;
         }
     };
-    let _ = ready.send(Ok(()));
+    let _ = ready.send(());
 
     // Clock reads here only pace the device's opening and closing, the
     // trace and the ring-out of the last cue; the session's timing never
@@ -289,7 +290,7 @@ fn chore(
 /// Opens the device again after a rest, in the format it had. A failure
 /// is reported as the device stopping; the session goes on without sound.
 fn reopen(
-    failed: &Sender<String>,
+    failed: &Sender<Error>,
     last: Format,
     ready_made: &mut HashMap<usize, SamplesBuffer>,
 ) -> Option<Device> {
@@ -301,9 +302,7 @@ fn reopen(
             Some(device)
         }
         Err(reason) => {
-            let _ = failed.send(format!(
-                "the audio device could not be opened again: {reason}"
-            ));
+            let _ = failed.send(Error::Reopen(Box::new(reason)));
             None
         }
     }
@@ -394,17 +393,17 @@ impl Source for Marked {
 /// Opens the default output device. `known` is the stream format it took
 /// last time: asking the device which formats it supports costs far more
 /// than opening it, so a reopening tries that format first.
-fn open_device(failed: Sender<String>, known: Option<Format>) -> Result<Device, String> {
+fn open_device(failed: Sender<Error>, known: Option<Format>) -> Result<Device, Error> {
     let device = cpal::default_host()
         .default_output_device()
-        .ok_or_else(|| "no audio device was found".to_owned())?;
+        .ok_or(Error::NoDevice)?;
     if let Some((config, format)) = known
         && let Ok(opened) = build(&device, &config, format, failed.clone())
         && opened.stream.play().is_ok()
     {
         return Ok(opened);
     }
-    let supported = device.default_output_config().map_err(|e| in_words(&e))?;
+    let supported = device.default_output_config().map_err(Error::Device)?;
     let rate = supported.sample_rate();
     let mut config = StreamConfig {
         channels: supported.channels(),
@@ -417,7 +416,7 @@ fn open_device(failed: Sender<String>, known: Option<Format>) -> Result<Device, 
         config.buffer_size = BufferSize::Default;
         build(&device, &config, format, failed)
     })?;
-    opened.stream.play().map_err(|e| in_words(&e))?;
+    opened.stream.play().map_err(Error::Device)?;
     Ok(opened)
 }
 
@@ -425,10 +424,10 @@ fn build(
     device: &cpal::Device,
     config: &StreamConfig,
     format: SampleFormat,
-    failed: Sender<String>,
-) -> Result<Device, String> {
-    let channels = NonZero::new(config.channels).ok_or("the audio device has no channels")?;
-    let rate = NonZero::new(config.sample_rate).ok_or("the audio device has no sample rate")?;
+    failed: Sender<Error>,
+) -> Result<Device, Error> {
+    let channels = NonZero::new(config.channels).ok_or(Error::NoChannels)?;
+    let rate = NonZero::new(config.sample_rate).ok_or(Error::NoRate)?;
     let (mixer, source) = rodio::mixer::mixer(channels, rate);
     let delay = Arc::new(AtomicU64::new(0));
     let gate = Arc::new(Gate::default());
@@ -445,9 +444,7 @@ fn build(
         SampleFormat::U16 => stream::<u16>(device, config, feed, failed),
         SampleFormat::F64 => stream::<f64>(device, config, feed, failed),
         other => {
-            return Err(format!(
-                "the audio device wants samples as {other}, which nocturne cannot make"
-            ));
+            return Err(Error::SampleFormat(other));
         }
     }?;
     let ring = match config.buffer_size {
@@ -505,8 +502,8 @@ fn stream<T>(
     device: &cpal::Device,
     config: &StreamConfig,
     mut feed: Feed,
-    failed: Sender<String>,
-) -> Result<cpal::Stream, String>
+    failed: Sender<Error>,
+) -> Result<cpal::Stream, Error>
 where
     T: SizedSample + FromSample<rodio::Sample>,
 {
@@ -515,7 +512,7 @@ where
     let report = move |e: cpal::Error| {
         use cpal::ErrorKind::*;
         if !matches!(e.kind(), Xrun | RealtimeDenied | DeviceChanged) {
-            let _ = failed.send(format!("the audio device stopped: {}", in_words(&e)));
+            let _ = failed.send(Error::Stopped(e));
         }
     };
     device
@@ -525,24 +522,12 @@ where
             report,
             None,
         )
-        .map_err(|e| in_words(&e))
+        .map_err(Error::Device)
 }
 
 /// A period of about 8 ms at `rate`, in frames.
 fn period_for(rate: u32) -> u32 {
     (PERIOD_FRAMES * rate / 48_000).max(64)
-}
-
-/// An audio error in a user's words.
-fn in_words(e: &cpal::Error) -> String {
-    use cpal::ErrorKind::*;
-    match e.kind() {
-        DeviceNotAvailable => "no audio device is available".to_owned(),
-        HostUnavailable => "the sound system is not running".to_owned(),
-        DeviceBusy => "the audio device is busy".to_owned(),
-        PermissionDenied => "permission to use the audio device was refused".to_owned(),
-        _ => format!("the audio device could not be opened ({e})"),
-    }
 }
 
 #[cfg(test)]

@@ -51,12 +51,11 @@ struct Lock {
 }
 
 fn lock(path: &Path) -> Result<Lock> {
-    let failed = |e: std::io::Error| {
-        Error::Runtime(format!(
-            "cannot take the service's lock {}: {}",
-            path.display(),
-            crate::util::io_reason(&e)
-        ))
+    let failed = |source: std::io::Error| {
+        Error::from(crate::remind::Error::Lock {
+            path: path.to_owned(),
+            source,
+        })
     };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(failed)?;
@@ -77,13 +76,11 @@ fn lock(path: &Path) -> Result<Lock> {
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut pid = String::new();
             let _ = file.read_to_string(&mut pid);
-            let who = match pid.trim() {
-                "" => String::new(),
-                pid => format!(" (process {pid})"),
-            };
-            Err(Error::Runtime(format!(
-                "the reminder service is already running{who}; only one runs at a time"
-            )))
+            let pid = Some(pid.trim()).filter(|pid| !pid.is_empty());
+            Err(crate::remind::Error::Running {
+                pid: pid.map(str::to_owned),
+            }
+            .into())
         }
         Err(std::fs::TryLockError::Error(e)) => Err(failed(e)),
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use crate::config::Config;
+use crate::remind::Error;
 
 /// The platform's usual way to open a terminal running a command, before
 /// the command itself.
@@ -56,13 +57,8 @@ fn terminal_app_script(exe: &str, routine: &str) -> String {
 }
 
 /// Opens a terminal that runs `nocturne run ROUTINE`; says which.
-pub fn start_in_terminal(routine: &str, config: &Config) -> std::result::Result<String, String> {
-    let exe: PathBuf = std::env::current_exe().map_err(|e| {
-        format!(
-            "cannot find nocturne itself: {}",
-            crate::util::io_reason(&e)
-        )
-    })?;
+pub fn start_in_terminal(routine: &str, config: &Config) -> Result<String, Error> {
+    let exe: PathBuf = std::env::current_exe().map_err(Error::NoExe)?;
     let mut command = match config.terminal.clone().or_else(default_terminal) {
         Some(terminal) => {
             let mut command = Command::new(&terminal[0]);
@@ -79,7 +75,7 @@ pub fn start_in_terminal(routine: &str, config: &Config) -> std::result::Result<
             command
         }
         None => {
-            return Err("no terminal was found; set `terminal` in the settings".to_owned());
+            return Err(Error::NoTerminal);
         }
     };
     let program = command.get_program().to_string_lossy().into_owned();
@@ -88,7 +84,10 @@ pub fn start_in_terminal(routine: &str, config: &Config) -> std::result::Result<
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("{program}: {}", crate::util::io_reason(&e)))?;
+        .map_err(|source| Error::Launch {
+            program: program.clone(),
+            source,
+        })?;
     // Reap it when it ends, so it leaves nothing behind.
     std::thread::spawn(move || child.wait());
     Ok(format!("in {program}"))

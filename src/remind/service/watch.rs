@@ -10,6 +10,8 @@ use std::time::SystemTime;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
+use crate::remind::Error;
+
 /// What the settings file looked like when last read.
 pub type Fingerprint = Option<(SystemTime, u64)>;
 
@@ -37,23 +39,15 @@ fn counts(kind: &EventKind) -> bool {
     }
 }
 
-/// A watch failure in the user's words.
-fn in_words(e: notify::Error) -> String {
-    match &e.kind {
-        notify::ErrorKind::Io(io) => crate::util::io_reason(io),
-        _ => e.to_string(),
-    }
-}
-
 /// Calls `changed` each time the settings file is written, made, moved or
 /// removed; fails where the folder cannot be watched.
-pub fn watch(settings: &Path, changed: impl Fn() + Send + 'static) -> Result<Watch, String> {
-    let dir = settings.parent().ok_or("the settings have no folder")?;
+pub fn watch(settings: &Path, changed: impl Fn() + Send + 'static) -> Result<Watch, Error> {
+    let dir = settings.parent().ok_or(Error::Unwatchable("folder"))?;
     let name: OsString = settings
         .file_name()
-        .ok_or("the settings have no name")?
+        .ok_or(Error::Unwatchable("name"))?
         .to_owned();
-    std::fs::create_dir_all(dir).map_err(|e| crate::util::io_reason(&e))?;
+    std::fs::create_dir_all(dir).map_err(Error::WatchFolder)?;
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else {
             return;
@@ -66,10 +60,10 @@ pub fn watch(settings: &Path, changed: impl Fn() + Send + 'static) -> Result<Wat
             changed();
         }
     })
-    .map_err(in_words)?;
+    .map_err(Error::Watch)?;
     watcher
         .watch(dir, RecursiveMode::NonRecursive)
-        .map_err(in_words)?;
+        .map_err(Error::Watch)?;
     Ok(Watch { _watcher: watcher })
 }
 
