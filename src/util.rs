@@ -98,6 +98,22 @@ pub fn join_within<T: Send + 'static>(thread: JoinHandle<T>, limit: Duration) {
     let _ = finished.recv_timeout(limit);
 }
 
+/// Text for XML or markup: `&`, `<` and `>` written as entities, so they
+/// show as themselves (a note's body where the server reads markup, a
+/// value in the launchd agent). Quotes need no escaping in element text.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,21 +55,6 @@ pub fn in_words(e: zbus::Error) -> Error {
     }
 }
 
-/// Makes `&`, `<` and `>` show as themselves where the server reads
-/// markup in bodies.
-pub fn escape_markup(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 impl Link {
     /// Connects to the session bus and asks the service what it can do.
     pub async fn open() -> Result<Link, Error> {
@@ -108,7 +93,7 @@ impl Link {
     /// gets one.
     pub async fn notify(&self, note: &Note, replaces: u32, waits: bool) -> Result<u32, Error> {
         let body = if self.can("body-markup") {
-            escape_markup(&note.body)
+            crate::util::escape_markup(&note.body)
         } else {
             note.body.clone()
         };
@@ -227,9 +212,9 @@ mod tests {
     #[test]
     fn markup_characters_are_escaped_and_the_rest_kept() {
         assert_eq!(
-            escape_markup("knee < 90° & breathe > slowly"),
+            crate::util::escape_markup("knee < 90° & breathe > slowly"),
             "knee &lt; 90° &amp; breathe &gt; slowly"
         );
-        assert_eq!(escape_markup("plain words"), "plain words");
+        assert_eq!(crate::util::escape_markup("plain words"), "plain words");
     }
 }

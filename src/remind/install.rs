@@ -37,26 +37,9 @@ WantedBy=default.target
     )
 }
 
-/// Text as an XML value: the characters that XML reads as markup are
-/// written as entities.
-fn xml_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The launchd agent that does the same on macOS.
 pub fn launchd_agent(exe: &str) -> String {
-    let exe = xml_text(exe);
+    let exe = crate::util::escape_markup(exe);
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -219,7 +202,7 @@ mod tests {
         let agent = launchd_agent("/Users/a&b/<odd> \"dir\"/it's/nocturne");
         assert!(
             agent.contains(
-                "<array><string>/Users/a&amp;b/&lt;odd&gt; &quot;dir&quot;/it&apos;s/nocturne\
+                "<array><string>/Users/a&amp;b/&lt;odd&gt; \"dir\"/it's/nocturne\
                  </string><string>remind</string><string>daemon</string></array>"
             ),
             "{agent}"
