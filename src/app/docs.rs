@@ -21,6 +21,9 @@ pub fn man() -> Result<ExitCode> {
     match io::stdout().lock().write_all(page.as_bytes()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(Error::Runtime(format!("cannot write the manual page: {e}"))),
+        Err(e) => Err(Error::Runtime(format!(
+            "cannot write the manual page: {why}",
+            why = crate::util::io_reason(&e)
+        ))),
     }
 }

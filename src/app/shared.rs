@@ -25,9 +25,10 @@ pub fn print(text: &str) -> Result<ExitCode> {
 pub fn print_styled(text: &str) -> Result<ExitCode> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Error::Runtime(format!("cannot write the output: {e}")))
-        }
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Runtime(format!(
+            "cannot write the output: {why}",
+            why = crate::util::io_reason(&e)
+        ))),
         _ => Ok(ExitCode::SUCCESS),
     }
 }

@@ -72,8 +72,13 @@ fn write_schema(dir: &Path) -> Result<()> {
     let path = dir.join(SCHEMA_FILE);
     let text = schema::text_of(&schema::routine());
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-        std::fs::write(&path, text)
-            .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(&path, text).map_err(|e| {
+            Error::Runtime(format!(
+                "cannot write {}: {why}",
+                path.display(),
+                why = crate::util::io_reason(&e)
+            ))
+        })?;
     }
     Ok(())
 }
@@ -85,8 +90,13 @@ fn starting_text(from: Option<&str>, user_dir: &Path) -> Result<String> {
     };
     let (_, origin) = catalog::find(from, Some(user_dir), SoundFiles::Named)?;
     match origin.path() {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| Error::Runtime(format!("cannot read {}: {e}", path.display()))),
+        Some(path) => std::fs::read_to_string(path).map_err(|e| {
+            Error::Runtime(format!(
+                "cannot read {}: {why}",
+                path.display(),
+                why = crate::util::io_reason(&e)
+            ))
+        }),
         None => Ok(BUNDLED
             .iter()
             .find(|(id, _)| *id == from)
@@ -100,8 +110,13 @@ pub fn new(name: &str, from: Option<&str>, user_dir: &Path) -> Result<PathBuf> {
     let name = name.strip_suffix(".toml").unwrap_or(name);
     check_name(name)?;
     let text = starting_text(from, user_dir)?;
-    std::fs::create_dir_all(user_dir)
-        .map_err(|e| Error::Runtime(format!("cannot make {}: {e}", user_dir.display())))?;
+    std::fs::create_dir_all(user_dir).map_err(|e| {
+        Error::Runtime(format!(
+            "cannot make {}: {why}",
+            user_dir.display(),
+            why = crate::util::io_reason(&e)
+        ))
+    })?;
     let path = user_dir.join(format!("{name}.toml"));
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -112,10 +127,19 @@ pub fn new(name: &str, from: Option<&str>, user_dir: &Path) -> Result<PathBuf> {
                 "{} already exists; edit it with `nocturne edit {name}`, or choose another name",
                 path.display()
             )),
-            _ => Error::Runtime(format!("cannot write {}: {e}", path.display())),
+            _ => Error::Runtime(format!(
+                "cannot write {}: {why}",
+                path.display(),
+                why = crate::util::io_reason(&e)
+            )),
         })?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))?;
+    file.write_all(text.as_bytes()).map_err(|e| {
+        Error::Runtime(format!(
+            "cannot write {}: {why}",
+            path.display(),
+            why = crate::util::io_reason(&e)
+        ))
+    })?;
     write_schema(user_dir)?;
     Ok(path)
 }
@@ -161,7 +185,8 @@ fn open_editor(path: &Path) -> Result<()> {
             "the editor ({editor}) stopped with {status}, so the change was not kept"
         ))),
         Err(e) => Err(Error::Runtime(format!(
-            "cannot start the editor ({editor}): {e}"
+            "cannot start the editor ({editor}): {why}",
+            why = crate::util::io_reason(&e)
         ))),
     }
 }
@@ -202,10 +227,20 @@ pub fn edit(
                     word = crate::diag::short(word)
                 )));
             };
-            std::fs::create_dir_all(user_dir)
-                .map_err(|e| Error::Runtime(format!("cannot make {}: {e}", user_dir.display())))?;
-            std::fs::write(&path, text)
-                .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))?;
+            std::fs::create_dir_all(user_dir).map_err(|e| {
+                Error::Runtime(format!(
+                    "cannot make {}: {why}",
+                    user_dir.display(),
+                    why = crate::util::io_reason(&e)
+                ))
+            })?;
+            std::fs::write(&path, text).map_err(|e| {
+                Error::Runtime(format!(
+                    "cannot write {}: {why}",
+                    path.display(),
+                    why = crate::util::io_reason(&e)
+                ))
+            })?;
             eprintln!(
                 "Copied the bundled {word} routine to {} to edit it.",
                 path.display()
@@ -213,7 +248,11 @@ pub fn edit(
             None
         }
         Err(e) => {
-            return Err(Error::Usage(format!("cannot read {}: {e}", path.display())));
+            return Err(Error::Usage(format!(
+                "cannot read {}: {why}",
+                path.display(),
+                why = crate::util::io_reason(&e)
+            )));
         }
     };
     // The schema goes beside the user's own routines only, never into a
@@ -230,7 +269,13 @@ pub fn edit(
             Some(bytes) => std::fs::write(path, bytes),
             None => std::fs::remove_file(path),
         }
-        .map_err(|e| Error::Runtime(format!("cannot put {} back: {e}", path.display())))
+        .map_err(|e| {
+            Error::Runtime(format!(
+                "cannot put {} back: {why}",
+                path.display(),
+                why = crate::util::io_reason(&e)
+            ))
+        })
     };
     loop {
         if let Err(e) = open_editor(&path) {
