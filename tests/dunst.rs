@@ -270,7 +270,7 @@ fn snooze_pressed_in_dunst_snoozes_a_reminder() {
             + 2;
         // Never on a whole minute: the log shows such a time without its
         // seconds.
-        let day = (now + u64::from(now % 60 == 0)) % 86_400;
+        let day = (now + u64::from(now.is_multiple_of(60))) % 86_400;
         format!("{:02}:{:02}:{:02}", day / 3600, day / 60 % 60, day % 60)
     };
     home.write(

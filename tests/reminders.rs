@@ -22,7 +22,7 @@ fn soon(secs: u64) -> (String, f64) {
         .as_secs();
     // Never on a whole minute: times with seconds of zero are shown
     // without them, and the tests compare the text.
-    let due = now + secs + u64::from((now + secs) % 60 == 0);
+    let due = now + secs + u64::from((now + secs).is_multiple_of(60));
     let of_day = due % 86_400;
     (
         format!(
