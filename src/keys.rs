@@ -3,8 +3,6 @@
 //! keys without echo and is restored on every way out: the normal end, `q`,
 //! Ctrl-C, and a panic.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -30,15 +28,11 @@ pub enum Error {
 /// The key help shown under the display.
 pub const HELP: &str = "space pause · n next · p back · q quit";
 
-/// How long the reader waits for a key before it looks whether it should
-/// stop: the most that ending a session waits for it.
-const STOP_CHECK: Duration = Duration::from_millis(100);
-
 /// While alive, keys reach the session. Dropping it stops the reader, waits
 /// for its thread to end, and restores the terminal, so that whatever is
 /// asked after the session reads the terminal alone.
 pub struct Keys {
-    stop: Arc<AtomicBool>,
+    stop: mode::Stop,
     reader: Option<JoinHandle<()>>,
     _restore: mode::Restore,
 }
@@ -47,28 +41,22 @@ pub struct Keys {
 /// that can be switched to single-key mode.
 pub fn listen(controls: Sender<Control>) -> Result<Keys, Error> {
     let restore = mode::single_keys()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopping = Arc::clone(&stop);
+    let (stop, stopped) = mode::stop()?;
     let reader = std::thread::Builder::new()
         .name("keys".into())
         .spawn(move || {
-            while !stopping.load(Ordering::Relaxed) {
-                // Only read what is there, so a key typed after the session
-                // is left for the questions that follow it.
-                match event::poll(STOP_CHECK) {
-                    Ok(false) => continue,
-                    Ok(true) => {}
-                    Err(_) => break,
-                }
-                if stopping.load(Ordering::Relaxed) {
-                    break;
-                }
-                let Ok(event) = event::read() else { break };
-                if let Event::Key(key) = event
-                    && let Some(control) = control_for(key)
-                    && controls.send(control).is_err()
-                {
-                    break;
+            // Sleeps until a key is typed or the session ends; only what
+            // is there is read, so a key typed after the session is left
+            // for the questions that follow it.
+            while stopped.wait_for_input() {
+                while matches!(event::poll(Duration::ZERO), Ok(true)) {
+                    let Ok(event) = event::read() else { return };
+                    if let Event::Key(key) = event
+                        && let Some(control) = control_for(key)
+                        && controls.send(control).is_err()
+                    {
+                        return;
+                    }
                 }
             }
         })
@@ -82,7 +70,7 @@ pub fn listen(controls: Sender<Control>) -> Result<Keys, Error> {
 
 impl Drop for Keys {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        self.stop.now();
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
         }
@@ -124,6 +112,7 @@ mod mode {
     //! printed during a session still begin at the left edge and Ctrl-C is
     //! still a signal.
 
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
     use std::sync::Mutex;
 
     use super::Error;
@@ -167,6 +156,68 @@ mod mode {
             unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &saved) };
         }
     }
+
+    /// The end of a session, told to the key reader through a pipe, so
+    /// that it can sleep on the terminal and the pipe together: no waking
+    /// up to look, and nothing to wait for when the session ends.
+    pub struct Stop(OwnedFd);
+
+    /// The reader's side of `Stop`.
+    pub struct Stopped(OwnedFd);
+
+    pub fn stop() -> Result<(Stop, Stopped), Error> {
+        let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe() writes.
+        if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+            return Err(Error::Thread(std::io::Error::last_os_error()));
+        }
+        // SAFETY: pipe() succeeded, so both are open descriptors that
+        // nothing else owns.
+        let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        Ok((Stop(write), Stopped(read)))
+    }
+
+    impl Stop {
+        pub fn now(&self) {
+            // SAFETY: one byte from a valid buffer to an open descriptor.
+            unsafe { libc::write(self.0.as_raw_fd(), [1u8].as_ptr().cast(), 1) };
+        }
+    }
+
+    impl Stopped {
+        /// Sleeps until the terminal has input (true) or the session has
+        /// ended (false).
+        pub fn wait_for_input(&self) -> bool {
+            let mut fds = [
+                libc::pollfd {
+                    fd: libc::STDIN_FILENO,
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: self.0.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            loop {
+                // SAFETY: `fds` is a valid array of two pollfd.
+                let ready = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+                if ready < 0 {
+                    if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                        continue;
+                    }
+                    return false;
+                }
+                // The session ended, or the terminal went away.
+                let gone = libc::POLLHUP | libc::POLLERR | libc::POLLNVAL;
+                if fds[1].revents != 0 || fds[0].revents & gone != 0 {
+                    return false;
+                }
+                return fds[0].revents & libc::POLLIN != 0;
+            }
+        }
+    }
 }
 
 #[cfg(not(unix))]
@@ -191,5 +242,39 @@ mod mode {
 
     pub fn restore_now() {
         let _ = crossterm::terminal::disable_raw_mode();
+    }
+
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    /// The end of a session, looked for between keys: here the reader
+    /// wakes a few times a second to see it.
+    pub struct Stop(Arc<AtomicBool>);
+
+    pub struct Stopped(Arc<AtomicBool>);
+
+    pub fn stop() -> Result<(Stop, Stopped), Error> {
+        let flag = Arc::new(AtomicBool::new(false));
+        Ok((Stop(Arc::clone(&flag)), Stopped(flag)))
+    }
+
+    impl Stop {
+        pub fn now(&self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+
+    impl Stopped {
+        pub fn wait_for_input(&self) -> bool {
+            while !self.0.load(Ordering::Relaxed) {
+                match crossterm::event::poll(Duration::from_millis(100)) {
+                    Ok(true) => return !self.0.load(Ordering::Relaxed),
+                    Ok(false) => {}
+                    Err(_) => return false,
+                }
+            }
+            false
+        }
     }
 }
