@@ -72,13 +72,7 @@ fn write_schema(dir: &Path) -> Result<()> {
     let path = dir.join(SCHEMA_FILE);
     let text = schema::text_of(&schema::routine());
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-        std::fs::write(&path, text).map_err(|e| {
-            Error::Runtime(format!(
-                "cannot write {}: {why}",
-                path.display(),
-                why = crate::util::io_reason(&e)
-            ))
-        })?;
+        std::fs::write(&path, text).map_err(io_failed("write", &path))?;
     }
     Ok(())
 }
@@ -90,13 +84,7 @@ fn starting_text(from: Option<&str>, user_dir: &Path) -> Result<String> {
     };
     let (_, origin) = catalog::find(from, Some(user_dir), SoundFiles::Named)?;
     match origin.path() {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| {
-            Error::Runtime(format!(
-                "cannot read {}: {why}",
-                path.display(),
-                why = crate::util::io_reason(&e)
-            ))
-        }),
+        Some(path) => std::fs::read_to_string(path).map_err(io_failed("read", path)),
         None => Ok(BUNDLED
             .iter()
             .find(|(id, _)| *id == from)
@@ -110,13 +98,7 @@ pub fn new(name: &str, from: Option<&str>, user_dir: &Path) -> Result<PathBuf> {
     let name = name.strip_suffix(".toml").unwrap_or(name);
     check_name(name)?;
     let text = starting_text(from, user_dir)?;
-    std::fs::create_dir_all(user_dir).map_err(|e| {
-        Error::Runtime(format!(
-            "cannot make {}: {why}",
-            user_dir.display(),
-            why = crate::util::io_reason(&e)
-        ))
-    })?;
+    std::fs::create_dir_all(user_dir).map_err(io_failed("make", user_dir))?;
     let path = user_dir.join(format!("{name}.toml"));
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -127,19 +109,10 @@ pub fn new(name: &str, from: Option<&str>, user_dir: &Path) -> Result<PathBuf> {
                 "{} already exists; edit it with `nocturne edit {name}`, or choose another name",
                 path.display()
             )),
-            _ => Error::Runtime(format!(
-                "cannot write {}: {why}",
-                path.display(),
-                why = crate::util::io_reason(&e)
-            )),
+            _ => io_failed("write", &path)(e),
         })?;
-    file.write_all(text.as_bytes()).map_err(|e| {
-        Error::Runtime(format!(
-            "cannot write {}: {why}",
-            path.display(),
-            why = crate::util::io_reason(&e)
-        ))
-    })?;
+    file.write_all(text.as_bytes())
+        .map_err(io_failed("write", &path))?;
     write_schema(user_dir)?;
     Ok(path)
 }
@@ -227,20 +200,8 @@ pub fn edit(
                     word = crate::diag::short(word)
                 )));
             };
-            std::fs::create_dir_all(user_dir).map_err(|e| {
-                Error::Runtime(format!(
-                    "cannot make {}: {why}",
-                    user_dir.display(),
-                    why = crate::util::io_reason(&e)
-                ))
-            })?;
-            std::fs::write(&path, text).map_err(|e| {
-                Error::Runtime(format!(
-                    "cannot write {}: {why}",
-                    path.display(),
-                    why = crate::util::io_reason(&e)
-                ))
-            })?;
+            std::fs::create_dir_all(user_dir).map_err(io_failed("make", user_dir))?;
+            std::fs::write(&path, text).map_err(io_failed("write", &path))?;
             eprintln!(
                 "Copied the bundled {word} routine to {} to edit it.",
                 path.display()
@@ -305,6 +266,18 @@ pub fn edit(
             }
             _ => {}
         }
+    }
+}
+
+/// An I/O failure on `path`, in the user's words: "cannot write PATH: no
+/// space left on the disk".
+fn io_failed<'a>(doing: &'a str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Error + 'a {
+    move |e| {
+        Error::Runtime(format!(
+            "cannot {doing} {}: {}",
+            path.display(),
+            crate::util::io_reason(&e)
+        ))
     }
 }
 
