@@ -68,7 +68,7 @@ pub fn play(paths: &Paths, name: &str, volume: Option<u8>) -> Result<ExitCode> {
         "{name} · {:.2}s · volume {volume}",
         clip.duration().as_secs_f64()
     );
-    speaker.play(&clip, sound::gain(volume), false);
+    speaker.play(&clip, sound::gain(volume));
     speaker.close(clip.duration() + Duration::from_secs(1));
     Ok(ExitCode::SUCCESS)
 }

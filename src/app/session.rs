@@ -137,13 +137,14 @@ impl Setup {
     /// The sound cues. The device opens on its own thread; a slow one is
     /// waited for only briefly, and before the session starts, so no
     /// segment is delayed.
-    fn sound(&self, outputs: &mut Outputs) {
+    fn sound(&self, outputs: &mut Outputs, origin: std::time::Instant) {
         if self.volume == 0 {
             return;
         }
         match Speaker::open(Duration::from_millis(500), self.sound_trace.clone()) {
             Ok(speaker) => {
-                let (sound, problems) = SoundOutput::new(speaker, &self.plan, self.volume);
+                let (sound, problems) =
+                    SoundOutput::new(speaker, &self.plan, self.volume, None, origin);
                 for problem in problems {
                     outputs.notice(&problem);
                 }
@@ -237,10 +238,10 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
         None => outputs.notice("the journal is off: no folder for it could be found"),
     }
 
-    setup.sound(&mut outputs);
+    let (mut clock, controls) = SystemClock::new();
+    setup.sound(&mut outputs, clock.origin());
     setup.desktop(&mut outputs, probe);
 
-    let (mut clock, controls) = SystemClock::new();
     route_interrupts(Some(controls.clone()));
     let _ = ctrlc::set_handler(on_interrupt);
     keys::restore_on_panic();

@@ -9,7 +9,7 @@ pub mod sound;
 pub mod terminal;
 
 use crate::plan::Plan;
-use crate::session::{Event, Progress, Sink};
+use crate::session::{Event, Progress, Sink, Timeline};
 
 /// Why an output gave up; shown to the user once.
 #[derive(Debug)]
@@ -32,9 +32,18 @@ pub trait Output {
         false
     }
 
+    /// When the plan's coming positions are due (see `Sink::timeline`).
+    fn timeline(&mut self, _plan: &Plan, _timeline: Option<Timeline>) {}
+
     /// Shows a one-line notice to the user, if this output can.
     fn notice(&mut self, _line: &str) -> bool {
         false
+    }
+
+    /// A line to show the user, where the output carries on (a part of it
+    /// stopped); asked after each event.
+    fn take_notice(&mut self) -> Option<String> {
+        None
     }
 }
 
@@ -68,7 +77,10 @@ impl Sink for Outputs {
         let mut notices = Vec::new();
         self.list
             .retain_mut(|output| match output.event(plan, event) {
-                Ok(()) => true,
+                Ok(()) => {
+                    notices.extend(output.take_notice());
+                    true
+                }
                 Err(Failure::Report(line)) => {
                     notices.push(line);
                     false
@@ -87,6 +99,12 @@ impl Sink for Outputs {
     fn tick(&mut self, plan: &Plan, progress: &Progress) {
         for output in &mut self.list {
             output.tick(plan, progress);
+        }
+    }
+
+    fn timeline(&mut self, plan: &Plan, timeline: Option<Timeline>) {
+        for output in &mut self.list {
+            output.timeline(plan, timeline);
         }
     }
 }

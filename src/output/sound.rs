@@ -1,36 +1,65 @@
-//! Sound cues for a session: each event that has a cue sends it to the
-//! speaker thread and returns at once, so playback never touches timing.
+//! Sound cues and spoken guidance for a session. The plan says when every
+//! sound is due, so each is handed to the speaker thread a few seconds
+//! ahead, for its exact instant; a pause or a jump drops what was planned
+//! and plans again from there. Nothing here waits, so playback never
+//! touches the session's timing.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{Failure, Output};
 use crate::plan::{Phase, Plan};
 use crate::routine::{Cue, Kind, Sound};
-use crate::session::Event;
-use crate::sound::{self, Clip, Speaker};
+use crate::session::{Event, Timeline};
+use crate::sound::{self, Clip, Phrase, Planned, Speaker, speaker};
 
 pub struct SoundOutput {
     speaker: Option<Speaker>,
     clips: HashMap<Sound, Clip>,
     gain: f32,
-    /// The first cue of a session fades in rather than starting at full level.
-    first: bool,
-    /// The step of the current segment, whose sounds a countdown tick uses.
-    step: usize,
-    /// Where the session stood at the last event, to tell the speaker when
-    /// the next cue is due.
-    speed: f64,
-    index: usize,
-    position: Duration,
-    elapsed: Duration,
+    guidance: Option<Guidance>,
+    /// The instant the session's clock reads zero.
+    origin: Instant,
+    /// Where the plan is on the clock; `None` while paused.
+    timeline: Option<Timeline>,
+    /// The next segment whose sounds are to be planned (the number of
+    /// segments stands for the end of the session).
+    next: usize,
+    /// The finishing phrase and chime are planned for the plan's end.
+    finish_planned: bool,
 }
+
+/// Spoken guidance for a session: a phrase for each segment's start,
+/// filled in as they are rendered.
+pub struct Guidance {
+    /// One phrase per segment, then the finishing one.
+    pub phrases: Vec<Phrase>,
+    pub gain: f32,
+    /// Why the voice stopped, if it has; asked after each event, and said
+    /// once.
+    pub failure: Box<dyn FnMut() -> Option<String>>,
+}
+
+/// Sounds are planned at least this far ahead of the present (and always
+/// the next segment's), so each reaches the device in good time.
+const AHEAD: Duration = Duration::from_secs(3);
+
+/// A sound whose moment passed more than this long ago (the session was
+/// resumed after it) is not played.
+const STALE: Duration = Duration::from_millis(20);
 
 impl SoundOutput {
     /// Decodes every sound the plan can play, up front, so that playing one
     /// is only a message to the speaker. Returns the output and a line for
     /// each sound that could not be prepared (that cue stays silent).
-    pub fn new(speaker: Speaker, plan: &Plan, volume: u8) -> (SoundOutput, Vec<String>) {
+    /// `origin` is the instant the session's clock reads zero.
+    pub fn new(
+        speaker: Speaker,
+        plan: &Plan,
+        volume: u8,
+        guidance: Option<Guidance>,
+        origin: Instant,
+    ) -> (SoundOutput, Vec<String>) {
         let mut clips = HashMap::new();
         let mut problems = Vec::new();
         let chosen = plan
@@ -62,28 +91,119 @@ impl SoundOutput {
             speaker: Some(speaker),
             clips,
             gain: sound::gain(volume),
-            first: true,
-            step: 0,
-            speed: 1.0,
-            index: 0,
-            position: Duration::ZERO,
-            elapsed: Duration::ZERO,
+            guidance,
+            origin,
+            timeline: None,
+            next: 0,
+            finish_planned: false,
         };
         (output, problems)
     }
 
-    fn play(&mut self, plan: &Plan, cue: Cue, step: Option<usize>) {
+    /// The clip a cue plays in a step (or outside any step).
+    fn clip(&self, plan: &Plan, cue: Cue, step: Option<usize>) -> Option<Clip> {
         let chosen = step
             .and_then(|i| plan.routine.steps[i].sounds.get(cue))
             .or_else(|| plan.routine.sounds.get(cue))
             .cloned()
             .unwrap_or(Sound::Bundled(cue));
-        if let (Some(clip), Some(speaker)) = (self.clips.get(&chosen), &self.speaker) {
-            speaker.play(clip, self.gain, self.first);
-            self.first = false;
+        self.clips.get(&chosen).cloned()
+    }
+
+    /// The instant the plan reaches `position`, while it runs.
+    fn instant_of(&self, position: Duration) -> Option<Instant> {
+        self.timeline
+            .map(|line| self.origin + line.clock_time_of(position))
+    }
+
+    /// Plans the sounds of the coming segments: at least the one after
+    /// `current`, and every one that starts within `AHEAD`.
+    fn plan_ahead(&mut self, plan: &Plan, current: usize) {
+        #[allow(clippy::disallowed_methods)]
+        let now = Instant::now();
+        while self.next <= plan.segments.len() {
+            let start = plan
+                .segments
+                .get(self.next)
+                .map_or(plan.total, |segment| segment.offset);
+            let Some(at) = self.instant_of(start) else {
+                return;
+            };
+            if self.next > current + 1 && at > now + AHEAD {
+                return;
+            }
+            self.plan_segment(plan, self.next, now);
+            self.next += 1;
+        }
+    }
+
+    /// Hands the speaker a segment's sounds: its phrase and tone, and its
+    /// countdown ticks; for the end of the plan, the finishing phrase and
+    /// chime. Sounds whose moment has passed are left out.
+    fn plan_segment(&mut self, plan: &Plan, index: usize, now: Instant) {
+        let Some(speaker) = &self.speaker else {
+            return;
+        };
+        let phrase = self.guidance.as_ref().and_then(|guidance| {
+            guidance
+                .phrases
+                .get(index)
+                .map(|phrase| (phrase.clone(), guidance.gain))
+        });
+        let fresh = |at: &Instant| *at + STALE >= now;
+        let Some(segment) = plan.segments.get(index) else {
+            self.finish_planned = true;
+            if let Some(at) = self.instant_of(plan.total).filter(fresh) {
+                speaker.plan(Planned {
+                    at,
+                    sound: speaker::Sound::Opening {
+                        phrase,
+                        tone: self
+                            .clip(plan, Cue::Finish, None)
+                            .map(|clip| (clip, self.gain)),
+                        until: at + FINISH_WINDOW,
+                    },
+                });
+            }
+            return;
+        };
+        let step = Some(segment.step);
+        if let (Some(at), Some(until)) = (
+            self.instant_of(segment.offset).filter(fresh),
+            self.instant_of(segment.end()),
+        ) {
+            let tone = cue_for(plan, index)
+                .and_then(|cue| self.clip(plan, cue, step))
+                .map(|clip| (clip, self.gain));
+            speaker.plan(Planned {
+                at,
+                sound: speaker::Sound::Opening {
+                    phrase,
+                    tone,
+                    until,
+                },
+            });
+        }
+        if let Some(tick) = self.clip(plan, Cue::Tick, step) {
+            for k in (1..=segment.countdown()).rev() {
+                let moment = segment.end() - Duration::from_secs(k.into());
+                if let Some(at) = self.instant_of(moment).filter(fresh) {
+                    speaker.plan(Planned {
+                        at,
+                        sound: speaker::Sound::Clip {
+                            clip: tick.clone(),
+                            gain: self.gain,
+                        },
+                    });
+                }
+            }
         }
     }
 }
+
+/// How long after the plan's end the finishing chime may still begin,
+/// after the closing phrase.
+const FINISH_WINDOW: Duration = Duration::from_secs(8);
 
 /// The cue a segment opens with, if any: the lead-in has none of its own
 /// (its last seconds tick), and a rest follows a step that is done.
@@ -99,34 +219,31 @@ fn cue_for(plan: &Plan, index: usize) -> Option<Cue> {
     }
 }
 
-/// The plan position of the next moment with a cue after `position`, in
-/// segment `index`: a countdown second, or the segment's end (every segment
-/// after the lead-in opens with a cue, and a completed session ends with one).
-fn next_cue(plan: &Plan, index: usize, position: Duration) -> Duration {
-    let segment = &plan.segments[index];
-    (1..=segment.countdown())
-        .rev()
-        .map(|k| segment.end() - Duration::from_secs(k.into()))
-        .find(|at| *at > position)
-        .unwrap_or(segment.end())
-}
-
-impl SoundOutput {
-    /// Tells the speaker when the next cue is due, so it can rest the
-    /// device in long quiet stretches.
-    fn look_ahead(&self, plan: &Plan, paused: bool) {
-        let Some(speaker) = &self.speaker else {
-            return;
-        };
-        let next = (!paused).then(|| {
-            let wait = next_cue(plan, self.index, self.position).saturating_sub(self.position);
-            wait.div_f64(self.speed)
-        });
-        speaker.expect(next);
-    }
+/// The segment that holds plan position `position` (the number of
+/// segments at the plan's end).
+fn segment_at(plan: &Plan, position: Duration) -> usize {
+    plan.segments
+        .partition_point(|segment| segment.end() <= position)
 }
 
 impl Output for SoundOutput {
+    fn timeline(&mut self, plan: &Plan, timeline: Option<Timeline>) {
+        // What was planned on the old timeline is dropped: a pause, a skip
+        // or an early end silences it at once.
+        if self.timeline.is_some()
+            && let Some(speaker) = &self.speaker
+        {
+            speaker.clear();
+        }
+        self.timeline = timeline;
+        self.finish_planned = false;
+        if let Some(line) = timeline {
+            let current = segment_at(plan, line.position);
+            self.next = current;
+            self.plan_ahead(plan, current);
+        }
+    }
+
     fn event(&mut self, plan: &Plan, event: &Event) -> Result<(), Failure> {
         if let Some(why) = self.speaker.as_ref().and_then(Speaker::failure) {
             // Let go of the speaker here, without waiting for it: this runs
@@ -135,41 +252,38 @@ impl Output for SoundOutput {
             return Err(Failure::Report(format!("sound is off: {why}")));
         }
         match event {
-            Event::SessionStarted { speed } => self.speed = speed.factor(),
-            Event::SegmentStarted { index, elapsed } => {
-                (self.index, self.position, self.elapsed) =
-                    (*index, plan.segments[*index].offset, *elapsed);
-                self.step = plan.segments[*index].step;
-                if let Some(cue) = cue_for(plan, *index) {
-                    self.play(plan, cue, Some(self.step));
+            Event::SegmentStarted { index, .. } => self.plan_ahead(plan, *index),
+            Event::SessionFinished { summary, .. } if summary.completed && !self.finish_planned => {
+                // Skipped past the last step: the session ends now.
+                if let Some(speaker) = &self.speaker {
+                    speaker.clear();
                 }
-                self.look_ahead(plan, false);
+                #[allow(clippy::disallowed_methods)]
+                let now = Instant::now();
+                self.timeline = Some(Timeline {
+                    clock: now.saturating_duration_since(self.origin),
+                    position: plan.total,
+                    speed: crate::session::Speed::REAL,
+                });
+                self.next = plan.segments.len();
+                self.plan_segment(plan, self.next, now);
             }
-            Event::Countdown { elapsed, remaining } => {
-                let end = plan.segments[self.index].end();
-                self.position = end - Duration::from_secs((*remaining).into());
-                self.elapsed = *elapsed;
-                self.play(plan, Cue::Tick, Some(self.step));
-                self.look_ahead(plan, false);
-            }
-            // A paused session keeps no audio device open.
-            Event::Paused { elapsed } | Event::Resumed { elapsed } => {
-                self.position += elapsed.saturating_sub(self.elapsed);
-                self.elapsed = *elapsed;
-                self.look_ahead(plan, matches!(event, Event::Paused { .. }));
-            }
-            Event::SessionFinished { summary, .. } if summary.completed => {
-                self.play(plan, Cue::Finish, None)
-            }
-            Event::StepDone { .. } | Event::StepSkipped { .. } | Event::SessionFinished { .. } => {}
+            _ => {}
         }
         Ok(())
+    }
+
+    fn take_notice(&mut self) -> Option<String> {
+        self.guidance
+            .as_mut()
+            .and_then(|guidance| (guidance.failure)())
     }
 }
 
 impl Drop for SoundOutput {
-    /// Lets the last cue (the finishing chime) ring out before the program
-    /// ends, but never for long.
+    /// Lets the finishing phrase and chime ring out before the program
+    /// ends, but never for long; then says how many phrases, if any, were
+    /// not ready in time.
     fn drop(&mut self) {
         if let Some(speaker) = self.speaker.take() {
             let longest = self
@@ -178,7 +292,23 @@ impl Drop for SoundOutput {
                 .map(Clip::duration)
                 .max()
                 .unwrap_or_default();
-            speaker.close(longest + Duration::from_millis(500));
+            let speech = if self.guidance.is_some() {
+                FINISH_WINDOW
+            } else {
+                Duration::ZERO
+            };
+            let late = speaker.late_phrases();
+            speaker.close(speech + longest + Duration::from_millis(500));
+            if late > 0 {
+                let phrases = if late == 1 {
+                    "phrase was"
+                } else {
+                    "phrases were"
+                };
+                eprintln!(
+                    "nocturne: {late} spoken {phrases} not ready in time; the tones played without them"
+                );
+            }
         }
     }
 }

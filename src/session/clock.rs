@@ -40,6 +40,13 @@ impl SystemClock {
     }
 }
 
+impl SystemClock {
+    /// The instant this clock reads zero.
+    pub fn origin(&self) -> Instant {
+        self.origin
+    }
+}
+
 impl Clock for SystemClock {
     #[allow(clippy::disallowed_methods)]
     fn now(&self) -> Duration {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::{Control, Event, Progress, Speed, StepOutcome, Summary};
+use super::{Control, Event, Progress, Speed, StepOutcome, Summary, Timeline};
 use crate::plan::{Phase, Plan};
 
 /// Two presses of "back" within this much real time go one step further.
@@ -35,6 +35,8 @@ pub struct Engine<'p> {
     last_back: Option<Duration>,
     outcomes: Vec<StepOutcome>,
     finished: bool,
+    /// Ended before the end of the plan (quit or interrupted).
+    cut_short: bool,
 }
 
 impl<'p> Engine<'p> {
@@ -53,6 +55,7 @@ impl<'p> Engine<'p> {
             last_back: None,
             outcomes: vec![StepOutcome::Unfinished; plan.routine.steps.len()],
             finished: false,
+            cut_short: false,
         };
         out.push(Event::SessionStarted { speed });
         out.push(Event::SegmentStarted {
@@ -80,6 +83,20 @@ impl<'p> Engine<'p> {
             index: self.current,
             paused: self.paused_at.is_some(),
         }
+    }
+
+    /// When, on the clock, the plan reaches each position from the last
+    /// jump on: `None` while paused or once ended early. It changes only
+    /// when the user pauses, resumes, skips or goes back.
+    pub fn timeline(&self) -> Option<Timeline> {
+        if self.paused_at.is_some() || self.cut_short {
+            return None;
+        }
+        Some(Timeline {
+            clock: self.origin + self.paused_for + self.anchor_elapsed.div_f64(self.speed.factor()),
+            position: self.anchor_position,
+            speed: self.speed,
+        })
     }
 
     /// Clock time at which the plan reaches `position`, if running.
@@ -240,6 +257,7 @@ impl<'p> Engine<'p> {
     fn finish(&mut self, now: Duration, completed: bool, interrupted: bool, out: &mut Vec<Event>) {
         let elapsed = self.elapsed(now);
         self.finished = true;
+        self.cut_short = !completed || self.current + 1 < self.plan.segments.len();
         out.push(Event::SessionFinished {
             elapsed,
             summary: Summary {

@@ -24,6 +24,33 @@ pub trait Sink {
     /// Whether `tick` draws anything: if not, the session sleeps from one
     /// event to the next.
     fn wants_ticks(&self) -> bool;
+
+    /// When, on the session's clock, the plan's coming positions are due;
+    /// told at the start and whenever that changes (a pause, a resume, a
+    /// skip, an early end), before the events that go with the change.
+    /// For outputs that prepare what is due ahead of time.
+    fn timeline(&mut self, _plan: &Plan, _timeline: Option<Timeline>) {}
+}
+
+/// Where a running session's plan is on its clock: plan position
+/// `position` comes at clock time `clock`, and later positions follow at
+/// `speed`, until the next pause or jump.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timeline {
+    pub clock: Duration,
+    pub position: Duration,
+    pub speed: Speed,
+}
+
+impl Timeline {
+    /// Clock time at which the plan reaches `position` (not before the
+    /// timeline's own position).
+    pub fn clock_time_of(&self, position: Duration) -> Duration {
+        self.clock
+            + position
+                .saturating_sub(self.position)
+                .div_f64(self.speed.factor())
+    }
 }
 
 /// What the user can ask of a running session.
@@ -152,6 +179,8 @@ pub fn run(plan: &Plan, speed: Speed, clock: &mut dyn Clock, sink: &mut dyn Sink
     let redraw = redraw_every(speed);
     let mut events = Vec::new();
     let mut engine = Engine::start(plan, speed, clock.now(), &mut events);
+    let mut timeline = engine.timeline();
+    sink.timeline(plan, timeline);
     loop {
         for event in events.drain(..) {
             sink.event(plan, &event);
@@ -173,5 +202,9 @@ pub fn run(plan: &Plan, speed: Speed, clock: &mut dyn Clock, sink: &mut dyn Sink
             engine.control(control, clock.now(), &mut events);
         }
         engine.advance(clock.now(), &mut events);
+        if engine.timeline() != timeline {
+            timeline = engine.timeline();
+            sink.timeline(plan, timeline);
+        }
     }
 }

@@ -6,6 +6,7 @@
 mod error;
 mod quiet;
 pub mod speaker;
+mod timeline;
 
 use std::io::Cursor;
 use std::path::Path;
@@ -18,7 +19,7 @@ use rodio::{Decoder, Source};
 use crate::routine::Cue;
 use crate::util::read_at_most;
 pub use error::Error;
-pub use speaker::Speaker;
+pub use speaker::{Phrase, Planned, Speaker};
 
 /// A decoded sound, ready to be mixed; cloning it is cheap.
 #[derive(Clone)]

@@ -1,84 +1,127 @@
-//! The audio device, on a thread of its own. The session hands it cues
-//! through a channel and never waits for it; if the device cannot be
-//! opened, or fails later, the reason is reported once and sound is off.
+//! The audio device, on a thread of its own. The session plans each sound
+//! for the instant it must be heard, ahead of time, and never waits for
+//! the device; if the device cannot be opened, or fails later, the reason
+//! is reported once and sound is off.
 //!
-//! Cues are mixed by rodio. Between cues the device's callback only writes
-//! silence, without asking the mixer for each sample; while the session is
-//! paused, and in quiet stretches of half a minute or more, the device is
-//! closed, and opened again a second before the next cue.
+//! This thread hands each sound to the device's callback a little before
+//! its instant, and the callback places it on the frame that will be
+//! heard then (src/sound/timeline.rs). Sounds are decoded and converted by
+//! rodio once, so the callback only adds samples; between sounds it writes
+//! silence. While the session is paused, and in quiet stretches of half a
+//! minute or more, the device is closed, and opened again a second before
+//! the next sound.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::num::NonZero;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use rodio::buffer::SamplesBuffer;
 use rodio::cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use rodio::cpal::{self, BufferSize, FromSample, SampleFormat, SizedSample, StreamConfig};
-use rodio::mixer::{Mixer, MixerSource};
 use rodio::source::UniformSourceIterator;
-use rodio::{ChannelCount, SampleRate, Source};
+use rodio::{ChannelCount, SampleRate};
 
+use super::timeline::{Cue, Mixer, Onset};
 use super::{Clip, Error, quiet};
 
 enum Command {
-    Play {
+    /// Plan a sound for an instant.
+    Plan(Planned),
+    /// Drop every planned sound, and fade out what is sounding.
+    Clear,
+    /// Let what is due ring out, then close the device for good.
+    Close,
+}
+
+/// A phrase of spoken guidance, filled in when it has been rendered:
+/// `Some(clip)` to speak, `None` when it is left out.
+pub type Phrase = Arc<OnceLock<Option<Clip>>>;
+
+/// A sound and the instant it must be heard.
+pub struct Planned {
+    pub at: Instant,
+    pub sound: Sound,
+}
+
+pub enum Sound {
+    Clip {
         clip: Clip,
         gain: f32,
-        fade_in: bool,
     },
-    /// When the next cue is due, from now; `None` when none is in sight
-    /// (the session is paused).
-    Expect(Option<Duration>),
-    /// Let what is playing ring out, then close the device for good.
-    Close,
+    /// A segment's opening: its phrase, if rendered in time, then its tone
+    /// as soon as the phrase is over, if the tone ends by `until`; without
+    /// a phrase, the tone at once.
+    Opening {
+        phrase: Option<(Phrase, f32)>,
+        tone: Option<(Clip, f32)>,
+        until: Instant,
+    },
 }
 
 pub struct Speaker {
     commands: Sender<Command>,
     failures: Receiver<Error>,
+    late: Arc<AtomicUsize>,
     thread: Option<JoinHandle<()>>,
 }
 
-/// About 8 ms of audio per device period at 48 kHz. With the two periods
-/// the device buffers, a cue reaches the speaker within about 25 ms.
-const PERIOD_FRAMES: u32 = 384;
+/// About 30 ms of audio per device period, and the device buffers two:
+/// about 33 wake-ups a second, and a pause or a skip silences what was
+/// planned within about 60 ms. Sounds are placed on the frame of their
+/// instant whatever the period, so it costs no precision.
+const PERIOD: Duration = Duration::from_millis(30);
 
-/// How long after a cue's expected end the mixer is still asked for
-/// samples: the cue may start a period or two after it is added.
+/// How long before its instant a sound is handed to the device: enough
+/// for two periods and a slow wake-up of this thread.
+const FORWARD: Duration = Duration::from_millis(300);
+
+/// The pause between a phrase and the tone after it.
+const AFTER_PHRASE: Duration = Duration::from_millis(80);
+
+/// How long after the last sound's end the device stays open: the device
+/// still holds a period or two of it.
 const MARGIN: Duration = Duration::from_millis(200);
 
-/// How long before a cue a closed device is opened again; opening takes
+/// How long before a sound a closed device is opened again; opening takes
 /// from a few milliseconds to a few hundred, depending on the system.
 const REOPEN_AHEAD: Duration = Duration::from_secs(1);
 
-/// A device is closed between cues only when the next one is at least this
-/// far off; for shorter gaps, closing and opening would cost more than it
-/// saves.
+/// A device is closed between sounds only when the next one is at least
+/// this far off; for shorter gaps, closing and opening would cost more
+/// than it saves.
 const WORTH_CLOSING: Duration = Duration::from_secs(30);
+
+/// When closing, sounds planned this far ahead are still played (the
+/// finishing phrase and chime); later ones are dropped.
+const CLOSING_HORIZON: Duration = Duration::from_secs(2);
 
 impl Speaker {
     /// Opens the default output device on a new thread. Waits at most
     /// `patience` for it: a device that fails by then is reported as an
     /// error; one that is slower is used once it is ready. With `trace`,
-    /// how long each cue took to reach the device is written there at the
-    /// end (for the benchmark).
+    /// when each sound was planned and when the device placed it is
+    /// written there at the end (for the benchmark).
     pub fn open(patience: Duration, trace: Option<PathBuf>) -> Result<Speaker, Error> {
         let (commands, inbox) = channel();
         let (failed, failures) = channel();
         let (ready, opened) = channel();
-        let thread = std::thread::Builder::new()
-            .name("sound".into())
-            .spawn(move || play(inbox, ready, failed, trace))
-            .map_err(Error::SoundThread)?;
+        let late = Arc::new(AtomicUsize::new(0));
+        let thread = {
+            let late = late.clone();
+            std::thread::Builder::new()
+                .name("sound".into())
+                .spawn(move || play(inbox, ready, failed, late, trace))
+                .map_err(Error::SoundThread)?
+        };
         let speaker = Speaker {
             commands,
             failures,
+            late,
             thread: Some(thread),
         };
         match opened.recv_timeout(patience) {
@@ -89,20 +132,28 @@ impl Speaker {
         }
     }
 
-    /// Starts a clip; returns at once.
-    pub fn play(&self, clip: &Clip, gain: f32, fade_in: bool) {
-        let _ = self.commands.send(Command::Play {
-            clip: clip.clone(),
-            gain,
-            fade_in,
+    /// Plays a clip as soon as the device can; returns at once.
+    pub fn play(&self, clip: &Clip, gain: f32) {
+        #[allow(clippy::disallowed_methods)]
+        let at = Instant::now();
+        self.plan(Planned {
+            at,
+            sound: Sound::Clip {
+                clip: clip.clone(),
+                gain,
+            },
         });
     }
 
-    /// Says when the next cue is due (`None`: not in sight). Between cues
-    /// far apart, and while a session is paused, the device is closed, and
-    /// it is opened again a little before the next cue.
-    pub fn expect(&self, next: Option<Duration>) {
-        let _ = self.commands.send(Command::Expect(next));
+    /// Plans a sound for its instant; returns at once.
+    pub fn plan(&self, planned: Planned) {
+        let _ = self.commands.send(Command::Plan(planned));
+    }
+
+    /// Drops every planned sound and fades out what is sounding (a pause,
+    /// a skip, the end of a session).
+    pub fn clear(&self) {
+        let _ = self.commands.send(Command::Clear);
     }
 
     /// Why the device stopped working, if it has.
@@ -110,8 +161,14 @@ impl Speaker {
         self.failures.try_recv().ok()
     }
 
-    /// Lets the last cue ring out (waiting at most `limit`), then closes
-    /// the device.
+    /// How many phrases were not rendered by the time they were due (the
+    /// tone played without them).
+    pub fn late_phrases(&self) -> usize {
+        self.late.load(Ordering::Relaxed)
+    }
+
+    /// Lets the sounds due now ring out (waiting at most `limit`), then
+    /// closes the device.
     pub fn close(mut self, limit: Duration) {
         let _ = self.commands.send(Command::Close);
         if let Some(thread) = self.thread.take() {
@@ -120,32 +177,33 @@ impl Speaker {
     }
 }
 
-/// An open output stream and the mixer that feeds it.
+/// An open output stream, and the way to the callback that feeds it.
 struct Device {
     stream: cpal::Stream,
-    mixer: Mixer,
+    cues: Sender<Cue>,
     channels: ChannelCount,
     rate: SampleRate,
     config: StreamConfig,
     format: SampleFormat,
-    /// The device's own delay from callback to playback, in nanoseconds,
-    /// as last reported.
-    delay: Arc<AtomicU64>,
-    /// The two periods of audio the stream buffers, where known: the least
-    /// the device's delay can be, whatever it reports.
-    ring: Duration,
-    gate: Arc<Gate>,
 }
 
-/// Shared between the sound thread and the device's callback: which
-/// frames need the mixer.
-#[derive(Default)]
-struct Gate {
-    /// Frames the callback has written so far.
-    played: AtomicU64,
-    /// Up to which frame the callback must take samples from the mixer;
-    /// after it, it writes silence.
-    mix_until: AtomicU64,
+/// The sound thread's state between commands.
+struct Player {
+    device: Option<Device>,
+    failed: Sender<Error>,
+    /// Sounds not yet handed to the device, in the order of their instants.
+    planned: VecDeque<Planned>,
+    /// When the last sound handed to the device ends.
+    sounding_until: Instant,
+    /// When the last phrase handed to the device ends: a tick due before
+    /// then is left out, so nothing is counted over a word.
+    speaking_until: Instant,
+    last_format: Option<Format>,
+    /// Each clip converted to the device's channels and rate on first use,
+    /// so the callback only adds samples.
+    ready_made: HashMap<usize, Arc<[f32]>>,
+    late: Arc<AtomicUsize>,
+    onsets: Option<(Sender<Onset>, Receiver<Onset>)>,
 }
 
 /// The sound thread: open the device, then play what arrives.
@@ -153,11 +211,20 @@ fn play(
     inbox: Receiver<Command>,
     ready: Sender<()>,
     failed: Sender<Error>,
+    late: Arc<AtomicUsize>,
     trace: Option<PathBuf>,
 ) {
+    // Clock reads here only decide when to hand sounds to the device and
+    // when to open and close it; where a sound lands is the callback's
+    // work, and the session's timing never depends on this thread.
+    #[allow(clippy::disallowed_methods)]
+    let now = Instant::now;
+    // Before any sound can be planned.
+    let started = now();
     quiet::hush_alsa();
-    let mut device = match open_device(failed.clone(), None) {
-        Ok(device) => Some(device),
+    let onsets = trace.as_ref().map(|_| channel());
+    let device = match open_device(&failed, None, onsets.as_ref().map(|(s, _)| s.clone())) {
+        Ok(device) => device,
         Err(reason) => {
             // Said through `failed` before `ready` is dropped: a caller
             // still waiting finds it there when `ready` closes, and one
@@ -168,142 +235,183 @@ fn play(
     };
     let _ = ready.send(());
 
-    // Clock reads here only pace the device's opening and closing, the
-    // trace and the ring-out of the last cue; the session's timing never
-    // depends on this thread.
-    #[allow(clippy::disallowed_methods)]
-    let now = Instant::now;
-    let mut sounding_until = now();
-    let mut expected: Option<Instant> = None;
-    let mut marks: Vec<(Instant, Arc<OnceLock<Instant>>)> = Vec::new();
-    let mut last_delay = Duration::ZERO;
-    let mut last_format = device.as_ref().map(Device::format);
-    // Each clip converted to the device's channels and rate on first use,
-    // so the audio callback only adds samples.
-    let mut ready_made: HashMap<usize, SamplesBuffer> = HashMap::new();
+    let mut player = Player {
+        last_format: Some(device.format()),
+        device: Some(device),
+        failed,
+        planned: VecDeque::new(),
+        // A device just opened stays open a moment for the first sound.
+        sounding_until: started + REOPEN_AHEAD,
+        speaking_until: started,
+        ready_made: HashMap::new(),
+        late,
+        onsets,
+    };
     loop {
-        let chore = chore(device.is_some(), now(), sounding_until, expected);
-        let command = match chore {
-            Some((at, _)) => inbox.recv_timeout(at.saturating_duration_since(now())),
+        let command = match player.next_chore(now()) {
+            Some(at) => inbox.recv_timeout(at.saturating_duration_since(now())),
             None => inbox.recv().map_err(|_| RecvTimeoutError::Disconnected),
         };
-        let (clip, gain, fade_in) = match command {
-            Ok(Command::Play {
-                clip,
-                gain,
-                fade_in,
-            }) => (clip, gain, fade_in),
-            Ok(Command::Expect(next)) => {
-                expected = next.map(|wait| now() + wait);
-                continue;
-            }
-            Err(RecvTimeoutError::Timeout) => {
-                match chore {
-                    Some((_, Chore::Close)) => {
-                        if let Some(closed) = device.take() {
-                            last_delay = closed.delay();
-                            last_format = Some(closed.format());
-                        }
-                    }
-                    Some((_, Chore::Open)) => {
-                        device = last_format.and_then(|f| reopen(&failed, f, &mut ready_made));
-                        if device.is_none() {
-                            // Opening failed (and was reported): wait for
-                            // the next cue rather than trying again at once.
-                            expected = None;
-                        }
-                    }
-                    None => {}
-                }
-                continue;
-            }
+        match command {
+            Ok(Command::Plan(planned)) => player.add(planned),
+            Ok(Command::Clear) => player.clear(now()),
+            Err(RecvTimeoutError::Timeout) => {}
             Ok(Command::Close) | Err(RecvTimeoutError::Disconnected) => break,
-        };
-        if device.is_none() {
-            device = last_format.and_then(|f| reopen(&failed, f, &mut ready_made));
         }
-        let Some(open) = &device else {
-            continue;
-        };
-        let length = clip.duration();
-        let converted = ready_made
-            .entry(clip.id())
-            .or_insert_with(|| open.convert(&clip))
-            .clone();
-        let source = converted.amplify(gain);
-        let source: Box<dyn Source + Send> = if fade_in {
-            Box::new(source.fade_in(length))
-        } else {
-            Box::new(source)
-        };
-        if trace.is_some() {
-            let heard = Arc::new(OnceLock::new());
-            marks.push((now(), heard.clone()));
-            let marked = Marked {
-                inner: source,
-                heard: Some(heard),
-            };
-            open.add(Box::new(marked), length);
-        } else {
-            open.add(source, length);
+        player.tend(now());
+    }
+    // What is due now (the finishing phrase and chime) still plays.
+    let horizon = now() + CLOSING_HORIZON;
+    player.planned.retain(|p| p.at <= horizon);
+    player.hand_over_until(now(), horizon);
+    std::thread::sleep(player.sounding_until.saturating_duration_since(now()) + MARGIN);
+    if let (Some(path), Some((sender, onsets))) = (trace, player.onsets.take()) {
+        drop(sender);
+        drop(player.device.take());
+        write_trace(&path, onsets.try_iter());
+    }
+}
+
+impl Player {
+    fn add(&mut self, planned: Planned) {
+        let at = planned.at;
+        let index = self.planned.partition_point(|p| p.at <= at);
+        self.planned.insert(index, planned);
+    }
+
+    fn clear(&mut self, now: Instant) {
+        self.planned.clear();
+        if let Some(device) = &self.device {
+            let _ = device.cues.send(Cue::Cut);
         }
-        sounding_until = sounding_until.max(now() + length);
+        self.sounding_until = self.sounding_until.min(now);
+        self.speaking_until = self.speaking_until.min(now);
     }
-    // The device still holds a period or two after the mixer.
-    std::thread::sleep(
-        sounding_until.saturating_duration_since(now()) + Duration::from_millis(100),
-    );
-    if let Some(path) = trace {
-        let delay = device.as_ref().map_or(last_delay, Device::delay);
-        write_trace(&path, &marks, delay);
-    }
-}
 
-/// What the sound thread does between commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Chore {
-    Close,
-    Open,
-}
-
-/// The one thing to do without a command, and when: close an open device
-/// once the last cue has rung out, if the next one is far off (or none is
-/// in sight); open a closed device a little before the next cue.
-fn chore(
-    open: bool,
-    now: Instant,
-    sounding_until: Instant,
-    expected: Option<Instant>,
-) -> Option<(Instant, Chore)> {
-    if open {
-        // From now at the earliest: a device just opened for a cue stays
-        // open for it.
-        let quiet_at = (sounding_until + MARGIN).max(now);
-        expected
-            .is_none_or(|next| next > quiet_at + WORTH_CLOSING)
-            .then_some((quiet_at, Chore::Close))
-    } else {
-        expected.map(|next| (next.checked_sub(REOPEN_AHEAD).unwrap_or(next), Chore::Open))
-    }
-}
-
-/// Opens the device again after a rest, in the format it had. A failure
-/// is reported as the device stopping; the session goes on without sound.
-fn reopen(
-    failed: &Sender<Error>,
-    last: Format,
-    ready_made: &mut HashMap<usize, SamplesBuffer>,
-) -> Option<Device> {
-    match open_device(failed.clone(), Some(last)) {
-        Ok(device) => {
-            if device.format() != last {
-                ready_made.clear();
+    /// When the thread must next act on its own: hand the next sound to
+    /// the device, open the device for it, or close it in a long quiet.
+    fn next_chore(&self, now: Instant) -> Option<Instant> {
+        let next = self.planned.front().map(|p| p.at);
+        match (&self.device, next) {
+            (Some(_), next) => {
+                let forward = next.map(|at| at.checked_sub(FORWARD).unwrap_or(at));
+                let quiet_at = (self.sounding_until + MARGIN).max(now);
+                let close = next
+                    .is_none_or(|at| at > quiet_at + WORTH_CLOSING)
+                    .then_some(quiet_at);
+                match (forward, close) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
             }
-            Some(device)
+            (None, Some(at)) => Some(at.checked_sub(REOPEN_AHEAD).unwrap_or(at)),
+            (None, None) => None,
         }
-        Err(reason) => {
-            let _ = failed.send(Error::Reopen(Box::new(reason)));
-            None
+    }
+
+    /// Does what is due by `now`.
+    fn tend(&mut self, now: Instant) {
+        self.hand_over_until(now, now + FORWARD);
+        let next = self.planned.front().map(|p| p.at);
+        let quiet = now >= self.sounding_until + MARGIN;
+        if self.device.is_some() && quiet && next.is_none_or(|at| at > now + WORTH_CLOSING) {
+            if let Some(closed) = self.device.take() {
+                self.last_format = Some(closed.format());
+            }
+        }
+    }
+
+    /// Hands the device every sound planned up to `until`, opening it
+    /// again first if it rests and a sound is due within a second.
+    fn hand_over_until(&mut self, now: Instant, until: Instant) {
+        let next = self.planned.front().map(|p| p.at);
+        if self.device.is_none() && next.is_some_and(|at| at <= now + REOPEN_AHEAD) {
+            self.reopen();
+        }
+        while self.planned.front().is_some_and(|p| p.at <= until) {
+            if let Some(planned) = self.planned.pop_front() {
+                self.hand_over(planned);
+            }
+        }
+    }
+
+    /// Hands a planned sound to the device, deciding an opening's order
+    /// now that it is known whether its phrase is ready.
+    fn hand_over(&mut self, planned: Planned) {
+        let at = planned.at;
+        match planned.sound {
+            Sound::Clip { clip, gain } => {
+                if at >= self.speaking_until {
+                    self.send(at, &clip, gain);
+                }
+            }
+            Sound::Opening {
+                phrase,
+                tone,
+                until,
+            } => {
+                let mut tone_at = at;
+                if let Some((phrase, gain)) = phrase {
+                    match phrase.get() {
+                        Some(Some(clip)) => {
+                            self.send(at, clip, gain);
+                            self.speaking_until = at + clip.duration();
+                            tone_at = self.speaking_until + AFTER_PHRASE;
+                        }
+                        Some(None) => {}
+                        None => {
+                            self.late.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                if let Some((clip, gain)) = tone
+                    && (tone_at == at || tone_at + clip.duration() <= until)
+                {
+                    self.send(tone_at, &clip, gain);
+                }
+            }
+        }
+    }
+
+    fn send(&mut self, at: Instant, clip: &Clip, gain: f32) {
+        let Some(device) = &self.device else {
+            return;
+        };
+        let samples = self
+            .ready_made
+            .entry(clip.id())
+            .or_insert_with(|| device.convert(clip))
+            .clone();
+        let _ = device.cues.send(Cue::Sound {
+            at,
+            samples,
+            gain,
+            traced: self.onsets.is_some(),
+        });
+        self.sounding_until = self.sounding_until.max(at + clip.duration());
+    }
+
+    /// Opens the device again after a rest, in the format it had. A
+    /// failure is reported as the device stopping; the session goes on
+    /// without sound.
+    fn reopen(&mut self) {
+        let Some(last) = self.last_format else {
+            return;
+        };
+        let onsets = self.onsets.as_ref().map(|(s, _)| s.clone());
+        match open_device(&self.failed, Some(last), onsets) {
+            Ok(device) => {
+                if device.format() != last {
+                    self.ready_made.clear();
+                }
+                self.device = Some(device);
+            }
+            Err(reason) => {
+                let _ = self.failed.send(Error::Reopen(Box::new(reason)));
+                // Nothing more will be heard.
+                self.planned.clear();
+                self.last_format = None;
+            }
         }
     }
 }
@@ -317,88 +425,69 @@ impl Device {
     }
 
     /// A clip in the device's channels and sample rate.
-    fn convert(&self, clip: &Clip) -> SamplesBuffer {
-        let samples: Vec<rodio::Sample> =
-            UniformSourceIterator::new(clip.source(), self.channels, self.rate).collect();
-        SamplesBuffer::new(self.channels, self.rate, samples)
-    }
-
-    /// Starts a source that lasts `length`. The gate opens first, so the
-    /// callback never stops a cue half way.
-    fn add(&self, source: Box<dyn Source + Send>, length: Duration) {
-        let frames = (length + MARGIN).as_secs_f64() * f64::from(self.rate.get());
-        let until = self.gate.played.load(Ordering::Acquire) + frames as u64;
-        self.gate.mix_until.fetch_max(until, Ordering::AcqRel);
-        self.mixer.add(source);
-    }
-
-    /// How long the device takes from the callback to the ear.
-    fn delay(&self) -> Duration {
-        Duration::from_nanos(self.delay.load(Ordering::Relaxed)).max(self.ring)
+    fn convert(&self, clip: &Clip) -> Arc<[f32]> {
+        UniformSourceIterator::new(clip.source(), self.channels, self.rate).collect()
     }
 }
 
-/// One line per cue: how long it waited for the device's callback, and
-/// the device's own delay after that.
-fn write_trace(path: &PathBuf, marks: &[(Instant, Arc<OnceLock<Instant>>)], delay: Duration) {
+/// One line per traced sound: the instant it was planned for and the
+/// instant the device said its first frame would be heard, in
+/// nanoseconds of the system's monotonic clock (CLOCK_MONOTONIC).
+fn write_trace(path: &PathBuf, onsets: impl Iterator<Item = Onset>) {
     let Ok(mut file) = std::fs::File::create(path) else {
         return;
     };
-    for (asked, heard) in marks {
-        if let Some(heard) = heard.get() {
-            let waited = heard.saturating_duration_since(*asked);
-            let _ = writeln!(
-                file,
-                "waited_ms={:.3} device_delay_ms={:.3}",
-                waited.as_secs_f64() * 1e3,
-                delay.as_secs_f64() * 1e3
-            );
-        }
+    let (reference, reference_ns) = monotonic_now();
+    let ns = |at: Instant| match at.checked_duration_since(reference) {
+        Some(after) => reference_ns + after.as_nanos() as i128,
+        None => reference_ns - (reference - at).as_nanos() as i128,
+    };
+    for onset in onsets {
+        let _ = writeln!(
+            file,
+            "planned_ns={} placed_ns={}",
+            ns(onset.planned),
+            ns(onset.placed)
+        );
     }
 }
 
-/// A source that notes when its first sample is taken by the device.
-struct Marked {
-    inner: Box<dyn Source + Send>,
-    heard: Option<Arc<OnceLock<Instant>>>,
-}
-
-impl Iterator for Marked {
-    type Item = rodio::Sample;
-
-    fn next(&mut self) -> Option<rodio::Sample> {
-        if let Some(heard) = self.heard.take() {
-            #[allow(clippy::disallowed_methods)]
-            let _ = heard.set(Instant::now());
-        }
-        self.inner.next()
+/// An instant, and the monotonic clock's reading in nanoseconds at it.
+#[allow(clippy::disallowed_methods)]
+fn monotonic_now() -> (Instant, i128) {
+    #[cfg(unix)]
+    {
+        let mut spec = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: a valid timespec to write into.
+        unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut spec) };
+        let now = Instant::now();
+        (
+            now,
+            i128::from(spec.tv_sec) * 1_000_000_000 + i128::from(spec.tv_nsec),
+        )
     }
-}
-
-impl Source for Marked {
-    fn current_span_len(&self) -> Option<usize> {
-        self.inner.current_span_len()
-    }
-    fn channels(&self) -> ChannelCount {
-        self.inner.channels()
-    }
-    fn sample_rate(&self) -> SampleRate {
-        self.inner.sample_rate()
-    }
-    fn total_duration(&self) -> Option<Duration> {
-        self.inner.total_duration()
+    #[cfg(not(unix))]
+    {
+        (Instant::now(), 0)
     }
 }
 
 /// Opens the default output device. `known` is the stream format it took
 /// last time: asking the device which formats it supports costs far more
 /// than opening it, so a reopening tries that format first.
-fn open_device(failed: Sender<Error>, known: Option<Format>) -> Result<Device, Error> {
+fn open_device(
+    failed: &Sender<Error>,
+    known: Option<Format>,
+    onsets: Option<Sender<Onset>>,
+) -> Result<Device, Error> {
     let device = cpal::default_host()
         .default_output_device()
         .ok_or(Error::NoDevice)?;
     if let Some((config, format)) = known
-        && let Ok(opened) = build(&device, &config, format, failed.clone())
+        && let Ok(opened) = build(&device, &config, format, failed, onsets.clone())
         && opened.stream.play().is_ok()
     {
         return Ok(opened);
@@ -411,10 +500,10 @@ fn open_device(failed: Sender<Error>, known: Option<Format>) -> Result<Device, E
         buffer_size: BufferSize::Fixed(period_for(rate)),
     };
     let format = supported.sample_format();
-    let opened = build(&device, &config, format, failed.clone()).or_else(|_| {
-        // Some devices refuse a short period; their own default will do.
+    let opened = build(&device, &config, format, failed, onsets.clone()).or_else(|_| {
+        // Some devices refuse this period; their own default will do.
         config.buffer_size = BufferSize::Default;
-        build(&device, &config, format, failed)
+        build(&device, &config, format, failed, onsets)
     })?;
     opened.stream.play().map_err(Error::Device)?;
     Ok(opened)
@@ -424,84 +513,40 @@ fn build(
     device: &cpal::Device,
     config: &StreamConfig,
     format: SampleFormat,
-    failed: Sender<Error>,
+    failed: &Sender<Error>,
+    onsets: Option<Sender<Onset>>,
 ) -> Result<Device, Error> {
     let channels = NonZero::new(config.channels).ok_or(Error::NoChannels)?;
     let rate = NonZero::new(config.sample_rate).ok_or(Error::NoRate)?;
-    let (mixer, source) = rodio::mixer::mixer(channels, rate);
-    let delay = Arc::new(AtomicU64::new(0));
-    let gate = Arc::new(Gate::default());
-    let feed = Feed {
-        source,
-        channels: usize::from(channels.get()),
-        delay: delay.clone(),
-        gate: gate.clone(),
-    };
+    let (cues, inbox) = channel();
+    let mixer = Mixer::new(inbox, usize::from(channels.get()), rate.get(), onsets);
+    let failed = failed.clone();
     let stream = match format {
-        SampleFormat::F32 => stream::<f32>(device, config, feed, failed),
-        SampleFormat::I16 => stream::<i16>(device, config, feed, failed),
-        SampleFormat::I32 => stream::<i32>(device, config, feed, failed),
-        SampleFormat::U16 => stream::<u16>(device, config, feed, failed),
-        SampleFormat::F64 => stream::<f64>(device, config, feed, failed),
+        SampleFormat::F32 => stream::<f32>(device, config, mixer, failed),
+        SampleFormat::I16 => stream::<i16>(device, config, mixer, failed),
+        SampleFormat::I32 => stream::<i32>(device, config, mixer, failed),
+        SampleFormat::U16 => stream::<u16>(device, config, mixer, failed),
+        SampleFormat::F64 => stream::<f64>(device, config, mixer, failed),
         other => {
             return Err(Error::SampleFormat(other));
         }
     }?;
-    let ring = match config.buffer_size {
-        BufferSize::Fixed(frames) => {
-            Duration::from_secs_f64(2.0 * f64::from(frames) / f64::from(rate.get()))
-        }
-        BufferSize::Default => Duration::ZERO,
-    };
     Ok(Device {
         stream,
-        mixer,
+        cues,
         channels,
         rate,
         config: *config,
         format,
-        delay,
-        ring,
-        gate,
     })
 }
 
-/// What the device's callback needs: the mixer's output and the gate.
-struct Feed {
-    source: MixerSource,
-    channels: usize,
-    delay: Arc<AtomicU64>,
-    gate: Arc<Gate>,
-}
-
-impl Feed {
-    fn fill<T: SizedSample + FromSample<rodio::Sample>>(
-        &mut self,
-        data: &mut [T],
-        info: &cpal::OutputCallbackInfo,
-    ) {
-        let frames = (data.len() / self.channels) as u64;
-        let start = self.gate.played.load(Ordering::Acquire);
-        if start < self.gate.mix_until.load(Ordering::Acquire) {
-            for slot in data.iter_mut() {
-                *slot = self.source.next().map_or(T::EQUILIBRIUM, T::from_sample);
-            }
-        } else {
-            data.fill(T::EQUILIBRIUM);
-        }
-        self.gate.played.store(start + frames, Ordering::Release);
-        let stamp = info.timestamp();
-        let ahead = stamp.playback.duration_since(stamp.callback);
-        self.delay.store(ahead.as_nanos() as u64, Ordering::Relaxed);
-    }
-}
-
-/// The output stream: each callback fills the device's buffer from the
-/// mixer while a cue sounds, and with silence otherwise.
+/// The output stream: each callback places the sounds due in its buffer
+/// on their frames, and writes silence when none is.
 fn stream<T>(
     device: &cpal::Device,
     config: &StreamConfig,
-    mut feed: Feed,
+    mut mixer: Mixer,
     failed: Sender<Error>,
 ) -> Result<cpal::Stream, Error>
 where
@@ -515,46 +560,77 @@ where
             let _ = failed.send(Error::Stopped(e));
         }
     };
+    let fill = move |data: &mut [T], info: &cpal::OutputCallbackInfo| {
+        let stamp = info.timestamp();
+        #[allow(clippy::disallowed_methods)]
+        let first = Mixer::heard_at(
+            Instant::now(),
+            stamp.playback.checked_duration_since(stamp.callback),
+        );
+        match mixer.fill(data.len(), first) {
+            Some(mixed) => {
+                for (slot, sample) in data.iter_mut().zip(mixed) {
+                    *slot = T::from_sample(sample.clamp(-1.0, 1.0));
+                }
+            }
+            None => data.fill(T::EQUILIBRIUM),
+        }
+    };
     device
-        .build_output_stream::<T, _, _>(
-            *config,
-            move |data: &mut [T], info: &cpal::OutputCallbackInfo| feed.fill(data, info),
-            report,
-            None,
-        )
+        .build_output_stream::<T, _, _>(*config, fill, report, None)
         .map_err(Error::Device)
 }
 
-/// A period of about 8 ms at `rate`, in frames.
+/// A period of about `PERIOD` at `rate`, in frames.
 fn period_for(rate: u32) -> u32 {
-    (PERIOD_FRAMES * rate / 48_000).max(64)
+    ((PERIOD.as_secs_f64() * f64::from(rate)) as u32).max(64)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_device_rests_only_between_cues_far_apart() {
+    fn player() -> Player {
         #[allow(clippy::disallowed_methods)]
-        let t0 = Instant::now();
-        let at = |secs: u64| t0 + Duration::from_secs(secs);
-        // A cue sounds until 1 s; the next is at 60 s: close once it has
-        // rung out, open again a second before the next.
-        assert_eq!(
-            chore(true, at(0), at(1), Some(at(60))),
-            Some((at(1) + MARGIN, Chore::Close))
-        );
-        assert_eq!(
-            chore(false, at(2), at(1), Some(at(60))),
-            Some((at(59), Chore::Open))
-        );
-        // Just reopened for that cue: it stays open, with nothing to do.
-        assert_eq!(chore(true, at(59), at(1), Some(at(60))), None);
-        // The next cue soon: stay open.
-        assert_eq!(chore(true, at(0), at(1), Some(at(20))), None);
-        // Paused (no cue in sight): close once quiet, and stay closed.
-        assert_eq!(chore(true, at(5), at(1), None), Some((at(5), Chore::Close)));
-        assert_eq!(chore(false, at(6), at(1), None), None);
+        let now = Instant::now();
+        Player {
+            device: None,
+            failed: channel().0,
+            planned: VecDeque::new(),
+            sounding_until: now,
+            speaking_until: now,
+            last_format: None,
+            ready_made: HashMap::new(),
+            late: Arc::new(AtomicUsize::new(0)),
+            onsets: None,
+        }
+    }
+
+    fn tick(at: Instant) -> Planned {
+        let clip = crate::sound::bundled(crate::routine::Cue::Tick).unwrap();
+        Planned {
+            at,
+            sound: Sound::Clip { clip, gain: 1.0 },
+        }
+    }
+
+    #[test]
+    fn planned_sounds_keep_the_order_of_their_instants() {
+        let mut player = player();
+        let t0 = player.sounding_until;
+        let s = Duration::from_secs;
+        for at in [3, 1, 2, 1] {
+            player.add(tick(t0 + s(at)));
+        }
+        let order: Vec<u64> = player
+            .planned
+            .iter()
+            .map(|p| (p.at - t0).as_secs())
+            .collect();
+        assert_eq!(order, [1, 1, 2, 3]);
+        // A closed device is opened a second before the first sound.
+        assert_eq!(player.next_chore(t0), Some(t0));
+        player.clear(t0);
+        assert_eq!(player.next_chore(t0), None);
     }
 }
