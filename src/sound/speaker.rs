@@ -314,10 +314,11 @@ impl Player {
         self.hand_over_until(now, now + FORWARD);
         let next = self.planned.front().map(|p| p.at);
         let quiet = now >= self.sounding_until + MARGIN;
-        if self.device.is_some() && quiet && next.is_none_or(|at| at > now + WORTH_CLOSING) {
-            if let Some(closed) = self.device.take() {
-                self.last_format = Some(closed.format());
-            }
+        if quiet
+            && next.is_none_or(|at| at > now + WORTH_CLOSING)
+            && let Some(closed) = self.device.take()
+        {
+            self.last_format = Some(closed.format());
         }
     }
 
