@@ -181,7 +181,7 @@ impl FileReport {
             bold.apply_to(format!(": {}", clean(&d.message)))
         );
         let path = clean(&self.path);
-        let help = d.help.as_deref().map(clean);
+        let help = d.help.as_deref().map(|h| wrap_help(&clean(h)));
         let Some(span) = &d.span else {
             let _ = writeln!(out, "  {} {path}", gutter.apply_to("-->"));
             if let Some(help) = help {
@@ -360,6 +360,29 @@ pub fn closest<'a>(word: &str, accepted: impl IntoIterator<Item = &'a str>) -> O
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
+}
+
+/// A help line too long for a terminal is broken at spaces, the lines
+/// after the first indented.
+fn wrap_help(help: &str) -> String {
+    const WIDTH: usize = 150;
+    if help.chars().count() <= WIDTH {
+        return help.to_owned();
+    }
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in help.split(' ') {
+        let last = lines.len() - 1;
+        let line = &mut lines[last];
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > WIDTH - 12 {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join("\n           ")
 }
 
 /// "a, b or c" for help lines.

@@ -337,6 +337,7 @@ mod tests {
                 config: Some(config),
                 data: Some(dir.path().join("data")),
                 runtime: None,
+                cache: None,
             },
             color: false,
             stdout_color: false,
