@@ -81,10 +81,6 @@ impl Cache {
         }
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     pub fn renders(&self) -> usize {
         self.renders.load(Ordering::Relaxed)
     }

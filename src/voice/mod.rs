@@ -14,7 +14,9 @@ use std::path::PathBuf;
 
 pub use engine::Engine;
 pub use phrases::{PHRASE_KEYS, Phrases};
-pub use render::{Rendering, Slot, say, start};
+#[allow(unused_imports)] // The sound output's to use.
+pub use render::{Rendering, Slot};
+pub use render::{say, start};
 pub use settings::Settings;
 
 /// What is said when no engine can be found.

@@ -99,11 +99,13 @@ pub fn start(voice: Voice, plan: &Plan, speed: Speed) -> Rendering {
 
 impl Rendering {
     /// The phrase spoken as segment `index` starts.
+    #[allow(dead_code)] // The sound output's to read.
     pub fn segment(&self, index: usize) -> Option<Slot> {
         self.segments.get(index).cloned()
     }
 
     /// The phrase spoken at the finish.
+    #[allow(dead_code)] // The sound output's to read.
     pub fn finish(&self) -> Slot {
         Arc::clone(&self.finish)
     }
@@ -122,6 +124,7 @@ impl Rendering {
 
     /// Engine calls made so far; none on a night whose phrases are all in
     /// the cache.
+    #[allow(dead_code)] // The sound output's to read.
     pub fn renders(&self) -> usize {
         self.cache.renders()
     }

@@ -16,12 +16,6 @@ use crate::diag::{Diagnostic, short};
 use crate::routine::raw::RawCount;
 use crate::tomlfile;
 
-/// The voice's keys at the top of config.toml.
-pub const CONFIG_KEYS: [&str; 4] = ["voice", "voice_command", "voice_volume", "voice_name"];
-
-/// The voice's keys at the top of a routine.
-pub const ROUTINE_KEYS: [&str; 3] = ["voice", "voice_volume", "voice_name"];
-
 /// Keys of a `[voice]` table.
 pub const TABLE_KEYS: [&str; 2] = ["enabled", "phrases"];
 
