@@ -2,7 +2,7 @@
 //! `voice test` with a stand-in engine (tests/support/fake_voice.py) that
 //! notes every phrase it is given, and once with espeak-ng itself.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::disallowed_methods)]
 
 mod common;
 
@@ -96,7 +96,10 @@ fn step_names_are_spoken_as_written_and_never_run() {
     let said = spoken(&home);
     // Each phrase reached the engine exactly as written, in plan order.
     assert_eq!(said[0], "Get ready. Calf \"stretch\"; echo hi, left leg.");
-    assert!(said.contains(&"Rest. Next: $(touch pwned).".to_owned()), "{said:?}");
+    assert!(
+        said.contains(&"Rest. Next: $(touch pwned).".to_owned()),
+        "{said:?}"
+    );
     assert!(said.contains(&"-rf.".to_owned()), "{said:?}");
     assert!(!home.path("pwned").exists());
     assert!(!repo("pwned").exists());
@@ -150,9 +153,7 @@ fn an_engine_that_hangs_is_given_up_after_ten_seconds() {
     home.test()
         .args(["voice", "list"])
         .status(1)
-        .stderr(
-            "error: voice is off: voice_command fake_voice.py did not finish within 10 s\n",
-        )
+        .stderr("error: voice is off: voice_command fake_voice.py did not finish within 10 s\n")
         .run();
     let took = started.elapsed();
     assert!(took >= Duration::from_secs(10), "{took:?}");
@@ -179,7 +180,10 @@ fn an_engine_that_writes_no_sound_turns_the_voice_off() {
             "error: voice is off: voice_command fake_voice.py wrote something that is not audio\n",
         )
         .run();
-    assert_eq!(spoken(&home), ["Get ready. Wall calf stretch, left leg.", "Hold."]);
+    assert_eq!(
+        spoken(&home),
+        ["Get ready. Wall calf stretch, left leg.", "Hold."]
+    );
 }
 
 #[test]
@@ -221,9 +225,7 @@ fn a_routine_may_not_name_a_program() {
         .arg("check")
         .arg(&routine)
         .status(2)
-        .stderr_starts(
-            "error: `voice_command` can only be set in config.toml, not in a routine\n",
-        )
+        .stderr_starts("error: `voice_command` can only be set in config.toml, not in a routine\n")
         .stderr_has("shared.toml:2:17\n")
         .stderr_has("a routine is something people share, so it must never run a program")
         .run();
@@ -232,10 +234,7 @@ fn a_routine_may_not_name_a_program() {
 #[test]
 fn voice_settings_are_checked_with_their_place() {
     let home = Home::new();
-    home.write(
-        "config/config.toml",
-        "voice = \"of\"\nvoice_volume = 300\n",
-    );
+    home.write("config/config.toml", "voice = \"of\"\nvoice_volume = 300\n");
     home.test()
         .arg("check")
         .status(2)
@@ -261,6 +260,8 @@ fn espeak_ng_says_every_phrase_of_the_nightly_routine() {
         .run();
     assert!(!out.stdout.contains("left out"), "{}", out.stdout);
     assert_eq!(out.stdout.lines().count(), 25);
-    let kept = std::fs::read_dir(home.cache().join("voice")).unwrap().count();
+    let kept = std::fs::read_dir(home.cache().join("voice"))
+        .unwrap()
+        .count();
     assert!(kept >= 8, "{kept}");
 }

@@ -21,10 +21,7 @@ use crate::voice::{self, NO_ENGINE, Voice, phrases};
 fn prepared(paths: &Paths, routine: Option<&str>) -> Result<(Config, Routine, Option<Voice>)> {
     let config = settings(paths)?;
     let (routine, _) = find(paths, routine, &config, SoundFiles::Named)?;
-    let volume = routine
-        .volume
-        .or(config.volume)
-        .unwrap_or(DEFAULT_VOLUME);
+    let volume = routine.volume.or(config.volume).unwrap_or(DEFAULT_VOLUME);
     let voice = voice::prepare(&config.voice, &routine.voice, volume, paths.voice_cache());
     Ok((config, routine, voice))
 }
@@ -38,7 +35,11 @@ pub fn test(paths: &Paths, text: Option<&str>) -> Result<ExitCode> {
     };
     let texts: Vec<String> = match text {
         Some(text) if !text.trim().is_empty() => vec![text.trim().to_owned()],
-        Some(_) => return Err(Error::Usage("there is nothing to say: TEXT is empty".to_owned())),
+        Some(_) => {
+            return Err(Error::Usage(
+                "there is nothing to say: TEXT is empty".to_owned(),
+            ));
+        }
         None => {
             let plan = plan(routine);
             phrases::in_full(&phrases::segments(&plan, &voice.phrases))
@@ -116,7 +117,11 @@ fn with_finish(mut texts: Vec<Option<String>>, finish: String) -> Vec<Option<Str
 /// One line a phrase: its moment at `speed`, and what is said, or the
 /// full phrase marked as left out.
 fn listing(plan: &Plan, speed: Speed, said: &[Option<String>], full: &[Option<String>]) -> String {
-    let at = |offset: Duration| clock(Duration::from_secs_f64(offset.as_secs_f64() / speed.factor()));
+    let at = |offset: Duration| {
+        clock(Duration::from_secs_f64(
+            offset.as_secs_f64() / speed.factor(),
+        ))
+    };
     let moments = plan
         .segments
         .iter()
@@ -124,7 +129,10 @@ fn listing(plan: &Plan, speed: Speed, said: &[Option<String>], full: &[Option<St
         .chain(std::iter::once(plan.total));
     let mut out = String::new();
     for (i, offset) in moments.enumerate() {
-        let line = match (said.get(i).cloned().flatten(), full.get(i).cloned().flatten()) {
+        let line = match (
+            said.get(i).cloned().flatten(),
+            full.get(i).cloned().flatten(),
+        ) {
             (Some(text), _) => text,
             (None, Some(text)) => format!("(left out: no time) {text}"),
             (None, None) => "(left out: no time)".to_owned(),

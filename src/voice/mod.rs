@@ -157,15 +157,28 @@ mod tests {
         assert!(voice.is_none());
         assert_eq!(notice.as_deref(), Some(NO_ENGINE));
         // Asked for, with no engine: the same notice.
-        let (_, notice) = resolve_with(&settings("voice = \"on\"\n"), &settings(""), ON, None, none);
+        let (_, notice) =
+            resolve_with(&settings("voice = \"on\"\n"), &settings(""), ON, None, none);
         assert_eq!(notice.as_deref(), Some(NO_ENGINE));
     }
 
     #[test]
     fn silence_asked_for_says_nothing() {
         let quiet = [
-            (settings(""), Asked { sound_volume: 0, voice: true }),
-            (settings(""), Asked { sound_volume: 40, voice: false }),
+            (
+                settings(""),
+                Asked {
+                    sound_volume: 0,
+                    voice: true,
+                },
+            ),
+            (
+                settings(""),
+                Asked {
+                    sound_volume: 40,
+                    voice: false,
+                },
+            ),
             (settings("voice = \"off\"\n"), ON),
             (settings("voice_volume = 0\n"), ON),
         ];
@@ -179,9 +192,7 @@ mod tests {
 
     #[test]
     fn the_routine_beats_the_settings_key_by_key() {
-        let config = settings(
-            "voice = \"off\"\nvoice_volume = 20\nvoice_name = \"en-gb\"\n",
-        );
+        let config = settings("voice = \"off\"\nvoice_volume = 20\nvoice_name = \"en-gb\"\n");
         let mut routine = Settings {
             enabled: Some(true),
             name: Some("en-us".into()),

@@ -251,7 +251,11 @@ pub fn soften(clip: &Clip) -> Clip {
     let fade = (FADE_IN.as_secs_f64() * f64::from(rate)) as usize * usize::from(channels.max(1));
     let fade = fade.max(1);
     for (i, sample) in samples.iter_mut().enumerate() {
-        let rise = if i < fade { i as f32 / fade as f32 } else { 1.0 };
+        let rise = if i < fade {
+            i as f32 / fade as f32
+        } else {
+            1.0
+        };
         *sample *= scale * rise;
     }
     Clip::from_samples(channels, rate, samples).unwrap_or_else(|| clip.clone())

@@ -171,14 +171,20 @@ pub fn check(raw: RawKeys<'_>, problems: &mut Vec<Diagnostic>) -> Settings {
     if let Some(command) = raw.command {
         let words = command.get_ref();
         let problem = if words.first().is_none_or(|w| w.trim().is_empty()) {
-            Some(("`voice_command` is empty", "give the program and its arguments, such as [\"piper\", \"--model\", \"voice.onnx\", \"--output_file\", \"{wav}\"]"))
+            Some((
+                "`voice_command` is empty",
+                "give the program and its arguments, such as [\"piper\", \"--model\", \"voice.onnx\", \"--output_file\", \"{wav}\"]",
+            ))
         } else if !words.iter().any(|w| w.contains("{wav}")) {
             Some((
                 "`voice_command` does not say where to write the sound",
                 "put {wav} in one of its arguments; nocturne puts a file's path there, and the phrase where {text} is (or on the program's input)",
             ))
         } else if words.iter().any(|w| w.chars().any(char::is_control)) {
-            Some(("`voice_command` contains a control character", "use plain text"))
+            Some((
+                "`voice_command` contains a control character",
+                "use plain text",
+            ))
         } else {
             None
         };
@@ -301,9 +307,8 @@ mod tests {
             problems("[voice]\nenabeld = true\n")[0].0,
             "unknown key `enabeld` in [voice]"
         );
-        let messages = |text: &str| -> Vec<String> {
-            problems(text).into_iter().map(|(m, _)| m).collect()
-        };
+        let messages =
+            |text: &str| -> Vec<String> { problems(text).into_iter().map(|(m, _)| m).collect() };
         assert_eq!(
             messages(
                 "voice_command = [\"piper\"]\nvoice_volume = 120\nvoice_name = \"-x\"\n\
