@@ -181,10 +181,11 @@ impl FileReport {
             bold.apply_to(format!(": {}", clean(&d.message)))
         );
         let path = clean(&self.path);
-        let help = d.help.as_deref().map(|h| wrap_help(&clean(h)));
+        let help = d.help.as_deref().map(clean);
         let Some(span) = &d.span else {
             let _ = writeln!(out, "  {} {path}", gutter.apply_to("-->"));
             if let Some(help) = help {
+                let help = wrap_help(&help, 10);
                 let _ = writeln!(out, "  {} help: {help}", gutter.apply_to("="));
             }
             return;
@@ -236,6 +237,7 @@ impl FileReport {
             let _ = writeln!(out, "{pad} {bar} {}", caret.apply_to(label));
         }
         if let Some(help) = help {
+            let help = wrap_help(&help, pad.len() + 9);
             let _ = writeln!(out, "{pad} {} help: {help}", gutter.apply_to("="));
         }
     }
@@ -363,8 +365,8 @@ pub fn closest<'a>(word: &str, accepted: impl IntoIterator<Item = &'a str>) -> O
 }
 
 /// A help line too long for a terminal is broken at spaces, the lines
-/// after the first indented.
-fn wrap_help(help: &str) -> String {
+/// after the first indented by `indent`, under the first one's words.
+fn wrap_help(help: &str, indent: usize) -> String {
     const WIDTH: usize = 150;
     if help.chars().count() <= WIDTH {
         return help.to_owned();
@@ -382,7 +384,7 @@ fn wrap_help(help: &str) -> String {
             line.push_str(word);
         }
     }
-    lines.join("\n           ")
+    lines.join(&format!("\n{}", " ".repeat(indent)))
 }
 
 /// "a, b or c" for help lines.
