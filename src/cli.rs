@@ -873,6 +873,20 @@ mod tests {
     }
 
     #[test]
+    fn no_voice_silences_only_the_voice() {
+        let Command::Run(options) = parsed(&["run", "--no-voice"]) else {
+            panic!("not a run command");
+        };
+        assert!(!options.voice);
+        assert_eq!(options.volume, None);
+        let Command::Run(options) = parsed(&["run", "--mute"]) else {
+            panic!("not a run command");
+        };
+        assert!(options.voice);
+        assert_eq!(options.volume, Some(0));
+    }
+
+    #[test]
     fn whole_numbers_are_refused_in_plain_words() {
         let volume = number::<u8>("the volume", 0, 100);
         assert_eq!(volume(" 40 "), Ok(40));

@@ -265,3 +265,42 @@ fn espeak_ng_says_every_phrase_of_the_nightly_routine() {
         .count();
     assert!(kept >= 8, "{kept}");
 }
+
+/// A session with sound says once that it has no voice, unless the voice
+/// or all sound was turned off.
+#[test]
+fn a_session_with_sound_says_why_it_has_no_voice() {
+    let home = Home::new();
+    let card = common::audio::Card::plug_into(&home);
+    let nowhere = home.path("empty-bin");
+    std::fs::create_dir_all(&nowhere).unwrap();
+    let routine = home.write(
+        "tiny.toml",
+        "name = \"Tiny\"\nlead_in = 0\n[[steps]]\nname = \"A\"\nhold = 1\n",
+    );
+    let notice = "nocturne: voice is off: no speech engine found (install espeak-ng, or set \
+                  voice_command)\n";
+    let session = |extra: &[&str]| {
+        home.test()
+            .env("PATH", &nowhere)
+            .args(["run", "--speed", "10"])
+            .args(extra)
+            .arg(&routine)
+    };
+    session(&[])
+        .stderr_has(format!("{notice}{}", common::NOTIFY_OFF))
+        .stderr_ends("sleep well.\n")
+        .run();
+    for quiet in [&["--no-voice"][..], &["--mute"], &["--volume", "0"]] {
+        session(quiet)
+            .stderr_lacks("voice is off")
+            .stderr_ends("sleep well.\n")
+            .run();
+    }
+    home.write("config/config.toml", "voice = \"off\"\n");
+    session(&[])
+        .stderr_lacks("voice is off")
+        .stderr_ends("sleep well.\n")
+        .run();
+    drop(card);
+}

@@ -281,6 +281,92 @@ mod tests {
         assert_ne!(soft.id(), clip.id());
     }
 
+    /// The voice of the stand-in engine the integration tests use, with
+    /// `extra` arguments, noting each phrase in `log`.
+    fn stand_in(dir: &std::path::Path, extra: &[&str]) -> Voice {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/fake_voice.py");
+        let mut words = vec![
+            script.to_owned(),
+            "--wav={wav}".to_owned(),
+            "--text={text}".to_owned(),
+            format!("--log={}", dir.join("log").display()),
+        ];
+        words.extend(extra.iter().map(|w| (*w).to_owned()));
+        Voice {
+            engine: crate::voice::Engine::command(&words).unwrap(),
+            phrases: crate::voice::Phrases::default(),
+            volume: 40,
+            cache: Some(dir.join("voice")),
+        }
+    }
+
+    fn short_plan() -> Plan {
+        crate::plan::plan(
+            crate::routine::load::load(
+                "t",
+                "name = \"T\"\nlead_in = 3\n[[steps]]\nname = \"Calf\"\nhold = 2\nreps = 2\nrelax = 1\n",
+            )
+            .unwrap(),
+        )
+    }
+
+    #[test]
+    fn every_slot_is_filled_and_a_second_night_renders_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = short_plan();
+        let speed = Speed::new(1.0).unwrap();
+        let first = start(stand_in(dir.path(), &[]), &plan, speed);
+        first.wait();
+        assert_eq!(first.failure(), None);
+        assert_eq!(first.renders(), 5);
+        assert_eq!(
+            first.texts(),
+            [
+                Some("Get ready. Calf.".to_owned()),
+                Some("Hold.".to_owned()),
+                Some("Relax.".to_owned()),
+                Some("Two".to_owned()),
+                Some("Well done. Sleep well.".to_owned()),
+            ]
+        );
+        for index in 0..plan.segments.len() {
+            let slot = first.segment(index).unwrap();
+            let clip = slot.get().unwrap().as_ref().unwrap();
+            let (samples, _, _) = clip.samples();
+            let peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
+            assert!((peak - PEAK).abs() < 0.01, "{peak}");
+        }
+        assert!(first.finish().get().unwrap().is_some());
+        assert!(first.segment(plan.segments.len()).is_none());
+
+        let second = start(stand_in(dir.path(), &[]), &plan, speed);
+        second.wait();
+        assert_eq!(second.renders(), 0);
+        assert_eq!(second.texts(), first.texts());
+    }
+
+    #[test]
+    fn a_failing_engine_is_told_once_and_leaves_every_phrase_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = short_plan();
+        let rendering = start(
+            stand_in(dir.path(), &["--garbage"]),
+            &plan,
+            Speed::new(1.0).unwrap(),
+        );
+        rendering.wait();
+        assert_eq!(
+            rendering.failure().as_deref(),
+            Some("voice is off: voice_command fake_voice.py wrote something that is not audio")
+        );
+        assert_eq!(rendering.failure(), None);
+        assert_eq!(rendering.renders(), 1);
+        for index in 0..plan.segments.len() {
+            assert!(rendering.segment(index).unwrap().get().unwrap().is_none());
+        }
+        assert!(rendering.finish().get().unwrap().is_none());
+    }
+
     #[test]
     fn the_window_is_the_segment_at_speed_less_a_margin() {
         let speed = |f| Speed::new(f).unwrap();
