@@ -298,6 +298,13 @@ fn a_session_with_sound_says_why_it_has_no_voice() {
             .run();
     }
     home.write("config/config.toml", "voice = \"off\"\n");
+    home.test()
+        .args(["voice", "list"])
+        .arg(&routine)
+        .stderr_starts("nocturne: the voice is off in your settings; this is what it would say\n")
+        // A hold of 1 s has room for the step's name, not for "Hold." too.
+        .stdout_has("0:00  A.\n")
+        .run();
     session(&[])
         .stderr_lacks("voice is off")
         .stderr_ends("sleep well.\n")

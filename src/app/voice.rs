@@ -80,7 +80,10 @@ pub fn test(paths: &Paths, text: Option<&str>) -> Result<ExitCode> {
 /// `voice list`: every phrase the routine will say, with its moment, as
 /// rendered for `speed`.
 pub fn list(paths: &Paths, routine: Option<&str>, speed: Speed) -> Result<ExitCode> {
-    let (_, routine, voice) = prepared(paths, routine)?;
+    let (config, routine, voice) = prepared(paths, routine)?;
+    if routine.voice.enabled.or(config.voice.enabled) == Some(false) {
+        eprintln!("nocturne: the voice is off in your settings; this is what it would say");
+    }
     let plan = plan(routine);
     let Some(voice) = voice else {
         eprintln!(
