@@ -211,6 +211,27 @@ mod tests {
     }
 
     #[test]
+    fn a_cache_that_cannot_be_written_gives_way_to_a_scratch_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, b"").unwrap();
+        let (cache, notice) = Cache::open(Some(&file.join("voice")));
+        assert_ne!(cache.dir, file.join("voice"));
+        assert!(cache.dir.is_dir());
+        let notice = notice.unwrap();
+        assert!(
+            notice.starts_with("the voice cache cannot be written ("),
+            "{notice}"
+        );
+        assert!(
+            notice.ends_with("), so phrases are rendered afresh"),
+            "{notice}"
+        );
+        let (cache, notice) = Cache::open(Some(&dir.path().join("voice")));
+        assert_eq!((cache.dir, notice), (dir.path().join("voice"), None));
+    }
+
+    #[test]
     fn the_phrases_used_longest_ago_go_first() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::with_bound(dir.path(), 2500);

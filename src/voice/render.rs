@@ -39,6 +39,8 @@ pub struct Rendering {
     texts: Arc<Mutex<Vec<Option<String>>>>,
     failure: Arc<Mutex<Option<String>>>,
     cache: Arc<Cache>,
+    /// The voice's loudness, 0 to 100.
+    volume: u8,
     notice: Mutex<Option<String>>,
     stop: Arc<AtomicBool>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
@@ -48,6 +50,7 @@ pub struct Rendering {
 pub fn start(voice: Voice, plan: &Plan, speed: Speed) -> Rendering {
     let (cache, notice) = Cache::open(voice.cache.as_deref());
     let cache = Arc::new(cache);
+    let volume = voice.volume;
     let phrases = phrases::segments(plan, &voice.phrases);
     let windows: Vec<Duration> = plan
         .segments
@@ -91,6 +94,7 @@ pub fn start(voice: Voice, plan: &Plan, speed: Speed) -> Rendering {
         texts,
         failure,
         cache,
+        volume,
         notice: Mutex::new(notice),
         stop,
         thread: Mutex::new(thread),
@@ -108,6 +112,13 @@ impl Rendering {
     #[allow(dead_code)] // The sound output's to read.
     pub fn finish(&self) -> Slot {
         Arc::clone(&self.finish)
+    }
+
+    /// How loud the phrases are to be played, 0 to 100 (for
+    /// `sound::gain`).
+    #[allow(dead_code)] // The sound output's to read.
+    pub fn volume(&self) -> u8 {
+        self.volume
     }
 
     /// Why the voice failed, said once: "voice is off: espeak-ng did not
