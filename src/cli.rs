@@ -54,6 +54,7 @@ Examples:
   nocturne run
   nocturne run nightly-seated
   nocturne run wind-down --speed 30      preview it at 30 times the speed
+  nocturne run --no-voice                the cues without the spoken guidance
   nocturne run ~/my-routine.toml --events events.jsonl")]
     #[command(allow_negative_numbers = true)]
     Run {
@@ -74,9 +75,13 @@ Examples:
         #[arg(long, value_name = "0..100", value_parser = number::<u8>("the volume", 0, 100))]
         volume: Option<u8>,
 
-        /// No sound cues this time.
+        /// No sound cues and no voice this time.
         #[arg(long, alias = "no-sound", conflicts_with = "volume")]
         mute: bool,
+
+        /// No spoken guidance this time; the cues still sound.
+        #[arg(long)]
+        no_voice: bool,
 
         /// No desktop notifications this time.
         #[arg(long)]
@@ -119,6 +124,22 @@ Examples:
     Sounds {
         #[command(subcommand)]
         action: Option<SoundsAction>,
+    },
+
+    /// Spoken guidance: hear the voice, or list what it will say.
+    #[command(after_help = "\
+A speech engine renders each phrase ahead of time: voice_command from the
+settings, else the first found of espeak-ng, espeak, say (macOS) and
+Windows' speech. Rendered phrases are kept in the cache folder.
+
+Examples:
+  nocturne voice test
+  nocturne voice test \"Time for a small drink of water.\"
+  nocturne voice list
+  nocturne voice list wind-down --speed 2")]
+    Voice {
+        #[command(subcommand)]
+        action: VoiceAction,
     },
 
     /// Try desktop notifications: send a test note with buttons.
@@ -386,6 +407,41 @@ Examples:
 }
 
 #[derive(Debug, Subcommand)]
+enum VoiceAction {
+    /// Say a phrase with the voice of your settings, to hear it before bed.
+    #[command(after_help = "\
+Without TEXT, says the first two phrases of tonight's routine.
+
+Examples:
+  nocturne voice test
+  nocturne voice test \"Hold.\"
+  nocturne voice test -- \"-a phrase that starts with a dash\"")]
+    Test {
+        /// The words to say.
+        text: Option<String>,
+    },
+    /// List what the voice will say in a routine, and when.
+    #[command(after_help = "\
+Each phrase is rendered, so the list shows what fits its time: a shorter
+phrase where the full one would not, and \"(left out: no time)\" where none
+fits.
+
+Examples:
+  nocturne voice list
+  nocturne voice list wind-down
+  nocturne voice list nightly --speed 2")]
+    #[command(allow_negative_numbers = true)]
+    List {
+        /// A routine's name or the path of a .toml file; default as for `run`.
+        routine: Option<String>,
+
+        /// As at this speed of `run` (0.1 to 1000): phrases get less time.
+        #[arg(long, value_name = "FACTOR", default_value = "1", value_parser = parse_speed)]
+        speed: Speed,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum JournalAction {
     /// Write everything in the journal as CSV or JSON.
     #[command(after_help = "\
@@ -591,8 +647,10 @@ fn command(sub: Sub) -> Result<Command, Error> {
             volume,
             mute,
             no_notify,
+            no_voice,
         } => Command::Run(RunOptions {
             notify: !no_notify,
+            voice: !no_voice,
             routine,
             speed,
             volume: if mute { Some(0) } else { volume },
@@ -654,6 +712,12 @@ fn command(sub: Sub) -> Result<Command, Error> {
         Sub::Sounds {
             action: Some(SoundsAction::Play { name, volume }),
         } => Command::PlaySound { name, volume },
+        Sub::Voice {
+            action: VoiceAction::Test { text },
+        } => Command::VoiceTest { text },
+        Sub::Voice {
+            action: VoiceAction::List { routine, speed },
+        } => Command::VoiceList { routine, speed },
     })
 }
 
@@ -806,6 +870,20 @@ mod tests {
             parse_every("30s"),
             Err("a repeat is from 1 minute to 24 hours, such as 45m".to_owned())
         );
+    }
+
+    #[test]
+    fn no_voice_silences_only_the_voice() {
+        let Command::Run(options) = parsed(&["run", "--no-voice"]) else {
+            panic!("not a run command");
+        };
+        assert!(!options.voice);
+        assert_eq!(options.volume, None);
+        let Command::Run(options) = parsed(&["run", "--mute"]) else {
+            panic!("not a run command");
+        };
+        assert!(options.voice);
+        assert_eq!(options.volume, Some(0));
     }
 
     #[test]

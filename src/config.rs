@@ -16,6 +16,7 @@ use crate::routine::Level;
 use crate::routine::load::volume;
 use crate::routine::raw::{DURATION_FORMS, RawCount, RawDuration};
 use crate::tomlfile;
+use crate::voice::settings::{self as voice, RawVoice};
 use rules::{RawReminder, Reminder};
 
 pub const KEYS: &[&str] = &[
@@ -25,6 +26,10 @@ pub const KEYS: &[&str] = &[
     "snooze",
     "terminal",
     "reminders",
+    "voice",
+    "voice_command",
+    "voice_volume",
+    "voice_name",
 ];
 
 /// How long "Snooze" puts a reminder off, unless the settings say.
@@ -48,6 +53,8 @@ pub struct Config {
     /// program and its arguments; `None` for the platform's usual one.
     pub terminal: Option<Vec<String>>,
     pub reminders: Vec<Reminder>,
+    /// The spoken guidance.
+    pub voice: crate::voice::Settings,
 }
 
 impl Default for Config {
@@ -59,6 +66,7 @@ impl Default for Config {
             snooze: DEFAULT_SNOOZE,
             terminal: None,
             reminders: Vec::new(),
+            voice: crate::voice::Settings::default(),
         }
     }
 }
@@ -71,6 +79,10 @@ struct RawConfig {
     snooze: Option<Spanned<RawDuration>>,
     terminal: Option<Spanned<Vec<String>>>,
     reminders: Option<Vec<Spanned<RawReminder>>>,
+    voice: Option<Spanned<RawVoice>>,
+    voice_command: Option<Spanned<Vec<String>>>,
+    voice_volume: Option<Spanned<RawCount>>,
+    voice_name: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -97,6 +109,7 @@ impl Config {
             "in the settings",
             &mut problems,
         );
+        voice::unknown_keys(document.get_ref(), &mut problems);
         if let Some(reminders) = document.get_ref().get("reminders")
             && let Some(reminders) = reminders.get_ref().as_array()
         {
@@ -190,6 +203,15 @@ impl Config {
                 config.terminal = Some(terminal.into_inner());
             }
         }
+        config.voice = voice::check(
+            voice::RawKeys {
+                voice: raw.voice.as_ref(),
+                command: raw.voice_command.as_ref(),
+                volume: raw.voice_volume.as_ref(),
+                name: raw.voice_name.as_ref(),
+            },
+            &mut problems,
+        );
         config.reminders =
             rules::check(raw.reminders.unwrap_or_default(), &misspelt, &mut problems);
         if !problems.is_empty() {

@@ -185,6 +185,7 @@ impl FileReport {
         let Some(span) = &d.span else {
             let _ = writeln!(out, "  {} {path}", gutter.apply_to("-->"));
             if let Some(help) = help {
+                let help = wrap_help(&help, 10);
                 let _ = writeln!(out, "  {} help: {help}", gutter.apply_to("="));
             }
             return;
@@ -236,6 +237,7 @@ impl FileReport {
             let _ = writeln!(out, "{pad} {bar} {}", caret.apply_to(label));
         }
         if let Some(help) = help {
+            let help = wrap_help(&help, pad.len() + 9);
             let _ = writeln!(out, "{pad} {} help: {help}", gutter.apply_to("="));
         }
     }
@@ -360,6 +362,29 @@ pub fn closest<'a>(word: &str, accepted: impl IntoIterator<Item = &'a str>) -> O
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
+}
+
+/// A help line too long for a terminal is broken at spaces, the lines
+/// after the first indented by `indent`, under the first one's words.
+fn wrap_help(help: &str, indent: usize) -> String {
+    const WIDTH: usize = 150;
+    if help.chars().count() <= WIDTH {
+        return help.to_owned();
+    }
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in help.split(' ') {
+        let last = lines.len() - 1;
+        let line = &mut lines[last];
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > WIDTH - 12 {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join(&format!("\n{}", " ".repeat(indent)))
 }
 
 /// "a, b or c" for help lines.

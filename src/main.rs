@@ -23,6 +23,7 @@ mod session;
 mod sound;
 mod tomlfile;
 mod util;
+mod voice;
 mod zone;
 
 fn main() -> std::process::ExitCode {

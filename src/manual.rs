@@ -245,12 +245,19 @@ Support/nocturne on macOS and %APPDATA%\\nocturne on Windows.
 
 DATA/journal.sqlite is the journal. DATA is $NOCTURNE_DATA_DIR if set, else
 $XDG_DATA_HOME/nocturne (~/.local/share/nocturne) on Linux and the same
-platform folders elsewhere.",
+platform folders elsewhere.
+
+CACHE/voice/*.wav are phrases the voice has rendered, kept to be spoken
+again; at most 20 MB, the ones used longest ago removed first. CACHE is
+$NOCTURNE_CACHE_DIR if set, else $XDG_CACHE_HOME/nocturne
+(~/.cache/nocturne) on Linux and the platform's cache folder elsewhere.",
     ),
     (
         "ENVIRONMENT",
         "\
-NOCTURNE_CONFIG_DIR and NOCTURNE_DATA_DIR choose the folders above. TZ
+NOCTURNE_CONFIG_DIR, NOCTURNE_DATA_DIR and NOCTURNE_CACHE_DIR choose the
+folders above. PATH is searched for a speech engine (espeak-ng, espeak,
+say) unless voice_command is set. TZ
 chooses the time zone of reminders and the journal; an unknown one is said
 once, and UTC is used. NO_COLOR turns colour off, as does TERM=dumb, unless
 --color always is given. VISUAL or EDITOR is the editor of nocturne edit.

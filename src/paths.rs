@@ -14,10 +14,14 @@ pub struct Paths {
     /// Files that live only while the user is logged in (the reminder
     /// service's lock): `$XDG_RUNTIME_DIR/nocturne` on Linux.
     pub runtime: Option<PathBuf>,
+    /// Files that can be made again, such as rendered phrases:
+    /// `$XDG_CACHE_HOME/nocturne` on Linux.
+    pub cache: Option<PathBuf>,
 }
 
 impl Paths {
-    /// `NOCTURNE_CONFIG_DIR` and `NOCTURNE_DATA_DIR` win on every platform;
+    /// `NOCTURNE_CONFIG_DIR`, `NOCTURNE_DATA_DIR` and `NOCTURNE_CACHE_DIR`
+    /// win on every platform;
     /// otherwise the platform's own places are used.
     pub fn from_env() -> Paths {
         let pick = |var: &str, fallback: Option<PathBuf>| {
@@ -34,7 +38,19 @@ impl Paths {
                 .map(PathBuf::from)
                 .or_else(dirs::runtime_dir)
                 .map(|dir| dir.join("nocturne")),
+            cache: pick(
+                "NOCTURNE_CACHE_DIR",
+                std::env::var_os("XDG_CACHE_HOME")
+                    .map(PathBuf::from)
+                    .filter(|dir| dir.is_absolute())
+                    .or_else(dirs::cache_dir),
+            ),
         }
+    }
+
+    /// Where rendered phrases are kept.
+    pub fn voice_cache(&self) -> Option<PathBuf> {
+        self.cache.as_ref().map(|dir| dir.join("voice"))
     }
 
     pub fn config_file(&self) -> Option<PathBuf> {

@@ -11,6 +11,7 @@ use crate::config::rules;
 use crate::routine::load::LIMITS;
 use crate::routine::raw::{ROUTINE_KEYS, STEP_KEYS};
 use crate::routine::{Cue, Kind, Level, Sides};
+use crate::voice::PHRASE_KEYS;
 
 /// Digits (leading zeros allowed, as the loader allows them) whose value
 /// is at most `most`.
@@ -204,6 +205,7 @@ fn routine_field(key: &str) -> Value {
         }
         "sounds" => sounds("Sounds for the cues of every step"),
         "notifications" => choice("Which moments reach the desktop", &Level::NAMES),
+        "voice" | "voice_volume" | "voice_name" => voice_field(key),
         "offer_cramp_log" => {
             json!({"type": "boolean", "description": "At the end, offer to log a cramp (the cramp-relief routine)"})
         }
@@ -330,8 +332,77 @@ fn reminder() -> Value {
     schema
 }
 
+/// The voice's keys, the same in a routine and in config.toml.
+fn voice_field(key: &str) -> Value {
+    match key {
+        "voice" => {
+            let phrases: Map<String, Value> = PHRASE_KEYS
+                .iter()
+                .map(|(key, default)| {
+                    let value = if *key == "numbers" {
+                        json!({
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"type": "string", "pattern": NAME},
+                            "description": format!("The numbers as words, from one on (default {default})"),
+                        })
+                    } else {
+                        json!({
+                            "type": "string",
+                            "pattern": NAME,
+                            "description": format!("Said instead of \"{default}\""),
+                        })
+                    };
+                    ((*key).to_owned(), value)
+                })
+                .collect();
+            json!({
+                "description": "Spoken guidance: \"on\" (the default when a speech engine is found), \"off\", or a table with `enabled` and `phrases`",
+                "anyOf": [
+                    {"type": "string", "enum": ["on", "off"]},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "enabled": {"type": "boolean", "description": "Whether the voice speaks"},
+                            "phrases": {
+                                "type": "object",
+                                "description": "The fixed phrases in your own words, such as another language",
+                                "properties": phrases,
+                                "additionalProperties": false,
+                            },
+                        },
+                        "additionalProperties": false,
+                    },
+                ],
+            })
+        }
+        "voice_volume" => {
+            json!({"type": "integer", "minimum": 0, "maximum": 100, "description": "Loudness of the voice, 0 to 100 (default: the cues' volume)"})
+        }
+        "voice_name" => json!({
+            "type": "string",
+            "pattern": VOICE_NAME,
+            "description": "The speech engine's voice, such as \"en-gb\"",
+        }),
+        "voice_command" => json!({
+            "type": "array",
+            "minItems": 1,
+            "items": [{"type": "string", "pattern": NAME}],
+            "additionalItems": {"type": "string", "pattern": ONE_LINE},
+            "contains": {"type": "string", "pattern": "\\{wav\\}"},
+            "description": "A speech program and its arguments; {wav} is the WAV file it writes, {text} the phrase (else given on its input)",
+        }),
+        _ => json!({}),
+    }
+}
+
+/// A voice's name: something other than spaces, no control characters,
+/// not starting with `-`.
+const VOICE_NAME: &str = r"^\s*[^\s\x00-\x1f\x7f-\x9f-][^\x00-\x1f\x7f-\x9f]*$";
+
 fn config_field(key: &str) -> Value {
     match key {
+        "voice" | "voice_command" | "voice_volume" | "voice_name" => voice_field(key),
         "default_routine" => name("The routine `nocturne run` starts when none is named"),
         "volume" => {
             json!({"type": "integer", "minimum": 0, "maximum": 100, "description": "Loudness of the cues, 0 to 100 (default 40)"})

@@ -384,6 +384,8 @@ fn the_manual_page_is_one_whole_page() {
         "nocturne show [ROUTINE]",
         "nocturne sounds [COMMAND]",
         "nocturne sounds play [OPTIONS] NAME",
+        "nocturne voice test [TEXT]",
+        "nocturne voice list [OPTIONS] [ROUTINE]",
         "nocturne notifications test [OPTIONS]",
         "nocturne log [OPTIONS]",
         "nocturne journal [OPTIONS] [COMMAND]",
@@ -413,6 +415,7 @@ fn the_manual_page_is_one_whole_page() {
         "volume",
         "mute",
         "no\\-notify",
+        "no\\-voice",
         "wait",
         "at",
         "leg",
@@ -576,6 +579,33 @@ fn the_schema_and_the_loader_follow_one_rule_for_each_value() {
     // Names and one-line words.
     for name in ["\"nightly\"", "\"\"", "\"  \""] {
         settings(format!("default_routine = {name}\n"));
+    }
+    // The voice's keys.
+    for line in [
+        "voice = \"on\"",
+        "voice = \"off\"",
+        "voice = \"loud\"",
+        "voice = true",
+        "voice_volume = 0",
+        "voice_volume = 101",
+        "voice_name = \"en-gb\"",
+        "voice_name = \" \"",
+        "voice_name = \"-x\"",
+        "voice_command = [\"piper\", \"--output_file\", \"{wav}\"]",
+        "voice_command = [\"piper\"]",
+        "voice_command = []",
+        "voice_command = [\" \", \"{wav}\"]",
+        "[voice]\nenabled = false",
+        "[voice]\nenabled = \"no\"",
+        "[voice.phrases]\nhold = \"Halten.\"",
+        "[voice.phrases]\nhold = \"\"",
+        "[voice.phrases]\nhodl = \"Halten.\"",
+        "[voice.phrases]\nnumbers = [\"Eins\", \"Zwei\"]",
+        "[voice.phrases]\nnumbers = []",
+        "[voice.phrases]\nnumbers = \"Eins\"",
+        "[voice.phrases]\nrest = [\"Ruhe\"]",
+    ] {
+        settings(format!("{line}\n"));
     }
     for message in [
         "\"Drink\"",

@@ -239,7 +239,8 @@ fn broken_settings_are_reported_and_left_alone() {
   |
 2 | default_rutine = \"wind-down\"
   | ^^^^^^^^^^^^^^ did you mean `default_routine`?
-  = help: the settings file accepts `default_routine`, `volume`, `notifications`, `snooze`, `terminal` or `reminders`
+  = help: the settings file accepts `default_routine`, `volume`, `notifications`, `snooze`, `terminal`, `reminders`, `voice`, `voice_command`,
+          `voice_volume` or `voice_name`
 ",
             config.display()
         ))

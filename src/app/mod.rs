@@ -12,6 +12,7 @@ mod reminders;
 mod routines;
 mod session;
 mod shared;
+mod voice;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +60,13 @@ pub enum Command {
     PlaySound {
         name: String,
         volume: Option<u8>,
+    },
+    VoiceTest {
+        text: Option<String>,
+    },
+    VoiceList {
+        routine: Option<String>,
+        speed: crate::session::Speed,
     },
     TestNotification {
         wait: Duration,
@@ -125,6 +133,8 @@ pub fn run(command: Command, ctx: &Context) -> Result<ExitCode> {
         Command::Check { files } => check::check(paths, &files, ctx.color),
         Command::Sounds => devices::sounds(),
         Command::PlaySound { name, volume } => devices::play(paths, &name, volume),
+        Command::VoiceTest { text } => voice::test(paths, text.as_deref()),
+        Command::VoiceList { routine, speed } => voice::list(paths, routine.as_deref(), speed),
         Command::TestNotification { wait } => devices::test_notification(wait),
         Command::Log(input) => journal::log(ctx, input),
         Command::JournalDelete { entry, yes } => journal::delete(ctx, entry, yes),

@@ -35,6 +35,8 @@ pub struct RunOptions {
     pub volume: Option<u8>,
     /// `false` turns desktop notifications off for this session.
     pub notify: bool,
+    /// `false` silences the voice for this session (`--no-voice`).
+    pub voice: bool,
     pub events: Option<EventsTo>,
 }
 
@@ -51,6 +53,12 @@ struct Setup {
     speed: Speed,
     /// 0 turns sound off.
     volume: u8,
+    /// The spoken guidance; `None` when it is off. The sound output
+    /// speaks it.
+    #[allow(dead_code)]
+    voice: Option<crate::voice::Voice>,
+    /// Why the voice is off, when the user would expect it on.
+    voice_notice: Option<String>,
     notifications: Level,
     offer_cramp_log: bool,
     events: Option<EventsTo>,
@@ -72,6 +80,15 @@ impl Setup {
             .or(routine.volume)
             .or(config.volume)
             .unwrap_or(DEFAULT_VOLUME);
+        let (voice, voice_notice) = crate::voice::resolve(
+            &config.voice,
+            &routine.voice,
+            crate::voice::Asked {
+                sound_volume: volume,
+                voice: options.voice,
+            },
+            ctx.paths.voice_cache(),
+        );
         let notifications = if options.notify {
             routine
                 .notifications
@@ -90,6 +107,8 @@ impl Setup {
             plan: plan(routine),
             speed: options.speed,
             volume,
+            voice,
+            voice_notice,
             notifications,
             events: options.events,
             bars: ctx.env.bars() && !bars_give_way,
@@ -149,6 +168,9 @@ impl Setup {
                     outputs.notice(&problem);
                 }
                 outputs.push(sound);
+                if let Some(notice) = &self.voice_notice {
+                    outputs.notice(notice);
+                }
             }
             Err(why) => outputs.notice(&format!("sound is off: {why}")),
         }
@@ -338,6 +360,7 @@ mod tests {
                 config: Some(config),
                 data: Some(dir.path().join("data")),
                 runtime: None,
+                cache: None,
             },
             color: false,
             stdout_color: false,
@@ -352,6 +375,7 @@ mod tests {
             speed: Speed::new(1.0).unwrap(),
             volume,
             notify,
+            voice: true,
             events: None,
         };
         let setup = Setup::resolve(ctx, options).unwrap();

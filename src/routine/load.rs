@@ -81,13 +81,16 @@ fn load_from(
     let document = tomlfile::parse(text).map_err(|d| vec![d])?;
 
     let mut problems = Vec::new();
-    tomlfile::unknown_keys(
+    // `voice_command` is refused by name below, not called unknown.
+    tomlfile::unknown_keys_but(
         document.get_ref(),
         ROUTINE_KEYS,
+        &["voice_command"],
         "a routine",
         "in this routine",
         &mut problems,
     );
+    crate::voice::settings::unknown_keys(document.get_ref(), &mut problems);
     let sound_keys = |table: &toml::de::DeTable<'_>, place: &str, problems: &mut Vec<_>| {
         if let Some(sounds) = table.get("sounds").and_then(|s| s.get_ref().as_table()) {
             tomlfile::unknown_keys(sounds, &Cue::NAMES, "a sounds table", place, problems);
@@ -233,6 +236,20 @@ impl Check {
             .as_ref()
             .and_then(|word| self.choice("notifications", word, Level::parse, &Level::NAMES));
 
+        if let Some(command) = &raw.voice_command {
+            self.problems
+                .push(crate::voice::settings::command_in_routine(command.span()));
+        }
+        let voice = crate::voice::settings::check(
+            crate::voice::settings::RawKeys {
+                voice: raw.voice.as_ref(),
+                command: None,
+                volume: raw.voice_volume.as_ref(),
+                name: raw.voice_name.as_ref(),
+            },
+            &mut self.problems,
+        );
+
         let raw_steps = raw.steps.map(Spanned::into_inner).unwrap_or_default();
         if raw_steps.is_empty() && !self.misspelt.contains(&(None, "steps")) {
             self.problems.push(
@@ -291,6 +308,7 @@ impl Check {
             sounds,
             notifications,
             offer_cramp_log: raw.offer_cramp_log.is_some_and(|o| *o.get_ref()),
+            voice,
             steps,
         })
     }

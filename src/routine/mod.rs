@@ -36,6 +36,9 @@ pub struct Routine {
     /// A routine for a cramp happening now: at its end, nocturne offers to
     /// log the cramp, and its sessions do not count as nightly stretching.
     pub offer_cramp_log: bool,
+    /// The spoken guidance, where the routine chooses; `voice_command` is
+    /// never among it.
+    pub voice: crate::voice::Settings,
     pub steps: Vec<Step>,
 }
 

@@ -17,6 +17,9 @@ pub const ROUTINE_KEYS: &[&str] = &[
     "sounds",
     "notifications",
     "offer_cramp_log",
+    "voice",
+    "voice_volume",
+    "voice_name",
     "steps",
 ];
 
@@ -45,6 +48,11 @@ pub struct RawRoutine {
     pub sounds: Option<Spanned<RawSounds>>,
     pub notifications: Option<Spanned<String>>,
     pub offer_cramp_log: Option<Spanned<bool>>,
+    pub voice: Option<Spanned<crate::voice::settings::RawVoice>>,
+    /// Refused: only config.toml may name a program.
+    pub voice_command: Option<Spanned<de::IgnoredAny>>,
+    pub voice_volume: Option<Spanned<RawCount>>,
+    pub voice_name: Option<Spanned<String>>,
     pub steps: Option<Spanned<Vec<Spanned<RawStep>>>>,
 }
 

@@ -36,12 +36,26 @@ impl Clip {
     }
 
     /// The samples, interleaved, with channel count and sample rate.
-    #[cfg(test)]
     pub fn samples(&self) -> (Vec<f32>, u16, u32) {
         let buffer = self.buffer.clone();
         let channels = buffer.channels().get();
         let rate = buffer.sample_rate().get();
         (buffer.collect(), channels, rate)
+    }
+
+    /// A clip made from samples (interleaved, from -1 to 1), such as a
+    /// decoded one changed in loudness. It is a new clip, told apart from
+    /// every other.
+    pub fn from_samples(channels: u16, rate: u32, samples: Vec<f32>) -> Option<Clip> {
+        let channels = rodio::ChannelCount::new(channels)?;
+        let rate = rodio::SampleRate::new(rate)?;
+        if samples.is_empty() {
+            return None;
+        }
+        Some(Clip {
+            id: next_id(),
+            buffer: SamplesBuffer::new(channels, rate, samples),
+        })
     }
 
     pub(crate) fn id(&self) -> usize {
@@ -137,11 +151,16 @@ fn decode_unguarded(bytes: Vec<u8>) -> Result<Clip, Error> {
     if samples.is_empty() {
         return Err(Error::Silent);
     }
-    static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
     Ok(Clip {
-        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        id: next_id(),
         buffer: SamplesBuffer::new(channels, rate, samples),
     })
+}
+
+/// A number no other clip has.
+fn next_id() -> usize {
+    static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Loudness from the 0 to 100 scale users set to a gain: squared, so the

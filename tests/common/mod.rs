@@ -39,6 +39,10 @@ impl Home {
         self.dir.path().join("data")
     }
 
+    pub fn cache(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -72,6 +76,7 @@ impl Home {
             .env("XDG_RUNTIME_DIR", self.dir.path())
             .env("NOCTURNE_CONFIG_DIR", self.config())
             .env("NOCTURNE_DATA_DIR", self.data())
+            .env("NOCTURNE_CACHE_DIR", self.cache())
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
             .env("TERM", "xterm-256color");
