@@ -18,7 +18,7 @@ use crate::output::Outputs;
 use crate::output::desktop::DesktopOutput;
 use crate::output::events::EventLog;
 use crate::output::journal::JournalOutput;
-use crate::output::sound::SoundOutput;
+use crate::output::sound::{Guidance, SoundOutput};
 use crate::output::terminal::{self, Look};
 use crate::paths::Paths;
 use crate::plan::{Plan, plan};
@@ -55,7 +55,6 @@ struct Setup {
     volume: u8,
     /// The spoken guidance; `None` when it is off. The sound output
     /// speaks it.
-    #[allow(dead_code)]
     voice: Option<crate::voice::Voice>,
     /// Why the voice is off, when the user would expect it on.
     voice_notice: Option<String>,
@@ -160,10 +159,17 @@ impl Setup {
         if self.volume == 0 {
             return;
         }
+        // The phrases render while the device opens, in the order they
+        // are spoken.
+        let rendering = self
+            .voice
+            .clone()
+            .map(|voice| crate::voice::start(voice, &self.plan, self.speed));
         match Speaker::open(Duration::from_millis(500), self.sound_trace.clone()) {
             Ok(speaker) => {
+                let guidance = rendering.map(guidance);
                 let (sound, problems) =
-                    SoundOutput::new(speaker, &self.plan, self.volume, None, origin);
+                    SoundOutput::new(speaker, &self.plan, self.volume, guidance, origin);
                 for problem in problems {
                     outputs.notice(&problem);
                 }
@@ -224,6 +230,21 @@ impl Setup {
         };
         outputs.push_boxed(terminal::display(look));
         key_reader
+    }
+}
+
+/// The sound output's view of the phrases being rendered: a slot for each
+/// segment and for the finish, their loudness, and what to say if the
+/// voice stops. The rendering lives as long as the output.
+fn guidance(rendering: crate::voice::Rendering) -> Guidance {
+    let phrases = (0..)
+        .map_while(|index| rendering.segment(index))
+        .chain(std::iter::once(rendering.finish()))
+        .collect();
+    Guidance {
+        phrases,
+        gain: crate::sound::gain(rendering.volume()),
+        failure: Box::new(move || rendering.failure().or_else(|| rendering.notice())),
     }
 }
 

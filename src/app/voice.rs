@@ -67,7 +67,7 @@ pub fn test(paths: &Paths, text: Option<&str>) -> Result<ExitCode> {
     };
     let gain = sound::gain(voice.volume);
     for clip in &clips {
-        speaker.play(clip, gain, false);
+        speaker.play(clip, gain);
         std::thread::sleep(clip.duration() + Duration::from_millis(300));
     }
     speaker.close(Duration::from_secs(1));

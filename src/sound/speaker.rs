@@ -267,8 +267,12 @@ fn play(
     std::thread::sleep(player.sounding_until.saturating_duration_since(now()) + MARGIN);
     if let (Some(path), Some((sender, onsets))) = (trace, player.onsets.take()) {
         drop(sender);
-        drop(player.device.take());
-        write_trace(&path, onsets.try_iter());
+        let format = player
+            .device
+            .take()
+            .map(|d| d.format())
+            .or(player.last_format);
+        write_trace(&path, onsets.try_iter(), format);
     }
 }
 
@@ -417,6 +421,9 @@ impl Player {
     }
 }
 
+/// Underruns of the device in this process, for the trace.
+static XRUNS: AtomicUsize = AtomicUsize::new(0);
+
 /// The stream format a device was opened with.
 type Format = (StreamConfig, SampleFormat);
 
@@ -431,13 +438,26 @@ impl Device {
     }
 }
 
-/// One line per traced sound: the instant it was planned for and the
-/// instant the device said its first frame would be heard, in
-/// nanoseconds of the system's monotonic clock (CLOCK_MONOTONIC).
-fn write_trace(path: &PathBuf, onsets: impl Iterator<Item = Onset>) {
+/// The device's rate and buffer, then one line per traced sound: the
+/// instant it was planned for and the instant the device said its first
+/// frame would be heard, in nanoseconds of the system's monotonic clock
+/// (CLOCK_MONOTONIC).
+fn write_trace(path: &PathBuf, onsets: impl Iterator<Item = Onset>, format: Option<Format>) {
     let Ok(mut file) = std::fs::File::create(path) else {
         return;
     };
+    if let Some((config, _)) = format {
+        let buffer = match config.buffer_size {
+            BufferSize::Fixed(period) => 2 * period,
+            BufferSize::Default => 0,
+        };
+        let _ = writeln!(
+            file,
+            "device rate={} buffer_frames={buffer} xruns={}",
+            config.sample_rate,
+            XRUNS.load(Ordering::Relaxed)
+        );
+    }
     let (reference, reference_ns) = monotonic_now();
     let ns = |at: Instant| match at.checked_duration_since(reference) {
         Some(after) => reference_ns + after.as_nanos() as i128,
@@ -446,9 +466,10 @@ fn write_trace(path: &PathBuf, onsets: impl Iterator<Item = Onset>) {
     for onset in onsets {
         let _ = writeln!(
             file,
-            "planned_ns={} placed_ns={}",
+            "planned_ns={} placed_ns={} length_ms={}",
             ns(onset.planned),
-            ns(onset.placed)
+            ns(onset.placed),
+            (onset.length.as_secs_f64() * 1e3).round()
         );
     }
 }
@@ -557,6 +578,9 @@ where
     // stream) are not worth a word; losing the device is.
     let report = move |e: cpal::Error| {
         use cpal::ErrorKind::*;
+        if e.kind() == Xrun {
+            XRUNS.fetch_add(1, Ordering::Relaxed);
+        }
         if !matches!(e.kind(), Xrun | RealtimeDenied | DeviceChanged) {
             let _ = failed.send(Error::Stopped(e));
         }

@@ -41,6 +41,8 @@ struct Voice {
 pub struct Onset {
     pub planned: Instant,
     pub placed: Instant,
+    /// How long the sound lasts (which tells the bundled cues apart).
+    pub length: Duration,
 }
 
 /// How long a sound fades in (every sound, so none starts with a click)
@@ -148,9 +150,11 @@ impl Mixer {
                         && let Some(onsets) = &self.onsets
                     {
                         let placed = first + Duration::from_secs_f64(start as f64 / rate as f64);
+                        let length = voice.samples.len() as f64 / (channels as f64 * rate as f64);
                         let _ = onsets.send(Onset {
                             planned: voice.at,
                             placed,
+                            length: Duration::from_secs_f64(length),
                         });
                     }
                     (start, 0)

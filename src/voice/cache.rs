@@ -84,6 +84,7 @@ impl Cache {
         }
     }
 
+    #[cfg(test)]
     pub fn renders(&self) -> usize {
         self.renders.load(Ordering::Relaxed)
     }

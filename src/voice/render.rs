@@ -38,6 +38,7 @@ pub struct Rendering {
     /// What each slot says, once chosen (the finish last).
     texts: Arc<Mutex<Vec<Option<String>>>>,
     failure: Arc<Mutex<Option<String>>>,
+    #[cfg(test)]
     cache: Arc<Cache>,
     /// The voice's loudness, 0 to 100.
     volume: u8,
@@ -93,6 +94,7 @@ pub fn start(voice: Voice, plan: &Plan, speed: Speed) -> Rendering {
         finish,
         texts,
         failure,
+        #[cfg(test)]
         cache,
         volume,
         notice: Mutex::new(notice),
@@ -103,20 +105,17 @@ pub fn start(voice: Voice, plan: &Plan, speed: Speed) -> Rendering {
 
 impl Rendering {
     /// The phrase spoken as segment `index` starts.
-    #[allow(dead_code)] // The sound output's to read.
     pub fn segment(&self, index: usize) -> Option<Slot> {
         self.segments.get(index).cloned()
     }
 
     /// The phrase spoken at the finish.
-    #[allow(dead_code)] // The sound output's to read.
     pub fn finish(&self) -> Slot {
         Arc::clone(&self.finish)
     }
 
     /// How loud the phrases are to be played, 0 to 100 (for
     /// `sound::gain`).
-    #[allow(dead_code)] // The sound output's to read.
     pub fn volume(&self) -> u8 {
         self.volume
     }
@@ -135,7 +134,7 @@ impl Rendering {
 
     /// Engine calls made so far; none on a night whose phrases are all in
     /// the cache.
-    #[allow(dead_code)] // The sound output's to read.
+    #[cfg(test)]
     pub fn renders(&self) -> usize {
         self.cache.renders()
     }
@@ -254,23 +253,45 @@ pub fn say(voice: &Voice, text: &str) -> Result<Clip, String> {
     }
 }
 
-/// A phrase at the voice's level: peaking at `PEAK`, and fading in.
+/// A phrase at the voice's level: the silence an engine leaves before and
+/// after the words cut away (so the words land on their moment, and a
+/// phrase is no longer than its words), peaking at `PEAK`, fading in, and
+/// ending in silence.
 pub fn soften(clip: &Clip) -> Clip {
-    let (mut samples, channels, rate) = clip.samples();
+    let (samples, channels, rate) = clip.samples();
+    let channels_n = usize::from(channels.max(1));
     let peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
     let scale = if peak > 0.0 { PEAK / peak } else { 1.0 };
-    let fade = (FADE_IN.as_secs_f64() * f64::from(rate)) as usize * usize::from(channels.max(1));
-    let fade = fade.max(1);
-    for (i, sample) in samples.iter_mut().enumerate() {
-        let rise = if i < fade {
-            i as f32 / fade as f32
-        } else {
-            1.0
-        };
-        *sample *= scale * rise;
-    }
-    Clip::from_samples(channels, rate, samples).unwrap_or_else(|| clip.clone())
+    // Anything under a hundredth of the peak (-40 dB) is silence here.
+    let heard = |s: &f32| s.abs() > peak / 100.0;
+    let frame_of = |i: usize| i / channels_n;
+    let first = samples.iter().position(heard).map_or(0, frame_of);
+    let last = samples.iter().rposition(heard).map_or(0, frame_of);
+    let frames = samples.len() / channels_n;
+    let ms = |n: u64| (n as usize * rate as usize / 1000).max(1);
+    // A little of the engine's own lead-in and tail is kept, so no
+    // consonant is clipped.
+    let start = first.saturating_sub(ms(2));
+    let end = (last + 1 + ms(TAIL_MS)).min(frames);
+    let kept = &samples[start * channels_n..end.max(start + 1).min(frames) * channels_n];
+    let fade_in = (FADE_IN.as_secs_f64() * f64::from(rate)) as usize;
+    let fade_out = ms(TAIL_MS);
+    let length = kept.len() / channels_n;
+    let out = kept
+        .iter()
+        .enumerate()
+        .map(|(i, sample)| {
+            let frame = i / channels_n;
+            let rise = (frame as f32 / fade_in.max(1) as f32).min(1.0);
+            let fall = ((length - frame) as f32 / fade_out as f32).min(1.0);
+            sample * scale * rise * fall
+        })
+        .collect();
+    Clip::from_samples(channels, rate, out).unwrap_or_else(|| clip.clone())
 }
+
+/// How much of an engine's trailing quiet is kept, fading to silence.
+const TAIL_MS: u64 = 30;
 
 #[cfg(test)]
 mod tests {
@@ -283,6 +304,7 @@ mod tests {
         let soft = soften(&clip);
         let (out, channels, rate) = soft.samples();
         assert_eq!((channels, rate, out.len()), (1, 22_050, 2205));
+        assert!(out[out.len() - 1].abs() < 0.02, "it ends in silence");
         let peak = out.iter().fold(0f32, |m, s| m.max(s.abs()));
         assert!((peak - PEAK).abs() < 1e-3, "{peak}");
         assert_eq!(out[0], 0.0);
@@ -290,6 +312,20 @@ mod tests {
         let early = out[..30].iter().fold(0f32, |m, s| m.max(s.abs()));
         assert!(early < 0.2, "{early}");
         assert_ne!(soft.id(), clip.id());
+    }
+
+    #[test]
+    fn the_silence_around_the_words_is_cut_away() {
+        // 100 ms of silence, 200 ms of sound, 300 ms of silence.
+        let rate = 1000;
+        let samples: Vec<f32> = (0..600)
+            .map(|i| if (100..300).contains(&i) { 0.8 } else { 0.0 })
+            .collect();
+        let clip = Clip::from_samples(1, rate, samples).unwrap();
+        let (out, _, _) = soften(&clip).samples();
+        // 2 ms kept before, 30 ms after.
+        assert_eq!(out.len(), 2 + 200 + 30);
+        assert!(out[10].abs() > 0.4);
     }
 
     /// The voice of the stand-in engine the integration tests use, with
