@@ -51,10 +51,9 @@ fn a_session_plays_each_cue_at_its_moment() {
     let home = Home::new();
     let card = Card::plug_into(&home);
     let file = home.write("sound-test.toml", ROUTINE);
-    // The session's first cue fades in over its length: at the default
-    // volume the first tick, 0.12 s long, peaks near the silence threshold.
+    // Tones only: the voice has tests of its own (tests/voice.rs).
     home.test()
-        .args(["run", "--volume", "100"])
+        .args(["run", "--no-voice", "--volume", "100"])
         .arg(&file)
         .stderr_starts(with_sound())
         .stderr_lacks("sound is off")
@@ -71,7 +70,7 @@ fn a_session_plays_each_cue_at_its_moment() {
     );
 }
 
-/// A tick (the session's first cue, which fades in), then a hold cue alone
+/// A tick, then a hold cue alone
 /// a second later, whose level is measured; nothing else sounds.
 const ONE_HOLD: &str = r#"
 name = "One hold"
@@ -107,7 +106,7 @@ fn volume_sets_the_level_and_mute_plays_nothing() {
         let file = home.write("one-hold.toml", ONE_HOLD);
         hold_peak(&home, |home| {
             home.test()
-                .arg("run")
+                .args(["run", "--no-voice"])
                 .args(args)
                 .arg(&file)
                 .stderr_starts(with_sound())
@@ -191,7 +190,7 @@ hold = "relax"
 
     // At real speed: the relax cue that step B uses lasts 1.4 s.
     home.test()
-        .arg("run")
+        .args(["run", "--no-voice"])
         .arg(&file)
         .stderr_starts(with_sound())
         .stderr_ends("sleep well.\n")
