@@ -359,7 +359,7 @@ impl Player {
                 if let Some((phrase, gain)) = phrase {
                     match phrase.get() {
                         Some(Some(clip)) => {
-                            self.send(at, clip, gain);
+                            self.send_once(at, clip, gain);
                             self.speaking_until = at + clip.duration();
                             tone_at = self.speaking_until + AFTER_PHRASE;
                         }
@@ -378,6 +378,7 @@ impl Player {
         }
     }
 
+    /// Hands over a cue, kept converted for the next time it sounds.
     fn send(&mut self, at: Instant, clip: &Clip, gain: f32) {
         let Some(device) = &self.device else {
             return;
@@ -387,6 +388,22 @@ impl Player {
             .entry(clip.id())
             .or_insert_with(|| device.convert(clip))
             .clone();
+        self.send_converted(at, clip, samples, gain);
+    }
+
+    /// Hands over a phrase, said once: its converted samples are let go
+    /// once it has sounded.
+    fn send_once(&mut self, at: Instant, clip: &Clip, gain: f32) {
+        if let Some(device) = &self.device {
+            let samples = device.convert(clip);
+            self.send_converted(at, clip, samples, gain);
+        }
+    }
+
+    fn send_converted(&mut self, at: Instant, clip: &Clip, samples: Arc<[f32]>, gain: f32) {
+        let Some(device) = &self.device else {
+            return;
+        };
         let _ = device.cues.send(Cue::Sound {
             at,
             samples,
