@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::audio::{
     CUE_TONES, Card, RATE, band_envelope, dominant, heard, onset_after, samples_in, sounds,
 };
-use common::{Home, repo};
+use common::{Home, repo, stand_in_voice, voice_log, voice_tone};
 
 /// A routine whose step names would do harm if a shell ever read them.
 const HOSTILE: &str = r#"
@@ -43,31 +43,6 @@ kind = "hydrate"
 hold = 1
 "#;
 
-/// Settings whose voice is the stand-in engine, with `extra` arguments.
-fn stand_in(home: &Home, extra: &[&str]) {
-    let mut words = vec![
-        repo("tests/support/fake_voice.py").display().to_string(),
-        "--wav={wav}".to_owned(),
-        "--text={text}".to_owned(),
-        format!("--log={}", home.path("spoken.log").display()),
-    ];
-    words.extend(extra.iter().map(|w| (*w).to_owned()));
-    let list: Vec<String> = words.iter().map(|w| format!("{w:?}")).collect();
-    home.write(
-        "config/config.toml",
-        &format!("voice_command = [{}]\n", list.join(", ")),
-    );
-}
-
-/// The phrases the stand-in engine was given, in order.
-fn spoken(home: &Home) -> Vec<String> {
-    std::fs::read_to_string(home.path("spoken.log"))
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
 /// What `voice list` shows for `HOSTILE` with the stand-in engine, whose
 /// phrases last 60 ms a character: each gets its segment less 250 ms. A
 /// change of sides of 1 s has time only for "Right leg."; a drink of 1 s
@@ -90,14 +65,14 @@ const HOSTILE_LIST: &str = r#"0:00  Get ready. Calf "stretch"; echo hi, left leg
 #[test]
 fn step_names_are_spoken_as_written_and_never_run() {
     let home = Home::new();
-    stand_in(&home, &[]);
+    stand_in_voice(&home, &[]);
     let routine = home.write("voice-test.toml", HOSTILE);
     home.test()
         .args(["voice", "list"])
         .arg(&routine)
         .stdout(HOSTILE_LIST)
         .run();
-    let said = spoken(&home);
+    let said = voice_log(&home);
     // Each phrase reached the engine exactly as written, in plan order.
     assert_eq!(said[0], "Get ready. Calf \"stretch\"; echo hi, left leg.");
     assert!(
@@ -118,21 +93,21 @@ fn step_names_are_spoken_as_written_and_never_run() {
         ))
         .stderr("error: cannot play a sound: no audio device is available\n")
         .run();
-    assert_eq!(spoken(&home).last().unwrap(), text);
+    assert_eq!(voice_log(&home).last().unwrap(), text);
     assert!(!home.path("pwned").exists());
 }
 
 #[test]
 fn a_second_night_takes_every_phrase_from_the_cache() {
     let home = Home::new();
-    stand_in(&home, &[]);
+    stand_in_voice(&home, &[]);
     let routine = home.write("voice-test.toml", HOSTILE);
     home.test()
         .args(["voice", "list"])
         .arg(&routine)
         .stdout(HOSTILE_LIST)
         .run();
-    let first = spoken(&home);
+    let first = voice_log(&home);
     assert!(!first.is_empty());
     let kept: Vec<_> = std::fs::read_dir(home.cache().join("voice"))
         .unwrap()
@@ -146,13 +121,13 @@ fn a_second_night_takes_every_phrase_from_the_cache() {
         .arg(&routine)
         .stdout(HOSTILE_LIST)
         .run();
-    assert_eq!(spoken(&home), first, "the engine was called again");
+    assert_eq!(voice_log(&home), first, "the engine was called again");
 }
 
 #[test]
 fn an_engine_that_hangs_is_given_up_after_ten_seconds() {
     let home = Home::new();
-    stand_in(&home, &["--sleep=30"]);
+    stand_in_voice(&home, &["--sleep=30"]);
     let started = Instant::now();
     home.test()
         .args(["voice", "list"])
@@ -163,13 +138,13 @@ fn an_engine_that_hangs_is_given_up_after_ten_seconds() {
     assert!(took >= Duration::from_secs(10), "{took:?}");
     assert!(took < Duration::from_secs(20), "{took:?}");
     // It was asked once: voice is off after the first failure.
-    assert_eq!(spoken(&home).len(), 1);
+    assert_eq!(voice_log(&home).len(), 1);
 }
 
 #[test]
 fn an_engine_that_writes_no_sound_turns_the_voice_off() {
     let home = Home::new();
-    stand_in(&home, &["--garbage"]);
+    stand_in_voice(&home, &["--garbage"]);
     home.test()
         .args(["voice", "list"])
         .status(1)
@@ -185,7 +160,7 @@ fn an_engine_that_writes_no_sound_turns_the_voice_off() {
         )
         .run();
     assert_eq!(
-        spoken(&home),
+        voice_log(&home),
         ["Get ready. Wall calf stretch, left leg.", "Hold."]
     );
 }
@@ -316,12 +291,6 @@ fn a_session_with_sound_says_why_it_has_no_voice() {
     drop(card);
 }
 
-/// The tone the stand-in engine says `text` with.
-fn tone_of(text: &str) -> f64 {
-    let sum: u32 = text.bytes().map(u32::from).sum();
-    300.0 + 10.0 * f64::from(sum % 200)
-}
-
 /// How long the stand-in engine takes to say `text`, in milliseconds.
 fn length_of(text: &str) -> f64 {
     (60.0 * text.chars().count() as f64).max(200.0)
@@ -381,7 +350,7 @@ const TIMING_OPENINGS: [(f64, &str, Option<&str>); 9] = [
 #[test]
 fn each_phrase_is_spoken_as_its_segment_starts_and_its_tone_follows() {
     let home = Home::new();
-    stand_in(&home, &[]);
+    stand_in_voice(&home, &[]);
     let card = Card::plug_into(&home);
     let routine = home.write("timing.toml", TIMING);
     // A night after the first: every phrase is in the cache already, the
@@ -401,7 +370,7 @@ fn each_phrase_is_spoken_as_its_segment_starts_and_its_tone_follows() {
         "Switch to the right leg.",
         "Well done. Sleep well.",
     ];
-    assert_eq!(spoken(&home), rendered);
+    assert_eq!(voice_log(&home), rendered);
     home.test()
         .args(["run", "--speed", "1"])
         .arg(&routine)
@@ -410,12 +379,12 @@ fn each_phrase_is_spoken_as_its_segment_starts_and_its_tone_follows() {
         .stderr_lacks("not ready in time")
         .stderr_ends("sleep well.\n")
         .run();
-    assert_eq!(spoken(&home), rendered, "the engine was called again");
+    assert_eq!(voice_log(&home), rendered, "the engine was called again");
 
     let played = card.played();
     let stretches = sounds(&played, 50);
     let mut candidates: Vec<f64> = CUE_TONES.iter().map(|(_, f)| *f).collect();
-    candidates.extend(TIMING_OPENINGS.iter().map(|(_, text, _)| tone_of(text)));
+    candidates.extend(TIMING_OPENINGS.iter().map(|(_, text, _)| voice_tone(text)));
     // The session's first sound is its first phrase, due the instant the
     // session starts: it may begin a little late, while the session sets
     // out. The times are measured from the second phrase, 3 s later.
@@ -438,7 +407,7 @@ fn each_phrase_is_spoken_as_its_segment_starts_and_its_tone_follows() {
         let said = &played[phrase.start..phrase.start + samples_in(length_of(text))];
         assert_eq!(
             dominant(said, &candidates),
-            tone_of(text),
+            voice_tone(text),
             "{text:?} at {offset} s"
         );
         let Some(cue) = cue else { continue };
@@ -462,7 +431,7 @@ fn each_phrase_is_spoken_as_its_segment_starts_and_its_tone_follows() {
 #[test]
 fn a_second_session_takes_its_phrases_from_the_cache() {
     let home = Home::new();
-    stand_in(&home, &[]);
+    stand_in_voice(&home, &[]);
     let routine = home.write(
         "tiny.toml",
         "name = \"Tiny\"\nlead_in = 2\n[[steps]]\nname = \"A\"\nhold = 2\n",
@@ -482,18 +451,18 @@ fn a_second_session_takes_its_phrases_from_the_cache() {
     // The first night renders every phrase (the first may come too late
     // for its moment, the instant the session starts).
     session();
-    let rendered = spoken(&home);
+    let rendered = voice_log(&home);
     assert_eq!(
         rendered,
         ["Get ready. A.", "Hold.", "Well done. Sleep well."]
     );
     let (stderr, played) = session();
-    assert_eq!(spoken(&home), rendered, "the engine was called again");
+    assert_eq!(voice_log(&home), rendered, "the engine was called again");
     assert!(!stderr.contains("not ready in time"), "{stderr}");
     // The second night speaks every phrase, from its first.
     let candidates: Vec<f64> = rendered
         .iter()
-        .map(|t| tone_of(t))
+        .map(|t| voice_tone(t))
         .chain(CUE_TONES.iter().map(|(_, f)| *f))
         .collect();
     let said: Vec<f64> = sounds(&played, 50)
@@ -503,7 +472,7 @@ fn a_second_session_takes_its_phrases_from_the_cache() {
         .collect();
     assert_eq!(
         said,
-        rendered.iter().map(|t| tone_of(t)).collect::<Vec<_>>()
+        rendered.iter().map(|t| voice_tone(t)).collect::<Vec<_>>()
     );
 }
 
@@ -524,7 +493,7 @@ relax = 2
 fn phrases_not_ready_in_time_leave_the_tones_on_time() {
     let home = Home::new();
     // Each phrase takes the engine 2.5 s, longer than any segment.
-    stand_in(&home, &["--sleep=2.5"]);
+    stand_in_voice(&home, &["--sleep=2.5"]);
     let card = Card::plug_into(&home);
     let routine = home.write("tones.toml", TONES);
     let started = Instant::now();
@@ -560,7 +529,7 @@ fn phrases_not_ready_in_time_leave_the_tones_on_time() {
 #[test]
 fn an_engine_that_hangs_in_a_session_turns_the_voice_off_and_the_tones_go_on() {
     let home = Home::new();
-    stand_in(&home, &["--sleep=30"]);
+    stand_in_voice(&home, &["--sleep=30"]);
     let card = Card::plug_into(&home);
     // 13 s: the engine is given up on before the end.
     let routine = home.write(
@@ -577,7 +546,7 @@ fn an_engine_that_hangs_in_a_session_turns_the_voice_off_and_the_tones_go_on() {
         .stderr_has("sleep well.\n")
         .run();
     // It was asked once.
-    assert_eq!(spoken(&home), ["Get ready. A."]);
+    assert_eq!(voice_log(&home), ["Get ready. A."]);
     assert_eq!(
         heard(&card.played()),
         ["tick", "tick", "hold", "relax", "hold", "finish"]

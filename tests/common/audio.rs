@@ -265,3 +265,22 @@ pub fn band_envelope(samples: &[f32], low: f64, high: f64, frame_ms: usize) -> V
 pub fn onset_after(samples: &[f32], from: usize) -> Option<usize> {
     (from..samples.len()).find(|&i| samples[i].abs() > 1e-4)
 }
+
+/// The amplitude of the tone at `freq` in each `frame_ms` frame of
+/// `samples` (Goertzel's algorithm, frame by frame).
+pub fn level_at(samples: &[f32], freq: f64, frame_ms: usize) -> Vec<f64> {
+    let coeff = 2.0 * (2.0 * PI * freq / RATE as f64).cos();
+    samples
+        .chunks(samples_in(frame_ms as f64).max(1))
+        .map(|frame| {
+            let (mut s1, mut s2) = (0.0, 0.0);
+            for &x in frame {
+                let s0 = f64::from(x) + coeff * s1 - s2;
+                s2 = s1;
+                s1 = s0;
+            }
+            let power = (s1 * s1 + s2 * s2 - coeff * s1 * s2).max(0.0);
+            2.0 * power.sqrt() / frame.len() as f64
+        })
+        .collect()
+}
