@@ -588,10 +588,15 @@ fn n_during_a_phrase_stops_it_at_once() {
     // phrase.
     let tick = sounds(&played, 50)[1].clone();
     assert_eq!(heard(&played[tick.clone()]), ["tick"]);
-    let key = tick.start - samples_in(1000.0) + samples_in(skipped_at);
+    let zero = tick.start - samples_in(1000.0);
+    let key = zero + samples_in(skipped_at);
+    // The rest's phrase began with the rest, 6 s in, after the hold's
+    // tone had ended.
+    let due = zero + samples_in(6000.0);
+    let began = onset_after(&played, due - samples_in(100.0)).unwrap();
+    assert!(began.abs_diff(due) <= samples_in(30.0), "{began} vs {due}");
     let level = level_at(&played, voice_tone(phrase), 10);
     let frame = samples_in(10.0);
-    let began = onset_after(&played, key - samples_in(1500.0)).unwrap();
     let steady = level[began / frame + 20];
     assert!(steady > 0.01, "{steady}");
     let last = level.iter().rposition(|l| *l > steady / 4.0).unwrap();
