@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Home, bin, events, scripted_editor};
+use common::audio::{Card, RATE, heard, level_at, onset_after, samples_in, sounds};
+use common::{Home, bin, events, scripted_editor, stand_in_voice, voice_tone};
 
 /// Holds long enough that keys always land in the step the test means.
 const SLOW: &str = r#"
@@ -524,4 +525,88 @@ fn events_to_the_terminal_turn_the_display_into_plain_lines() {
         !screen.contains('━') && !screen.contains("s left"),
         "{screen}"
     );
+}
+
+/// A rest whose phrase, from the stand-in engine, takes 2.5 s to say, in
+/// a tone of its own (1,700 Hz). The lead-in's ticks, after its short
+/// phrase, mark the session's clock.
+const SPOKEN: &str = r#"
+name = "Spoken"
+lead_in = 4
+
+[[steps]]
+name = "A"
+hold = 2
+rest = 8
+
+[[steps]]
+name = "Long calf stretch at the wall"
+hold = 10
+"#;
+
+#[test]
+fn n_during_a_phrase_stops_it_at_once() {
+    let home = Home::new();
+    stand_in_voice(&home, &[]);
+    let card = Card::plug_into(&home);
+    let file = home.write("spoken.toml", SPOKEN);
+    let phrase = "Rest. Next: Long calf stretch at the wall.";
+    // A night after the first: every phrase is in the cache.
+    home.test()
+        .args(["voice", "list"])
+        .arg(&file)
+        .stdout_has(format!("0:06  {phrase}\n"))
+        .run();
+    let pane = Pane::start_with(
+        &home,
+        &format!("NOCTURNE_CACHE_DIR='{}'", home.cache().display()),
+        &format!("run '{}' --events events.jsonl", file.display()),
+    );
+    let resting = |p: &Pane| {
+        p.events()
+            .iter()
+            .any(|e| e["event"] == "segment_started" && e["phase"] == "rest")
+    };
+    pane.wait_for("the rest", resting);
+    // Half a second into the phrase.
+    std::thread::sleep(Duration::from_millis(500));
+    pane.keys(&["n"]);
+    let step_b = |p: &Pane| {
+        p.events()
+            .into_iter()
+            .find(|e| e["event"] == "segment_started" && e["step_index"] == 1)
+    };
+    pane.wait_for("step B", |p| step_b(p).is_some());
+    let skipped_at = step_b(&pane).unwrap()["elapsed_ms"].as_f64().unwrap();
+    pane.keys(&["q"]);
+    pane.wait_for("the end", |p| !p.file("after").is_empty());
+    assert_eq!(pane.file("status").trim(), "0");
+    drop(pane);
+
+    let played = card.played();
+    // The lead-in's first tick, a second into the session, after its
+    // phrase.
+    let tick = sounds(&played, 50)[1].clone();
+    assert_eq!(heard(&played[tick.clone()]), ["tick"]);
+    let zero = tick.start - samples_in(1000.0);
+    let key = zero + samples_in(skipped_at);
+    // The rest's phrase began with the rest, 6 s in, after the hold's
+    // tone had ended.
+    let due = zero + samples_in(6000.0);
+    let began = onset_after(&played, due - samples_in(100.0)).unwrap();
+    assert!(began.abs_diff(due) <= samples_in(30.0), "{began} vs {due}");
+    let level = level_at(&played, voice_tone(phrase), 10);
+    let frame = samples_in(10.0);
+    let steady = level[began / frame + 20];
+    assert!(steady > 0.01, "{steady}");
+    let last = level.iter().rposition(|l| *l > steady / 4.0).unwrap();
+    let stopped = (last + 1) * frame;
+    let off = (stopped as f64 - key as f64) * 1000.0 / RATE as f64;
+    // It was still being said when the key came, and stopped within
+    // 100 ms; unskipped, it would have gone on for 2 s more.
+    assert!(
+        (-5.0..=100.0).contains(&off),
+        "the phrase stopped {off} ms after the key"
+    );
+    assert!(skipped_at < 8000.0, "the key came {skipped_at} ms in");
 }

@@ -6,9 +6,13 @@
 
 mod common;
 
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
-use common::{Home, repo};
+use common::audio::{
+    CUE_TONES, Card, RATE, band_envelope, dominant, heard, onset_after, samples_in, sounds,
+};
+use common::{Home, repo, stand_in_voice, voice_log, voice_tone};
 
 /// A routine whose step names would do harm if a shell ever read them.
 const HOSTILE: &str = r#"
@@ -39,31 +43,6 @@ kind = "hydrate"
 hold = 1
 "#;
 
-/// Settings whose voice is the stand-in engine, with `extra` arguments.
-fn stand_in(home: &Home, extra: &[&str]) {
-    let mut words = vec![
-        repo("tests/support/fake_voice.py").display().to_string(),
-        "--wav={wav}".to_owned(),
-        "--text={text}".to_owned(),
-        format!("--log={}", home.path("spoken.log").display()),
-    ];
-    words.extend(extra.iter().map(|w| (*w).to_owned()));
-    let list: Vec<String> = words.iter().map(|w| format!("{w:?}")).collect();
-    home.write(
-        "config/config.toml",
-        &format!("voice_command = [{}]\n", list.join(", ")),
-    );
-}
-
-/// The phrases the stand-in engine was given, in order.
-fn spoken(home: &Home) -> Vec<String> {
-    std::fs::read_to_string(home.path("spoken.log"))
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
 /// What `voice list` shows for `HOSTILE` with the stand-in engine, whose
 /// phrases last 60 ms a character: each gets its segment less 250 ms. A
 /// change of sides of 1 s has time only for "Right leg."; a drink of 1 s
@@ -86,14 +65,14 @@ const HOSTILE_LIST: &str = r#"0:00  Get ready. Calf "stretch"; echo hi, left leg
 #[test]
 fn step_names_are_spoken_as_written_and_never_run() {
     let home = Home::new();
-    stand_in(&home, &[]);
+    stand_in_voice(&home, &[]);
     let routine = home.write("voice-test.toml", HOSTILE);
     home.test()
         .args(["voice", "list"])
         .arg(&routine)
         .stdout(HOSTILE_LIST)
         .run();
-    let said = spoken(&home);
+    let said = voice_log(&home);
     // Each phrase reached the engine exactly as written, in plan order.
     assert_eq!(said[0], "Get ready. Calf \"stretch\"; echo hi, left leg.");
     assert!(
@@ -114,21 +93,21 @@ fn step_names_are_spoken_as_written_and_never_run() {
         ))
         .stderr("error: cannot play a sound: no audio device is available\n")
         .run();
-    assert_eq!(spoken(&home).last().unwrap(), text);
+    assert_eq!(voice_log(&home).last().unwrap(), text);
     assert!(!home.path("pwned").exists());
 }
 
 #[test]
 fn a_second_night_takes_every_phrase_from_the_cache() {
     let home = Home::new();
-    stand_in(&home, &[]);
+    stand_in_voice(&home, &[]);
     let routine = home.write("voice-test.toml", HOSTILE);
     home.test()
         .args(["voice", "list"])
         .arg(&routine)
         .stdout(HOSTILE_LIST)
         .run();
-    let first = spoken(&home);
+    let first = voice_log(&home);
     assert!(!first.is_empty());
     let kept: Vec<_> = std::fs::read_dir(home.cache().join("voice"))
         .unwrap()
@@ -142,13 +121,13 @@ fn a_second_night_takes_every_phrase_from_the_cache() {
         .arg(&routine)
         .stdout(HOSTILE_LIST)
         .run();
-    assert_eq!(spoken(&home), first, "the engine was called again");
+    assert_eq!(voice_log(&home), first, "the engine was called again");
 }
 
 #[test]
 fn an_engine_that_hangs_is_given_up_after_ten_seconds() {
     let home = Home::new();
-    stand_in(&home, &["--sleep=30"]);
+    stand_in_voice(&home, &["--sleep=30"]);
     let started = Instant::now();
     home.test()
         .args(["voice", "list"])
@@ -159,13 +138,13 @@ fn an_engine_that_hangs_is_given_up_after_ten_seconds() {
     assert!(took >= Duration::from_secs(10), "{took:?}");
     assert!(took < Duration::from_secs(20), "{took:?}");
     // It was asked once: voice is off after the first failure.
-    assert_eq!(spoken(&home).len(), 1);
+    assert_eq!(voice_log(&home).len(), 1);
 }
 
 #[test]
 fn an_engine_that_writes_no_sound_turns_the_voice_off() {
     let home = Home::new();
-    stand_in(&home, &["--garbage"]);
+    stand_in_voice(&home, &["--garbage"]);
     home.test()
         .args(["voice", "list"])
         .status(1)
@@ -181,7 +160,7 @@ fn an_engine_that_writes_no_sound_turns_the_voice_off() {
         )
         .run();
     assert_eq!(
-        spoken(&home),
+        voice_log(&home),
         ["Get ready. Wall calf stretch, left leg.", "Hold."]
     );
 }
@@ -310,4 +289,339 @@ fn a_session_with_sound_says_why_it_has_no_voice() {
         .stderr_ends("sleep well.\n")
         .run();
     drop(card);
+}
+
+/// How long the stand-in engine takes to say `text`, in milliseconds.
+fn length_of(text: &str) -> f64 {
+    (60.0 * text.chars().count() as f64).max(200.0)
+}
+
+/// The main tone of a bundled cue.
+fn cue_tone(name: &str) -> f64 {
+    CUE_TONES.iter().find(|(n, _)| *n == name).unwrap().1
+}
+
+/// Of `stretches`, the one that starts nearest to sample `at`.
+fn nearest(stretches: &[Range<usize>], at: usize) -> Range<usize> {
+    stretches
+        .iter()
+        .min_by_key(|s| s.start.abs_diff(at))
+        .cloned()
+        .unwrap()
+}
+
+/// Milliseconds between two sample positions.
+fn ms_between(a: usize, b: usize) -> f64 {
+    a.abs_diff(b) as f64 * 1000.0 / RATE as f64
+}
+
+/// A routine in which every phrase of the stand-in engine (60 ms a
+/// character) has time to be said, then its segment's tone, with nothing
+/// else sounding over either: the lead-in's last tick comes after its
+/// phrase, and the change of sides ticks after its tone.
+const TIMING: &str = r#"
+name = "Voice timing"
+lead_in = 3
+
+[[steps]]
+name = "Calf"
+hold = 3
+reps = 2
+relax = 2
+sides = "both"
+switch = 6
+rest = 0
+"#;
+
+/// Each segment's start in seconds, its phrase, and the cue that follows
+/// the phrase; then the finish.
+const TIMING_OPENINGS: [(f64, &str, Option<&str>); 9] = [
+    (0.0, "Get ready. Calf, left leg.", None),
+    (3.0, "Hold.", Some("hold")),
+    (6.0, "Relax.", Some("relax")),
+    (8.0, "Two", Some("hold")),
+    (11.0, "Switch to the right leg.", Some("switch")),
+    (17.0, "Hold.", Some("hold")),
+    (20.0, "Relax.", Some("relax")),
+    (22.0, "Two", Some("hold")),
+    (25.0, "Well done. Sleep well.", Some("finish")),
+];
+
+#[test]
+fn each_phrase_is_spoken_as_its_segment_starts_and_its_tone_follows() {
+    let home = Home::new();
+    stand_in_voice(&home, &[]);
+    let card = Card::plug_into(&home);
+    let routine = home.write("timing.toml", TIMING);
+    // A night after the first: every phrase is in the cache already, the
+    // first one too (it is due the moment the session starts).
+    home.test()
+        .args(["voice", "list"])
+        .arg(&routine)
+        .stdout_has("0:00  Get ready. Calf, left leg.\n")
+        .run();
+    // Every phrase was rendered once, in plan order: those said twice come
+    // from the first rendering.
+    let rendered = [
+        "Get ready. Calf, left leg.",
+        "Hold.",
+        "Relax.",
+        "Two",
+        "Switch to the right leg.",
+        "Well done. Sleep well.",
+    ];
+    assert_eq!(voice_log(&home), rendered);
+    home.test()
+        .args(["run", "--speed", "1"])
+        .arg(&routine)
+        .stderr_has(common::NOTIFY_OFF)
+        .stderr_lacks("voice is off")
+        .stderr_lacks("not ready in time")
+        .stderr_ends("sleep well.\n")
+        .run();
+    assert_eq!(voice_log(&home), rendered, "the engine was called again");
+
+    let played = card.played();
+    let stretches = sounds(&played, 50);
+    let mut candidates: Vec<f64> = CUE_TONES.iter().map(|(_, f)| *f).collect();
+    candidates.extend(TIMING_OPENINGS.iter().map(|(_, text, _)| voice_tone(text)));
+    // The session's first sound is its first phrase, due the instant the
+    // session starts: it may begin a little late, while the session sets
+    // out. The times are measured from the second phrase, 3 s later.
+    let first = stretches[0].start;
+    let second = nearest(&stretches, first + samples_in(3000.0)).start;
+    let zero = second - samples_in(3000.0);
+    let late = ms_between(first, zero);
+    assert!(
+        first >= zero && late <= 100.0,
+        "the first phrase began {late} ms late"
+    );
+    for (offset, text, cue) in TIMING_OPENINGS.into_iter().skip(1) {
+        let due = zero + samples_in(offset * 1000.0);
+        let phrase = nearest(&stretches, due);
+        assert!(
+            ms_between(phrase.start, due) <= 30.0,
+            "{text:?} at {offset} s began {} ms off",
+            ms_between(phrase.start, due)
+        );
+        let said = &played[phrase.start..phrase.start + samples_in(length_of(text))];
+        assert_eq!(
+            dominant(said, &candidates),
+            voice_tone(text),
+            "{text:?} at {offset} s"
+        );
+        let Some(cue) = cue else { continue };
+        // The tone follows the phrase after 80 ms.
+        let due = phrase.start + samples_in(length_of(text) + 80.0);
+        let tone = nearest(&stretches, due);
+        assert!(
+            ms_between(tone.start, due) <= 30.0,
+            "the {cue} after {text:?} at {offset} s began {} ms off",
+            ms_between(tone.start, due)
+        );
+        let end = (tone.start + samples_in(500.0)).min(played.len());
+        assert_eq!(
+            dominant(&played[tone.start..end], &candidates),
+            cue_tone(cue),
+            "the {cue} after {text:?} at {offset} s"
+        );
+    }
+}
+
+#[test]
+fn a_second_session_takes_its_phrases_from_the_cache() {
+    let home = Home::new();
+    stand_in_voice(&home, &[]);
+    let routine = home.write(
+        "tiny.toml",
+        "name = \"Tiny\"\nlead_in = 2\n[[steps]]\nname = \"A\"\nhold = 2\n",
+    );
+    let session = || {
+        let card = Card::plug_into(&home);
+        let ran = home
+            .test()
+            .args(["run", "--speed", "1"])
+            .arg(&routine)
+            .stderr_has(common::NOTIFY_OFF)
+            .stderr_lacks("voice is off")
+            .stderr_has("sleep well.\n")
+            .run();
+        (ran.stderr, card.played())
+    };
+    // The first night renders every phrase (the first may come too late
+    // for its moment, the instant the session starts).
+    session();
+    let rendered = voice_log(&home);
+    assert_eq!(
+        rendered,
+        ["Get ready. A.", "Hold.", "Well done. Sleep well."]
+    );
+    let (stderr, played) = session();
+    assert_eq!(voice_log(&home), rendered, "the engine was called again");
+    assert!(!stderr.contains("not ready in time"), "{stderr}");
+    // The second night speaks every phrase, from its first.
+    let candidates: Vec<f64> = rendered
+        .iter()
+        .map(|t| voice_tone(t))
+        .chain(CUE_TONES.iter().map(|(_, f)| *f))
+        .collect();
+    let said: Vec<f64> = sounds(&played, 50)
+        .into_iter()
+        .map(|part| dominant(&played[part], &candidates))
+        .filter(|tone| !CUE_TONES.iter().any(|(_, f)| f == tone))
+        .collect();
+    assert_eq!(
+        said,
+        rendered.iter().map(|t| voice_tone(t)).collect::<Vec<_>>()
+    );
+}
+
+/// A routine whose tones never overlap: a tick a second before the hold,
+/// and each tone over before the next begins.
+const TONES: &str = r#"
+name = "Tones"
+lead_in = 2
+
+[[steps]]
+name = "A"
+hold = 2
+reps = 2
+relax = 2
+"#;
+
+#[test]
+fn phrases_not_ready_in_time_leave_the_tones_on_time() {
+    let home = Home::new();
+    // Each phrase takes the engine 2.5 s, longer than any segment.
+    stand_in_voice(&home, &["--sleep=2.5"]);
+    let card = Card::plug_into(&home);
+    let routine = home.write("tones.toml", TONES);
+    let started = Instant::now();
+    home.test()
+        .args(["run", "--speed", "1"])
+        .arg(&routine)
+        .stderr_has(common::NOTIFY_OFF)
+        .stderr_lacks("voice is off")
+        .stderr_has("sleep well.\n")
+        .stderr_ends(
+            "nocturne: 5 spoken phrases were not ready in time; the tones played without them\n",
+        )
+        .run();
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    let played = card.played();
+    assert_eq!(heard(&played), ["tick", "hold", "relax", "hold", "finish"]);
+    // Each tone at its moment, from the tick a second into the session.
+    let starts: Vec<usize> = sounds(&played, 100).iter().map(|s| s.start).collect();
+    for (start, second) in starts.iter().zip([1.0, 2.0, 4.0, 6.0, 8.0]) {
+        let due = starts[0] + samples_in((second - 1.0) * 1000.0);
+        assert!(
+            ms_between(*start, due) <= 30.0,
+            "the tone at {second} s began {} ms off",
+            ms_between(*start, due)
+        );
+    }
+}
+
+#[test]
+fn an_engine_that_hangs_in_a_session_turns_the_voice_off_and_the_tones_go_on() {
+    let home = Home::new();
+    stand_in_voice(&home, &["--sleep=30"]);
+    let card = Card::plug_into(&home);
+    // 13 s: the engine is given up on before the end.
+    let routine = home.write(
+        "hang.toml",
+        "name = \"Hang\"\nlead_in = 3\n[[steps]]\nname = \"A\"\nhold = 4\nreps = 2\nrelax = 2\n",
+    );
+    let notice = "nocturne: voice is off: voice_command fake_voice.py did not finish within 10 s\n";
+    home.test()
+        .args(["run", "--speed", "1"])
+        .arg(&routine)
+        .stderr_has(common::NOTIFY_OFF)
+        .stderr_has(notice)
+        .stderr_with(move |text| assert_eq!(text.matches("voice is off").count(), 1, "{text}"))
+        .stderr_has("sleep well.\n")
+        .run();
+    // It was asked once.
+    assert_eq!(voice_log(&home), ["Get ready. A."]);
+    assert_eq!(
+        heard(&card.played()),
+        ["tick", "tick", "hold", "relax", "hold", "finish"]
+    );
+}
+
+/// Short enough at speed 2 to take a few seconds, long enough for each of
+/// espeak-ng's phrases: a step's name, "Hold.", "Relax.", "Two", and the
+/// finish.
+const SPOKEN: &str = r#"
+name = "Spoken"
+lead_in = 4
+
+[[steps]]
+name = "Wall calf stretch"
+hold = 4
+reps = 2
+relax = 3
+"#;
+
+#[test]
+fn espeak_ng_speaks_as_each_segment_starts() {
+    let home = Home::new();
+    let card = Card::plug_into(&home);
+    let routine = home.write("spoken.toml", SPOKEN);
+    // A night after the first: the phrases are in the cache.
+    home.test()
+        .args(["voice", "list", "--speed", "2"])
+        .arg(&routine)
+        .stdout(
+            "0:00  Wall calf stretch.\n0:02  Hold.\n0:04  Relax.\n0:05  Two\n\
+             0:07  Well done. Sleep well.\n",
+        )
+        .run();
+    home.test()
+        .args(["run", "--speed", "2"])
+        .arg(&routine)
+        .stderr_has(common::NOTIFY_OFF)
+        .stderr_lacks("voice is off")
+        .stderr_lacks("not ready in time")
+        .stderr_ends("sleep well.\n")
+        .run();
+    let played = card.played();
+    // Speech's band, in 10 ms frames.
+    let speech = band_envelope(&played, 300.0, 3400.0, 10);
+    let frame = |sample: usize| sample / samples_in(10.0);
+    let first = onset_after(&played, 0).unwrap();
+    // The first phrase is due the instant the session starts, and may
+    // begin a little late; the times are measured from the second one.
+    let zero = onset_after(&played, first + samples_in(1900.0)).unwrap() - samples_in(2000.0);
+    let late = ms_between(first, zero);
+    assert!(
+        first >= zero && late <= 100.0,
+        "the first phrase began {late} ms late"
+    );
+    // Plan offsets at speed 2: 4, 8, 11 and 15 s become these.
+    for second in [0.0, 2.0, 4.0, 5.5, 7.5] {
+        let due = zero + samples_in(second * 1000.0);
+        let began = if second > 0.0 {
+            // Silence just before, then sound within 30 ms...
+            let began = onset_after(&played, due - samples_in(100.0)).unwrap();
+            assert!(
+                ms_between(began, due) <= 30.0,
+                "the phrase at {second} s began {} ms off",
+                ms_between(began, due)
+            );
+            began
+        } else {
+            first
+        };
+        // ...that is speech, going on for most of the next 400 ms.
+        let voiced = speech[frame(began)..frame(began) + 40]
+            .iter()
+            .filter(|level| **level > 0.003)
+            .count();
+        assert!(voiced >= 25, "{voiced} of 40 frames at {second} s");
+    }
 }

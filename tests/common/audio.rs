@@ -213,3 +213,74 @@ pub fn heard(samples: &[f32]) -> Vec<&'static str> {
         })
         .collect()
 }
+
+/// How many samples `ms` milliseconds take.
+pub fn samples_in(ms: f64) -> usize {
+    (ms * RATE as f64 / 1000.0).round() as usize
+}
+
+/// The level of `samples` between `low` and `high` Hz, as the RMS of each
+/// `frame_ms` frame: the signal is passed through a second-order high-pass
+/// at `low`, then a second-order low-pass at `high` (the usual biquads).
+pub fn band_envelope(samples: &[f32], low: f64, high: f64, frame_ms: usize) -> Vec<f32> {
+    let biquad = |freq: f64, high_pass: bool| {
+        let w = 2.0 * PI * freq / RATE as f64;
+        let alpha = w.sin() / (2.0 * std::f64::consts::FRAC_1_SQRT_2);
+        let cos = w.cos();
+        let (b0, b1) = if high_pass {
+            ((1.0 + cos) / 2.0, -(1.0 + cos))
+        } else {
+            ((1.0 - cos) / 2.0, 1.0 - cos)
+        };
+        let a0 = 1.0 + alpha;
+        [
+            b0 / a0,
+            b1 / a0,
+            b0 / a0,
+            -2.0 * cos / a0,
+            (1.0 - alpha) / a0,
+        ]
+    };
+    let filter = |input: Vec<f64>, [b0, b1, b2, a1, a2]: [f64; 5]| {
+        let (mut x1, mut x2, mut y1, mut y2) = (0.0, 0.0, 0.0, 0.0);
+        input
+            .into_iter()
+            .map(|x| {
+                let y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+                (x2, x1, y2, y1) = (x1, x, y1, y);
+                y
+            })
+            .collect::<Vec<f64>>()
+    };
+    let input = samples.iter().map(|&s| f64::from(s)).collect();
+    let band = filter(filter(input, biquad(low, true)), biquad(high, false));
+    band.chunks(samples_in(frame_ms as f64).max(1))
+        .map(|frame| (frame.iter().map(|y| y * y).sum::<f64>() / frame.len() as f64).sqrt() as f32)
+        .collect()
+}
+
+/// The first sample at or after `from` that is not silence (the card
+/// plays exact zeros when nothing sounds; this takes anything above about
+/// -80 dBFS).
+pub fn onset_after(samples: &[f32], from: usize) -> Option<usize> {
+    (from..samples.len()).find(|&i| samples[i].abs() > 1e-4)
+}
+
+/// The amplitude of the tone at `freq` in each `frame_ms` frame of
+/// `samples` (Goertzel's algorithm, frame by frame).
+pub fn level_at(samples: &[f32], freq: f64, frame_ms: usize) -> Vec<f64> {
+    let coeff = 2.0 * (2.0 * PI * freq / RATE as f64).cos();
+    samples
+        .chunks(samples_in(frame_ms as f64).max(1))
+        .map(|frame| {
+            let (mut s1, mut s2) = (0.0, 0.0);
+            for &x in frame {
+                let s0 = f64::from(x) + coeff * s1 - s2;
+                s2 = s1;
+                s1 = s0;
+            }
+            let power = (s1 * s1 + s2 * s2 - coeff * s1 * s2).max(0.0);
+            2.0 * power.sqrt() / frame.len() as f64
+        })
+        .collect()
+}

@@ -153,6 +153,39 @@ pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Settings whose voice is the stand-in engine (tests/support/fake_voice.py),
+/// with `extra` arguments: it notes each phrase it is given, and says it as
+/// a pure tone.
+pub fn stand_in_voice(home: &Home, extra: &[&str]) {
+    let mut words = vec![
+        repo("tests/support/fake_voice.py").display().to_string(),
+        "--wav={wav}".to_owned(),
+        "--text={text}".to_owned(),
+        format!("--log={}", home.path("spoken.log").display()),
+    ];
+    words.extend(extra.iter().map(|w| (*w).to_owned()));
+    let list: Vec<String> = words.iter().map(|w| format!("{w:?}")).collect();
+    home.write(
+        "config/config.toml",
+        &format!("voice_command = [{}]\n", list.join(", ")),
+    );
+}
+
+/// The phrases the stand-in engine was given, in order.
+pub fn voice_log(home: &Home) -> Vec<String> {
+    std::fs::read_to_string(home.path("spoken.log"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The tone the stand-in engine says `text` with.
+pub fn voice_tone(text: &str) -> f64 {
+    let sum: u32 = text.bytes().map(u32::from).sum();
+    300.0 + 10.0 * f64::from(sum % 200)
+}
+
 /// Each line of JSON output, parsed.
 pub fn events(text: &str) -> Vec<serde_json::Value> {
     text.lines()
