@@ -155,9 +155,15 @@ impl Setup {
     /// The sound cues. The device opens on its own thread; a slow one is
     /// waited for only briefly, and before the session starts, so no
     /// segment is delayed.
-    fn sound(&self, outputs: &mut Outputs, origin: std::time::Instant) {
+    /// Returns the session's first phrase, which the session gives a
+    /// moment to be rendered before it starts.
+    fn sound(
+        &self,
+        outputs: &mut Outputs,
+        origin: std::time::Instant,
+    ) -> Option<crate::sound::Phrase> {
         if self.volume == 0 {
-            return;
+            return None;
         }
         // The phrases render while the device opens, in the order they
         // are spoken.
@@ -168,6 +174,7 @@ impl Setup {
         match Speaker::open(Duration::from_millis(500), self.sound_trace.clone()) {
             Ok(speaker) => {
                 let guidance = rendering.map(guidance);
+                let first = guidance.as_ref().and_then(|g| g.phrases.first().cloned());
                 let (sound, problems) =
                     SoundOutput::new(speaker, &self.plan, self.volume, guidance, origin);
                 for problem in problems {
@@ -177,8 +184,12 @@ impl Setup {
                 if let Some(notice) = &self.voice_notice {
                     outputs.notice(notice);
                 }
+                first
             }
-            Err(why) => outputs.notice(&format!("sound is off: {why}")),
+            Err(why) => {
+                outputs.notice(&format!("sound is off: {why}"));
+                None
+            }
         }
     }
 
@@ -241,10 +252,13 @@ fn guidance(rendering: crate::voice::Rendering) -> Guidance {
         .map_while(|index| rendering.segment(index))
         .chain(std::iter::once(rendering.finish()))
         .collect();
+    let rendering = std::sync::Arc::new(rendering);
+    let failure = std::sync::Arc::clone(&rendering);
     Guidance {
         phrases,
         gain: crate::sound::gain(rendering.volume()),
-        failure: Box::new(move || rendering.failure().or_else(|| rendering.notice())),
+        failure: Box::new(move || failure.failure()),
+        notice: Box::new(move || rendering.notice()),
     }
 }
 
@@ -282,7 +296,7 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
     }
 
     let (mut clock, controls) = SystemClock::new();
-    setup.sound(&mut outputs, clock.origin());
+    let first_phrase = setup.sound(&mut outputs, clock.origin());
     setup.desktop(&mut outputs, probe);
 
     route_interrupts(Some(controls.clone()));
@@ -290,6 +304,9 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
     keys::restore_on_panic();
     let key_reader = setup.terminal(&mut outputs, controls, ctx.color);
 
+    if let Some(phrase) = first_phrase {
+        wait_for(&phrase, FIRST_PHRASE);
+    }
     let summary = session::run(&setup.plan, setup.speed, &mut clock, &mut outputs);
     // The key reader stops before anything else reads the terminal.
     drop(key_reader);
@@ -307,6 +324,21 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// How long a session waits, before it starts, for its first phrase to be
+/// rendered (on a first night, or with a slow engine); later phrases have
+/// the time their segments give them.
+const FIRST_PHRASE: Duration = Duration::from_secs(1);
+
+/// Waits until `phrase` is rendered (or left out), at most `limit`.
+fn wait_for(phrase: &crate::sound::Phrase, limit: Duration) {
+    let step = Duration::from_millis(5);
+    let mut waited = Duration::ZERO;
+    while phrase.get().is_none() && waited < limit {
+        std::thread::sleep(step);
+        waited += step;
+    }
 }
 
 /// Where Ctrl-C and termination signals go. While a session runs they end

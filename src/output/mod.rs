@@ -35,6 +35,11 @@ pub trait Output {
     /// When the plan's coming positions are due (see `Sink::timeline`).
     fn timeline(&mut self, _plan: &Plan, _timeline: Option<Timeline>) {}
 
+    /// How long before the session starts the output needs its timeline.
+    fn lead(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
+
     /// Shows a one-line notice to the user, if this output can.
     fn notice(&mut self, _line: &str) -> bool {
         false
@@ -106,5 +111,13 @@ impl Sink for Outputs {
         for output in &mut self.list {
             output.timeline(plan, timeline);
         }
+    }
+
+    fn lead(&self) -> std::time::Duration {
+        self.list
+            .iter()
+            .map(|output| output.lead())
+            .max()
+            .unwrap_or_default()
     }
 }

@@ -27,6 +27,8 @@ pub struct SoundOutput {
     next: usize,
     /// The finishing phrase and chime are planned for the plan's end.
     finish_planned: bool,
+    /// The voice stopped (and said so).
+    voice_failed: bool,
 }
 
 /// Spoken guidance for a session: a phrase for each segment's start,
@@ -38,7 +40,14 @@ pub struct Guidance {
     /// Why the voice stopped, if it has; asked after each event, and said
     /// once.
     pub failure: Box<dyn FnMut() -> Option<String>>,
+    /// A remark that does not stop the voice, said once.
+    pub notice: Box<dyn FnMut() -> Option<String>>,
 }
+
+/// How long before the session starts the sound thread is told of its
+/// first sounds: enough for the device to place the first phrase on its
+/// moment rather than in its next buffer.
+const LEAD: Duration = Duration::from_millis(100);
 
 /// Sounds are planned at least this far ahead of the present (and always
 /// the next segment's), so each reaches the device in good time.
@@ -96,6 +105,7 @@ impl SoundOutput {
             timeline: None,
             next: 0,
             finish_planned: false,
+            voice_failed: false,
         };
         (output, problems)
     }
@@ -274,9 +284,16 @@ impl Output for SoundOutput {
     }
 
     fn take_notice(&mut self) -> Option<String> {
-        self.guidance
-            .as_mut()
-            .and_then(|guidance| (guidance.failure)())
+        let guidance = self.guidance.as_mut()?;
+        if let Some(failure) = (guidance.failure)() {
+            self.voice_failed = true;
+            return Some(failure);
+        }
+        (guidance.notice)()
+    }
+
+    fn lead(&self) -> Duration {
+        LEAD
     }
 }
 
@@ -299,7 +316,9 @@ impl Drop for SoundOutput {
             };
             let late = speaker.late_phrases();
             speaker.close(speech + longest + Duration::from_millis(500));
-            if late > 0 {
+            // Once the voice has stopped and said so, its phrases are not
+            // counted again.
+            if late > 0 && !self.voice_failed {
                 let phrases = if late == 1 {
                     "phrase was"
                 } else {

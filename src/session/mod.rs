@@ -30,6 +30,13 @@ pub trait Sink {
     /// skip, an early end), before the events that go with the change.
     /// For outputs that prepare what is due ahead of time.
     fn timeline(&mut self, _plan: &Plan, _timeline: Option<Timeline>) {}
+
+    /// How long before the session's first moment the sink needs to know
+    /// the timeline (a sound device takes a few tens of milliseconds to
+    /// put a sound where it belongs). The session starts that much later.
+    fn lead(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
 /// Where a running session's plan is on its clock: plan position
@@ -178,9 +185,21 @@ fn redraw_every(speed: Speed) -> Duration {
 pub fn run(plan: &Plan, speed: Speed, clock: &mut dyn Clock, sink: &mut dyn Sink) -> Summary {
     let redraw = redraw_every(speed);
     let mut events = Vec::new();
-    let mut engine = Engine::start(plan, speed, clock.now(), &mut events);
+    let start = clock.now() + sink.lead();
+    let mut engine = Engine::start(plan, speed, start, &mut events);
     let mut timeline = engine.timeline();
     sink.timeline(plan, timeline);
+    // The first events come when the session starts; a key pressed in the
+    // meantime counts from then.
+    let mut early = None;
+    while clock.now() < start {
+        if let Some(control) = clock.wait(Some(start)) {
+            early = Some(control);
+        }
+    }
+    if let Some(control) = early {
+        engine.control(control, clock.now(), &mut events);
+    }
     loop {
         for event in events.drain(..) {
             sink.event(plan, &event);

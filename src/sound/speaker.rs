@@ -80,6 +80,10 @@ const PERIOD: Duration = Duration::from_millis(30);
 /// for two periods and a slow wake-up of this thread.
 const FORWARD: Duration = Duration::from_millis(300);
 
+/// The latest a sound can be handed to the device and still be placed on
+/// its moment: two periods, and a little more.
+const LAST_CHANCE: Duration = Duration::from_millis(70);
+
 /// The pause between a phrase and the tone after it.
 const AFTER_PHRASE: Duration = Duration::from_millis(80);
 
@@ -191,8 +195,9 @@ struct Device {
 struct Player {
     device: Option<Device>,
     failed: Sender<Error>,
-    /// Sounds not yet handed to the device, in the order of their instants.
-    planned: VecDeque<Planned>,
+    /// Sounds not yet handed to the device, each with the instant to hand
+    /// it over, in that order.
+    planned: VecDeque<(Instant, Planned)>,
     /// When the last sound handed to the device ends.
     sounding_until: Instant,
     /// When the last phrase handed to the device ends: a tick due before
@@ -262,7 +267,7 @@ fn play(
     }
     // What is due now (the finishing phrase and chime) still plays.
     let horizon = now() + CLOSING_HORIZON;
-    player.planned.retain(|p| p.at <= horizon);
+    player.planned.retain(|(_, p)| p.at <= horizon);
     player.hand_over_until(now(), horizon);
     std::thread::sleep(player.sounding_until.saturating_duration_since(now()) + MARGIN);
     if let (Some(path), Some((sender, onsets))) = (trace, player.onsets.take()) {
@@ -279,8 +284,12 @@ fn play(
 impl Player {
     fn add(&mut self, planned: Planned) {
         let at = planned.at;
-        let index = self.planned.partition_point(|p| p.at <= at);
-        self.planned.insert(index, planned);
+        self.queue(at.checked_sub(FORWARD).unwrap_or(at), planned);
+    }
+
+    fn queue(&mut self, hand_over: Instant, planned: Planned) {
+        let index = self.planned.partition_point(|(when, _)| *when <= hand_over);
+        self.planned.insert(index, (hand_over, planned));
     }
 
     fn clear(&mut self, now: Instant) {
@@ -295,10 +304,10 @@ impl Player {
     /// When the thread must next act on its own: hand the next sound to
     /// the device, open the device for it, or close it in a long quiet.
     fn next_chore(&self, now: Instant) -> Option<Instant> {
-        let next = self.planned.front().map(|p| p.at);
+        let next = self.planned.front().map(|(_, p)| p.at);
         match (&self.device, next) {
             (Some(_), next) => {
-                let forward = next.map(|at| at.checked_sub(FORWARD).unwrap_or(at));
+                let forward = self.planned.front().map(|(when, _)| *when);
                 let quiet_at = (self.sounding_until + MARGIN).max(now);
                 let close = next
                     .is_none_or(|at| at > quiet_at + WORTH_CLOSING)
@@ -315,8 +324,8 @@ impl Player {
 
     /// Does what is due by `now`.
     fn tend(&mut self, now: Instant) {
-        self.hand_over_until(now, now + FORWARD);
-        let next = self.planned.front().map(|p| p.at);
+        self.hand_over_until(now, now);
+        let next = self.planned.front().map(|(_, p)| p.at);
         let quiet = now >= self.sounding_until + MARGIN;
         if quiet
             && next.is_none_or(|at| at > now + WORTH_CLOSING)
@@ -326,23 +335,24 @@ impl Player {
         }
     }
 
-    /// Hands the device every sound planned up to `until`, opening it
-    /// again first if it rests and a sound is due within a second.
+    /// Hands the device every sound whose time to be handed over has come
+    /// by `until`, opening it again first if it rests and a sound is due
+    /// within a second.
     fn hand_over_until(&mut self, now: Instant, until: Instant) {
-        let next = self.planned.front().map(|p| p.at);
+        let next = self.planned.front().map(|(_, p)| p.at);
         if self.device.is_none() && next.is_some_and(|at| at <= now + REOPEN_AHEAD) {
             self.reopen();
         }
-        while self.planned.front().is_some_and(|p| p.at <= until) {
-            if let Some(planned) = self.planned.pop_front() {
-                self.hand_over(planned);
+        while self.planned.front().is_some_and(|(when, _)| *when <= until) {
+            if let Some((_, planned)) = self.planned.pop_front() {
+                self.hand_over(planned, now);
             }
         }
     }
 
     /// Hands a planned sound to the device, deciding an opening's order
     /// now that it is known whether its phrase is ready.
-    fn hand_over(&mut self, planned: Planned) {
+    fn hand_over(&mut self, planned: Planned, now: Instant) {
         let at = planned.at;
         match planned.sound {
             Sound::Clip { clip, gain } => {
@@ -355,6 +365,21 @@ impl Player {
                 tone,
                 until,
             } => {
+                // A phrase still rendering is waited for until the last
+                // moment the device can still place it.
+                let last_chance = at.checked_sub(LAST_CHANCE).unwrap_or(at);
+                if let Some((slot, _)) = &phrase
+                    && slot.get().is_none()
+                    && now < last_chance
+                {
+                    let sound = Sound::Opening {
+                        phrase,
+                        tone,
+                        until,
+                    };
+                    self.queue(last_chance, Planned { at, sound });
+                    return;
+                }
                 let mut tone_at = at;
                 if let Some((phrase, gain)) = phrase {
                     match phrase.get() {
@@ -667,7 +692,7 @@ mod tests {
         let order: Vec<u64> = player
             .planned
             .iter()
-            .map(|p| (p.at - t0).as_secs())
+            .map(|(_, p)| (p.at - t0).as_secs())
             .collect();
         assert_eq!(order, [1, 1, 2, 3]);
         // A closed device is opened a second before the first sound.
