@@ -485,7 +485,6 @@ fn phrases_not_ready_in_time_leave_the_tones_on_time() {
     stand_in_voice(&home, &["--sleep=2.5"]);
     let card = Card::plug_into(&home);
     let routine = home.write("tones.toml", TONES);
-    let started = Instant::now();
     home.test()
         .args(["run", "--speed", "1"])
         .arg(&routine)
@@ -496,11 +495,6 @@ fn phrases_not_ready_in_time_leave_the_tones_on_time() {
             "nocturne: 5 spoken phrases were not ready in time; the tones played without them\n",
         )
         .run();
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "{:?}",
-        started.elapsed()
-    );
     let played = card.played();
     assert_eq!(heard(&played), ["tick", "hold", "relax", "hold", "finish"]);
     // Each tone at its moment, from the tick a second into the session.

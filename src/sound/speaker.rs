@@ -413,7 +413,7 @@ impl Player {
             .entry(clip.id())
             .or_insert_with(|| device.convert(clip))
             .clone();
-        self.send_converted(at, clip, samples, gain);
+        self.send_converted(at, clip, samples, gain, false);
     }
 
     /// Hands over a phrase, said once: its converted samples are let go
@@ -421,11 +421,18 @@ impl Player {
     fn send_once(&mut self, at: Instant, clip: &Clip, gain: f32) {
         if let Some(device) = &self.device {
             let samples = device.convert(clip);
-            self.send_converted(at, clip, samples, gain);
+            self.send_converted(at, clip, samples, gain, true);
         }
     }
 
-    fn send_converted(&mut self, at: Instant, clip: &Clip, samples: Arc<[f32]>, gain: f32) {
+    fn send_converted(
+        &mut self,
+        at: Instant,
+        clip: &Clip,
+        samples: Arc<[f32]>,
+        gain: f32,
+        spoken: bool,
+    ) {
         let Some(device) = &self.device else {
             return;
         };
@@ -434,6 +441,7 @@ impl Player {
             samples,
             gain,
             traced: self.onsets.is_some(),
+            spoken,
         });
         self.sounding_until = self.sounding_until.max(at + clip.duration());
     }
@@ -508,10 +516,11 @@ fn write_trace(path: &PathBuf, onsets: impl Iterator<Item = Onset>, format: Opti
     for onset in onsets {
         let _ = writeln!(
             file,
-            "planned_ns={} placed_ns={} length_ms={}",
+            "planned_ns={} placed_ns={} length_ms={} kind={}",
             ns(onset.planned),
             ns(onset.placed),
-            (onset.length.as_secs_f64() * 1e3).round()
+            (onset.length.as_secs_f64() * 1e3).round(),
+            if onset.spoken { "phrase" } else { "cue" }
         );
     }
 }
@@ -563,7 +572,7 @@ fn open_device(
         sample_rate: rate,
         buffer_size: BufferSize::Fixed(period_for(rate)),
     };
-    let format = supported.sample_format();
+    let format = plain_format(&device, &config).unwrap_or(supported.sample_format());
     let opened = build(&device, &config, format, failed, onsets.clone()).or_else(|_| {
         // Some devices refuse this period; their own default will do.
         config.buffer_size = BufferSize::Default;
@@ -571,6 +580,22 @@ fn open_device(
     })?;
     opened.stream.play().map_err(Error::Device)?;
     Ok(opened)
+}
+
+/// 16-bit integers, where the device takes them at this rate and channel
+/// count: the format most devices play natively, so nothing on the way
+/// converts every sample of the stream (most of it silence). The mixer's
+/// output is converted once, in the callback, only while a sound plays.
+fn plain_format(device: &cpal::Device, config: &StreamConfig) -> Option<SampleFormat> {
+    device
+        .supported_output_configs()
+        .ok()?
+        .any(|range| {
+            range.sample_format() == SampleFormat::I16
+                && range.channels() == config.channels
+                && (range.min_sample_rate()..=range.max_sample_rate()).contains(&config.sample_rate)
+        })
+        .then_some(SampleFormat::I16)
 }
 
 fn build(

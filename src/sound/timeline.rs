@@ -18,6 +18,8 @@ pub enum Cue {
         gain: f32,
         /// Noted in the trace, for the benchmark.
         traced: bool,
+        /// A spoken phrase (for the trace), not a cue.
+        spoken: bool,
     },
     /// Drop what has not started, and fade out what plays.
     Cut,
@@ -33,6 +35,7 @@ struct Voice {
     /// Frames left in a fade-out, once cut.
     fading: Option<usize>,
     traced: bool,
+    spoken: bool,
 }
 
 /// When a traced sound was planned, and when the device said its first
@@ -43,6 +46,7 @@ pub struct Onset {
     pub placed: Instant,
     /// How long the sound lasts (which tells the bundled cues apart).
     pub length: Duration,
+    pub spoken: bool,
 }
 
 /// How long a sound fades in (every sound, so none starts with a click)
@@ -105,6 +109,7 @@ impl Mixer {
                     samples,
                     gain,
                     traced,
+                    spoken,
                 } => self.voices.push(Voice {
                     at,
                     samples,
@@ -112,6 +117,7 @@ impl Mixer {
                     done: None,
                     fading: None,
                     traced,
+                    spoken,
                 }),
                 Cue::Cut => {
                     let fade = self.frames(FADE_OUT);
@@ -155,6 +161,7 @@ impl Mixer {
                             planned: voice.at,
                             placed,
                             length: Duration::from_secs_f64(length),
+                            spoken: voice.spoken,
                         });
                     }
                     (start, 0)
@@ -230,6 +237,7 @@ mod tests {
             samples: ones(30),
             gain: 0.5,
             traced: true,
+            spoken: false,
         })
         .unwrap();
         assert!(mixer.fill(20, t0).is_none(), "not due in the first buffer");
@@ -264,6 +272,7 @@ mod tests {
             samples: ones(50),
             gain: 1.0,
             traced: false,
+            spoken: false,
         })
         .unwrap();
         assert!(mixer.fill(20, t0).is_none());
@@ -284,6 +293,7 @@ mod tests {
                 samples: ones(1000),
                 gain: 1.0,
                 traced: false,
+                spoken: false,
             })
             .unwrap();
         }
@@ -306,6 +316,7 @@ mod tests {
             samples: ones(40),
             gain: 1.0,
             traced: false,
+            spoken: false,
         })
         .unwrap();
         let out = mixer.fill(40, t0 + Duration::from_millis(50)).unwrap();

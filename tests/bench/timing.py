@@ -113,18 +113,31 @@ def power(samples, start, length, freq):
     return s1 * s1 + s2 * s2 - coeff * s1 * s2
 
 
+# Speech is found by the energy it brings to frequencies where there was
+# little before, so a phrase that begins over the tail of a tone is seen.
+SPEECH_BINS = [250.0 * k for k in range(1, 17)]
+
+
 def onset_near(samples, at, freq):
     """Where a sound planned for sample `at` begins: the end of the first
     2 ms window, in 0.25 ms steps from 20 ms before to 40 ms after, whose
-    energy (at the cue's tone, or in all for speech) has risen a hundredth
-    of the way from the loudest of the 20 ms before that to the sound's
-    own, and at least doubled since the window before. `None` if no clear
-    rise is there."""
+    energy has risen a hundredth of the way from the loudest of the 20 ms
+    before that to the sound's own, and at least doubled since the window
+    before. For a cue, the energy at its tone; for speech, the energy it
+    adds over 250 Hz to 4 kHz, bin by bin, above what each bin held
+    before. `None` if no clear rise is there."""
     window, hop = RATE // 500, RATE // 4000
-    before = max(power(samples, k, window, freq)
-                 for k in range(at - RATE // 25 - window, at - RATE // 50 - window, hop))
-    levels = [(k, power(samples, k, window, freq))
-              for k in range(at - RATE // 50 - window, at + RATE // 25, hop)]
+    starts = range(at - RATE // 50 - window, at + RATE // 25, hop)
+    early = range(at - RATE // 25 - window, at - RATE // 50 - window, hop)
+    if freq is None:
+        floor = {f: max(power(samples, k, window, f) for k in early) for f in SPEECH_BINS}
+        new = lambda k: sum(max(0.0, power(samples, k, window, f) - 4 * floor[f])
+                            for f in SPEECH_BINS)
+        levels = [(k, new(k)) for k in starts]
+        before = 0.0
+    else:
+        before = max(power(samples, k, window, freq) for k in early)
+        levels = [(k, power(samples, k, window, freq)) for k in starts]
     peak = max(level for _, level in levels)
     if peak < 4 * before or peak <= 0:
         return None
@@ -144,17 +157,19 @@ def card_pipe_ms(card):
 def detector_delay(freq):
     """How late `onset_near` finds a sound that begins exactly at its
     moment: measured on the bundled cue with this tone as nocturne plays it
-    (5 ms fade-in), or for speech on a 5 ms rise into a steady sound."""
-    if freq is None:
-        sound = [0.3 * math.sin(2 * math.pi * 1000 * i / RATE) for i in range(RATE // 5)]
-    else:
-        name = {2000.0: "tick", 660.0: "hold", 392.0: "relax", 784.0: "switch",
-                523.0: "done", 1175.0: "hydrate", 330.0: "finish"}[freq]
-        with wave.open(os.path.join(ROOT, "sounds", f"{name}.wav")) as w:
+    (5 ms fade-in), or, for a phrase, on a 5 ms rise into a steady tone (at
+    the stand-in's frequency, or 1 kHz for speech)."""
+    names = {2000.0: "tick", 660.0: "hold", 392.0: "relax", 784.0: "switch",
+             523.0: "done", 1175.0: "hydrate", 330.0: "finish"}
+    if freq in names:
+        with wave.open(os.path.join(ROOT, "sounds", f"{names[freq]}.wav")) as w:
             made = array.array("h")
             made.frombytes(w.readframes(w.getnframes()))
             rate = w.getframerate()
         sound = [made[i * rate // RATE] / 32768 for i in range(len(made) * RATE // rate)]
+    else:
+        tone = freq or 1000.0
+        sound = [0.3 * math.sin(2 * math.pi * tone * i / RATE) for i in range(RATE // 5)]
     fade = RATE // 200
     sound = [x * min(1.0, i / fade) for i, x in enumerate(sound)]
     quiet = [0.0] * RATE
@@ -166,9 +181,10 @@ def tone_of(length_ms):
     return next((tone for length, tone in CUE_TONES.items() if abs(length - length_ms) <= 2), None)
 
 
-def sound_onsets(trace_file, recording, pipe_ms):
+def sound_onsets(trace_file, recording, pipe_ms, phrase_tone=None):
     """Compares each sound the session planned (its trace gives the instant
-    each was planned for, and its length) with where the stand-in card
+    each was planned for, its length, and whether it is a phrase; a phrase
+    is found at `phrase_tone`, or as speech) with where the stand-in card
     played it. Returns the errors in milliseconds, the number of sounds
     planned, and the device's buffer in milliseconds: ALSA's file plugin
     writes each frame out one buffer after the device takes it, a delay
@@ -186,7 +202,8 @@ def sound_onsets(trace_file, recording, pipe_ms):
                         print(f"the device ran short of audio {fields['xruns']} times (underruns)")
                 elif words:
                     fields = dict(kv.split("=") for kv in words)
-                    planned.append((int(fields["planned_ns"]), int(fields["length_ms"])))
+                    planned.append((int(fields["planned_ns"]), int(fields["length_ms"]),
+                                    fields.get("kind") == "phrase"))
     except FileNotFoundError:
         pass
     try:
@@ -200,11 +217,11 @@ def sound_onsets(trace_file, recording, pipe_ms):
         return [], len(planned), buffer_ms
     errors = []
     delays = {}
-    for at_ns, length_ms in sorted(planned):
+    for at_ns, length_ms, spoken in sorted(planned):
         heard_ns = at_ns + (buffer_ms + pipe_ms) * 1e6
         first, clock = max((r for r in restarts if r[1] <= heard_ns), default=restarts[0])
         at = first + round((heard_ns - clock) * RATE / 1e9)
-        tone = tone_of(length_ms)
+        tone = phrase_tone if spoken else tone_of(length_ms)
         if tone not in delays:
             delays[tone] = detector_delay(tone)
         found = onset_near(samples, at, tone)
@@ -221,6 +238,9 @@ def main():
     parser.add_argument("--no-build", action="store_true", help="use the binary as it is")
     parser.add_argument("--mute", action="store_true", help="run without sound")
     parser.add_argument("--no-voice", action="store_true", help="tones without spoken guidance")
+    parser.add_argument("--voice", choices=["espeak-ng", "stand-in"], default="espeak-ng",
+                        help="the speech engine: espeak-ng, or the tests' stand-in, whose "
+                             "phrases are a 3 kHz tone that can be timed to the millisecond")
     parser.add_argument("--card", choices=["precise", "plain"], default="precise",
                         help="the stand-in card: precise to time onsets, plain to measure CPU")
     args = parser.parse_args()
@@ -261,6 +281,12 @@ pcm.paced {{
     env["HOME"] = scratch
     env["NOCTURNE_CACHE_DIR"] = os.path.join(scratch, "cache")
     voice = not args.mute and not args.no_voice
+    if voice and args.voice == "stand-in":
+        engine = [sys.executable, os.path.join(ROOT, "tests", "support", "fake_voice.py"),
+                  "--wav={wav}", "--text={text}", "--log=" + os.path.join(scratch, "voice.log"),
+                  "--freq=3000"]
+        with open(os.path.join(scratch, "config.toml"), "w") as conf:
+            conf.write("voice_command = " + json.dumps(engine) + "\n")
     if voice:
         # A night after the first: every phrase is in the cache already.
         subprocess.run([args.binary, "voice", "list", args.routine, "--speed", str(args.speed)],
@@ -320,9 +346,11 @@ pcm.paced {{
     if args.speed == 1 and args.card == "plain":
         ok = ok and cpu_s / wall_s <= 0.002
     if not args.mute:
-        errors, planned, buffer_ms = sound_onsets(trace_file, recording, card_pipe_ms(card))
+        errors, planned, buffer_ms = sound_onsets(
+            trace_file, recording, card_pipe_ms(card),
+            phrase_tone=3000.0 if args.voice == "stand-in" else None)
         if args.card == "plain":
-            print(f"sound onsets: not timed on the plain card ({len(planned)} planned)")
+            print(f"sound onsets: not timed on the plain card ({planned} planned)")
         elif errors:
             mean_error = sum(abs(e) for e in errors) / len(errors)
             worst_error = max(errors, key=abs)
