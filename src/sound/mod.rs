@@ -10,7 +10,6 @@ mod timeline;
 
 use std::io::Cursor;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use rodio::buffer::SamplesBuffer;
@@ -24,9 +23,6 @@ pub use speaker::{Phrase, Planned, Speaker};
 /// A decoded sound, ready to be mixed; cloning it is cheap.
 #[derive(Clone)]
 pub struct Clip {
-    /// Tells clips apart, so the speaker can keep each one converted to
-    /// the device's format.
-    id: usize,
     buffer: SamplesBuffer,
 }
 
@@ -53,13 +49,8 @@ impl Clip {
             return None;
         }
         Some(Clip {
-            id: next_id(),
             buffer: SamplesBuffer::new(channels, rate, samples),
         })
-    }
-
-    pub(crate) fn id(&self) -> usize {
-        self.id
     }
 
     pub(crate) fn source(&self) -> SamplesBuffer {
@@ -152,15 +143,8 @@ fn decode_unguarded(bytes: Vec<u8>) -> Result<Clip, Error> {
         return Err(Error::Silent);
     }
     Ok(Clip {
-        id: next_id(),
         buffer: SamplesBuffer::new(channels, rate, samples),
     })
-}
-
-/// A number no other clip has.
-fn next_id() -> usize {
-    static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
-    NEXT_ID.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Loudness from the 0 to 100 scale users set to a gain: squared, so the

@@ -5,17 +5,18 @@
 //!
 //! This thread hands each sound to the device's callback a little before
 //! its instant, and the callback places it on the frame that will be
-//! heard then (src/sound/timeline.rs). Sounds are decoded and converted by
-//! rodio once, so the callback only adds samples; between sounds it writes
+//! heard then (src/sound/timeline.rs). Sounds are decoded by rodio once,
+//! and converted to the device's format by this thread as they are handed
+//! over, so the callback only adds samples; between sounds it writes
 //! silence. While the session is paused, and in quiet stretches of half a
 //! minute or more, the device is closed, and opened again a second before
 //! the next sound.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::Write;
 use std::num::NonZero;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
@@ -36,6 +37,28 @@ enum Command {
     Clear,
     /// Let what is due ring out, then close the device for good.
     Close,
+    /// The device failed (and it was said): let it go, and play nothing
+    /// more.
+    Lost,
+}
+
+/// How a failing device is reported: once, to the session, and to the
+/// sound thread, which lets the device go at once. (A device that fails
+/// may fail again in every period; none of that piles up.)
+#[derive(Clone)]
+struct Alarm {
+    failed: Sender<Error>,
+    commands: Sender<Command>,
+    raised: Arc<AtomicBool>,
+}
+
+impl Alarm {
+    fn raise(&self, why: Error) {
+        if !self.raised.swap(true, Ordering::AcqRel) {
+            let _ = self.failed.send(why);
+            let _ = self.commands.send(Command::Lost);
+        }
+    }
 }
 
 /// A phrase of spoken guidance, filled in when it has been rendered:
@@ -117,9 +140,14 @@ impl Speaker {
         let late = Arc::new(AtomicUsize::new(0));
         let thread = {
             let late = late.clone();
+            let alarm = Alarm {
+                failed,
+                commands: commands.clone(),
+                raised: Arc::new(AtomicBool::new(false)),
+            };
             std::thread::Builder::new()
                 .name("sound".into())
-                .spawn(move || play(inbox, ready, failed, late, trace))
+                .spawn(move || play(inbox, ready, alarm, late, trace))
                 .map_err(Error::SoundThread)?
         };
         let speaker = Speaker {
@@ -194,7 +222,7 @@ struct Device {
 /// The sound thread's state between commands.
 struct Player {
     device: Option<Device>,
-    failed: Sender<Error>,
+    alarm: Alarm,
     /// Sounds not yet handed to the device, each with the instant to hand
     /// it over, in that order.
     planned: VecDeque<(Instant, Planned)>,
@@ -204,9 +232,6 @@ struct Player {
     /// then is left out, so nothing is counted over a word.
     speaking_until: Instant,
     last_format: Option<Format>,
-    /// Each clip converted to the device's channels and rate on first use,
-    /// so the callback only adds samples.
-    ready_made: HashMap<usize, Arc<[f32]>>,
     late: Arc<AtomicUsize>,
     onsets: Option<(Sender<Onset>, Receiver<Onset>)>,
 }
@@ -215,7 +240,7 @@ struct Player {
 fn play(
     inbox: Receiver<Command>,
     ready: Sender<()>,
-    failed: Sender<Error>,
+    alarm: Alarm,
     late: Arc<AtomicUsize>,
     trace: Option<PathBuf>,
 ) {
@@ -228,13 +253,13 @@ fn play(
     let started = now();
     quiet::hush_alsa();
     let onsets = trace.as_ref().map(|_| channel());
-    let device = match open_device(&failed, None, onsets.as_ref().map(|(s, _)| s.clone())) {
+    let device = match open_device(&alarm, None, onsets.as_ref().map(|(s, _)| s.clone())) {
         Ok(device) => device,
         Err(reason) => {
             // Said through `failed` before `ready` is dropped: a caller
             // still waiting finds it there when `ready` closes, and one
             // that stopped waiting learns of it later.
-            let _ = failed.send(reason);
+            let _ = alarm.failed.send(reason);
             return;
         }
     };
@@ -243,12 +268,11 @@ fn play(
     let mut player = Player {
         last_format: Some(device.format()),
         device: Some(device),
-        failed,
+        alarm,
         planned: VecDeque::new(),
         // A device just opened stays open a moment for the first sound.
         sounding_until: started + REOPEN_AHEAD,
         speaking_until: started,
-        ready_made: HashMap::new(),
         late,
         onsets,
     };
@@ -260,6 +284,7 @@ fn play(
         match command {
             Ok(Command::Plan(planned)) => player.add(planned),
             Ok(Command::Clear) => player.clear(now()),
+            Ok(Command::Lost) => player.lose(),
             Err(RecvTimeoutError::Timeout) => {}
             Ok(Command::Close) | Err(RecvTimeoutError::Disconnected) => break,
         }
@@ -290,6 +315,13 @@ impl Player {
     fn queue(&mut self, hand_over: Instant, planned: Planned) {
         let index = self.planned.partition_point(|(when, _)| *when <= hand_over);
         self.planned.insert(index, (hand_over, planned));
+    }
+
+    /// Lets a failed device go; nothing more is played.
+    fn lose(&mut self) {
+        self.device = None;
+        self.last_format = None;
+        self.planned.clear();
     }
 
     fn clear(&mut self, now: Instant) {
@@ -357,7 +389,7 @@ impl Player {
         match planned.sound {
             Sound::Clip { clip, gain } => {
                 if at >= self.speaking_until {
-                    self.send(at, &clip, gain);
+                    self.send(at, &clip, gain, false);
                 }
             }
             Sound::Opening {
@@ -384,7 +416,7 @@ impl Player {
                 if let Some((phrase, gain)) = phrase {
                     match phrase.get() {
                         Some(Some(clip)) => {
-                            self.send_once(at, clip, gain);
+                            self.send(at, clip, gain, true);
                             self.speaking_until = at + clip.duration();
                             tone_at = self.speaking_until + AFTER_PHRASE;
                         }
@@ -397,45 +429,22 @@ impl Player {
                 if let Some((clip, gain)) = tone
                     && (tone_at == at || tone_at + clip.duration() <= until)
                 {
-                    self.send(tone_at, &clip, gain);
+                    self.send(tone_at, &clip, gain, false);
                 }
             }
         }
     }
 
-    /// Hands over a cue, kept converted for the next time it sounds.
-    fn send(&mut self, at: Instant, clip: &Clip, gain: f32) {
+    /// Hands a sound to the device, converted to its channels and rate.
+    /// Nothing is kept converted: a sound's samples in the device's format
+    /// live only while it sounds, which keeps memory small on devices with
+    /// many channels, and converting a cue takes a fraction of a
+    /// millisecond.
+    fn send(&mut self, at: Instant, clip: &Clip, gain: f32, spoken: bool) {
         let Some(device) = &self.device else {
             return;
         };
-        let samples = self
-            .ready_made
-            .entry(clip.id())
-            .or_insert_with(|| device.convert(clip))
-            .clone();
-        self.send_converted(at, clip, samples, gain, false);
-    }
-
-    /// Hands over a phrase, said once: its converted samples are let go
-    /// once it has sounded.
-    fn send_once(&mut self, at: Instant, clip: &Clip, gain: f32) {
-        if let Some(device) = &self.device {
-            let samples = device.convert(clip);
-            self.send_converted(at, clip, samples, gain, true);
-        }
-    }
-
-    fn send_converted(
-        &mut self,
-        at: Instant,
-        clip: &Clip,
-        samples: Arc<[f32]>,
-        gain: f32,
-        spoken: bool,
-    ) {
-        let Some(device) = &self.device else {
-            return;
-        };
+        let samples = device.convert(clip);
         let _ = device.cues.send(Cue::Sound {
             at,
             samples,
@@ -454,15 +463,10 @@ impl Player {
             return;
         };
         let onsets = self.onsets.as_ref().map(|(s, _)| s.clone());
-        match open_device(&self.failed, Some(last), onsets) {
-            Ok(device) => {
-                if device.format() != last {
-                    self.ready_made.clear();
-                }
-                self.device = Some(device);
-            }
+        match open_device(&self.alarm, Some(last), onsets) {
+            Ok(device) => self.device = Some(device),
             Err(reason) => {
-                let _ = self.failed.send(Error::Reopen(Box::new(reason)));
+                self.alarm.raise(Error::Reopen(Box::new(reason)));
                 // Nothing more will be heard.
                 self.planned.clear();
                 self.last_format = None;
@@ -552,7 +556,7 @@ fn monotonic_now() -> (Instant, i128) {
 /// last time: asking the device which formats it supports costs far more
 /// than opening it, so a reopening tries that format first.
 fn open_device(
-    failed: &Sender<Error>,
+    failed: &Alarm,
     known: Option<Format>,
     onsets: Option<Sender<Onset>>,
 ) -> Result<Device, Error> {
@@ -602,7 +606,7 @@ fn build(
     device: &cpal::Device,
     config: &StreamConfig,
     format: SampleFormat,
-    failed: &Sender<Error>,
+    failed: &Alarm,
     onsets: Option<Sender<Onset>>,
 ) -> Result<Device, Error> {
     let channels = NonZero::new(config.channels).ok_or(Error::NoChannels)?;
@@ -636,7 +640,7 @@ fn stream<T>(
     device: &cpal::Device,
     config: &StreamConfig,
     mut mixer: Mixer,
-    failed: Sender<Error>,
+    failed: Alarm,
 ) -> Result<cpal::Stream, Error>
 where
     T: SizedSample + FromSample<rodio::Sample>,
@@ -649,7 +653,7 @@ where
             XRUNS.fetch_add(1, Ordering::Relaxed);
         }
         if !matches!(e.kind(), Xrun | RealtimeDenied | DeviceChanged) {
-            let _ = failed.send(Error::Stopped(e));
+            failed.raise(Error::Stopped(e));
         }
     };
     let fill = move |data: &mut [T], info: &cpal::OutputCallbackInfo| {
@@ -687,12 +691,15 @@ mod tests {
         let now = Instant::now();
         Player {
             device: None,
-            failed: channel().0,
+            alarm: Alarm {
+                failed: channel().0,
+                commands: channel().0,
+                raised: Arc::new(AtomicBool::new(false)),
+            },
             planned: VecDeque::new(),
             sounding_until: now,
             speaking_until: now,
             last_format: None,
-            ready_made: HashMap::new(),
             late: Arc::new(AtomicUsize::new(0)),
             onsets: None,
         }

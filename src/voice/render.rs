@@ -311,7 +311,6 @@ mod tests {
         // Within the first 5 ms the level rises from nothing.
         let early = out[..30].iter().fold(0f32, |m, s| m.max(s.abs()));
         assert!(early < 0.2, "{early}");
-        assert_ne!(soft.id(), clip.id());
     }
 
     #[test]
