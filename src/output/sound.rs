@@ -45,9 +45,10 @@ pub struct Guidance {
 }
 
 /// How long before the session starts the sound thread is told of its
-/// first sounds: enough for the device to place the first phrase on its
-/// moment rather than in its next buffer.
-const LEAD: Duration = Duration::from_millis(100);
+/// first sounds: enough for it to convert them and for the device to place
+/// the first phrase on its moment rather than in its next buffer, before
+/// the session's own first moment needs the processor.
+const LEAD: Duration = Duration::from_millis(200);
 
 /// Sounds are planned at least this far ahead of the present (and always
 /// the next segment's), so each reaches the device in good time.

@@ -20,8 +20,9 @@ first (`nocturne voice list`), as on any night after the first.
     python3 tests/bench/timing.py --no-voice            # tones only
 
 Targets: every segment within 2 ms of plan; every sound heard, its onset at
-the card within 5 ms of plan on average and 10 ms at worst; in real time
-(--speed 1), at most 0.2% of one core; under 15 MB peak memory.
+the card within 5 ms of plan on average and 10 ms at worst (precise card);
+in real time (--speed 1), at most 0.2% of one core, and under 15 MB peak
+memory (plain card, or --mute).
 """
 
 import argparse
@@ -342,8 +343,12 @@ pcm.paced {{
           f"{cpu_s / wall_s * 100:.3f}% of one core")
     print(f"peak memory (VmHWM): {peak[0] / 1024:.1f} MiB")
 
-    ok = abs(worst) <= 2.0 and 0 < peak[0] < 15 * 1024
-    if args.speed == 1 and args.card == "plain":
+    ok = abs(worst) <= 2.0 and peak[0] > 0
+    # The precise card's 8 channels are not what a user's card has: CPU and
+    # memory are judged on the plain card (or with no sound).
+    if args.card == "plain" or args.mute:
+        ok = ok and peak[0] < 15 * 1024
+    if args.speed == 1 and (args.card == "plain" or args.mute):
         ok = ok and cpu_s / wall_s <= 0.002
     if not args.mute:
         errors, planned, buffer_ms = sound_onsets(
