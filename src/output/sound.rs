@@ -25,8 +25,6 @@ pub struct SoundOutput {
     /// The next segment whose sounds are to be planned (the number of
     /// segments stands for the end of the session).
     next: usize,
-    /// The finishing phrase and chime are planned for the plan's end.
-    finish_planned: bool,
     /// The voice stopped (and said so).
     voice_failed: bool,
 }
@@ -105,7 +103,6 @@ impl SoundOutput {
             origin,
             timeline: None,
             next: 0,
-            finish_planned: false,
             voice_failed: false,
         };
         (output, problems)
@@ -163,7 +160,6 @@ impl SoundOutput {
         });
         let fresh = |at: &Instant| *at + STALE >= now;
         let Some(segment) = plan.segments.get(index) else {
-            self.finish_planned = true;
             if let Some(at) = self.instant_of(plan.total).filter(fresh) {
                 speaker.plan(Planned {
                     at,
@@ -247,7 +243,6 @@ impl Output for SoundOutput {
             speaker.clear();
         }
         self.timeline = timeline;
-        self.finish_planned = false;
         if let Some(line) = timeline {
             let current = segment_at(plan, line.position);
             self.next = current;
@@ -262,24 +257,8 @@ impl Output for SoundOutput {
             self.speaker = None;
             return Err(Failure::Report(format!("sound is off: {why}")));
         }
-        match event {
-            Event::SegmentStarted { index, .. } => self.plan_ahead(plan, *index),
-            Event::SessionFinished { summary, .. } if summary.completed && !self.finish_planned => {
-                // Skipped past the last step: the session ends now.
-                if let Some(speaker) = &self.speaker {
-                    speaker.clear();
-                }
-                #[allow(clippy::disallowed_methods)]
-                let now = Instant::now();
-                self.timeline = Some(Timeline {
-                    clock: now.saturating_duration_since(self.origin),
-                    position: plan.total,
-                    speed: crate::session::Speed::REAL,
-                });
-                self.next = plan.segments.len();
-                self.plan_segment(plan, self.next, now);
-            }
-            _ => {}
+        if let Event::SegmentStarted { index, .. } = event {
+            self.plan_ahead(plan, *index);
         }
         Ok(())
     }

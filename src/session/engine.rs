@@ -35,7 +35,7 @@ pub struct Engine<'p> {
     last_back: Option<Duration>,
     outcomes: Vec<StepOutcome>,
     finished: bool,
-    /// Ended before the end of the plan (quit or interrupted).
+    /// Ended early by the user (quit or interrupted).
     cut_short: bool,
 }
 
@@ -234,7 +234,12 @@ impl<'p> Engine<'p> {
         }
         match self.plan.step_starts.get(segment.step + 1) {
             Some(&next) => self.jump(next, now, out),
-            None => self.finish(now, true, false, out),
+            None => {
+                // Past the last step: the plan's end is now.
+                self.anchor_elapsed = self.elapsed(now);
+                self.anchor_position = self.plan.total;
+                self.finish(now, true, false, out);
+            }
         }
     }
 
@@ -257,7 +262,7 @@ impl<'p> Engine<'p> {
     fn finish(&mut self, now: Duration, completed: bool, interrupted: bool, out: &mut Vec<Event>) {
         let elapsed = self.elapsed(now);
         self.finished = true;
-        self.cut_short = !completed || self.current + 1 < self.plan.segments.len();
+        self.cut_short = !completed;
         out.push(Event::SessionFinished {
             elapsed,
             summary: Summary {
@@ -581,5 +586,44 @@ switch = "5s"
         ];
         let (events, _, _) = session(1.0, &script, 0);
         assert_eq!(starts(&events)[6..8], ["40000 #5", "41000 #5"]);
+    }
+
+    #[test]
+    fn the_timeline_follows_jumps_and_ends_at_the_plan_end() {
+        let plan = test_plan();
+        let s = Duration::from_secs;
+        let mut events = Vec::new();
+        let speed = Speed::new(1.0).unwrap();
+        let mut engine = super::Engine::start(&plan, speed, s(0), &mut events);
+        let line = |clock, position| {
+            Some(crate::session::Timeline {
+                clock,
+                position,
+                speed,
+            })
+        };
+        assert_eq!(engine.timeline(), line(s(0), s(0)));
+        // Paused: nothing is due.
+        engine.control(Control::TogglePause, s(2), &mut events);
+        assert_eq!(engine.timeline(), None);
+        // Resumed after 3 s: every position comes 3 s later.
+        engine.control(Control::TogglePause, s(5), &mut events);
+        assert_eq!(engine.timeline(), line(s(3), s(0)));
+        // Skipped to step A at 6 s: A's start (5 s into the plan) is now.
+        engine.control(Control::Next, s(6), &mut events);
+        assert_eq!(engine.timeline(), line(s(6), s(5)));
+        // Past the last step: the plan's end is now, so the finish is due.
+        engine.control(Control::Next, s(7), &mut events);
+        engine.control(Control::Next, s(8), &mut events);
+        assert_eq!(engine.timeline(), line(s(8), plan.total));
+        assert!(matches!(
+            events.last(),
+            Some(Event::SessionFinished { summary, .. }) if summary.completed
+        ));
+
+        // Quitting silences what was due.
+        let mut engine = super::Engine::start(&plan, speed, s(0), &mut events);
+        engine.control(Control::Quit, s(1), &mut events);
+        assert_eq!(engine.timeline(), None);
     }
 }
