@@ -178,6 +178,7 @@ The journal is general self-care information, not a diagnosis.")]
 Examples:
   nocturne journal
   nocturne journal --nights 30
+  nocturne journal --all
   nocturne journal export --format csv --output cramps.csv
 
 The journal is general self-care information, not a diagnosis.")]
@@ -186,6 +187,9 @@ The journal is general self-care information, not a diagnosis.")]
         /// How many nights to list, newest first.
         #[arg(long, default_value_t = 14, value_parser = number::<u16>("the number of nights", 1, u16::MAX.into()))]
         nights: u16,
+        /// Show previews too: sessions run with --speed.
+        #[arg(long)]
+        all: bool,
         #[command(subcommand)]
         action: Option<JournalAction>,
     },
@@ -676,9 +680,11 @@ fn command(sub: Sub) -> Result<Command, Error> {
         Sub::Log(args) => Command::Log(args.into()),
         Sub::Journal {
             nights,
+            all,
             action: None,
         } => Command::Journal {
             nights: nights.into(),
+            all,
         },
         Sub::Journal {
             action: Some(JournalAction::Export { format, output }),

@@ -208,19 +208,109 @@ fn the_journal_lists_recent_nights() {
         .test()
         .env("TZ", "UTC")
         .args(["journal", "--nights", "3"])
-        .stdout_starts("NIGHT")
+        .stdout_starts(tonight())
         .run()
         .stdout;
+    // Three nights: two with nothing, each one line with a dash, and the
+    // one with the cramp, under its date.
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 4, "{text}");
-    assert!(lines[0].starts_with("NIGHT"));
-    // "Last night 03:10" belongs to the night before this morning.
-    assert!(
-        lines[1..]
-            .iter()
-            .any(|l| l.ends_with("03:10, right foot, pain 3 of 10 (c1)")),
+    assert_eq!(
+        lines.iter().filter(|l| l.ends_with("  -")).count(),
+        2,
         "{text}"
     );
+    // "Last night 03:10" belongs to the night before this morning.
+    let cramp = lines
+        .iter()
+        .position(|l| *l == "  cramp    03:10, right foot, pain 3 of 10 (c1)")
+        .unwrap_or_else(|| panic!("no cramp line in:\n{text}"));
+    assert!(lines[cramp - 1].len() == "Sun 2026-11-29".len(), "{text}");
+}
+
+/// Tonight's heading in `nocturne journal` with TZ=UTC: the morning
+/// still belongs to the night before. Read from the wall clock, as the
+/// binary reads it.
+#[allow(clippy::disallowed_methods)]
+fn tonight() -> String {
+    let now = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC);
+    let night = if now.hour() < 12 {
+        now.date().yesterday().unwrap()
+    } else {
+        now.date()
+    };
+    night.strftime("%a %Y-%m-%d").to_string()
+}
+
+/// A routine of one second, so a session in real time is quick.
+const TINY: &str = r#"
+name = "Tiny test routine"
+lead_in = 0
+
+[[steps]]
+name = "Only step"
+hold = 1
+"#;
+
+#[test]
+fn the_journal_leaves_previews_out_unless_asked_for_all() {
+    let home = Home::new();
+    let tiny = home.write("tiny.toml", TINY);
+    home.test()
+        .env("TZ", "UTC")
+        .args(["run", "--mute"])
+        .arg(&tiny)
+        .stderr_ends("sleep well.\n")
+        .run();
+    home.test()
+        .env("TZ", "UTC")
+        .args(["run", "--speed", "1000", "--mute"])
+        .arg(&tiny)
+        .stderr_ends("sleep well.\n")
+        .run();
+    home.test()
+        .env("TZ", "UTC")
+        .args(["log", "--at", "now", "--leg", "left", "--muscle", "calf"])
+        .stderr_starts("Logged a cramp (c1): ")
+        .run();
+
+    let night = |args: &[&str]| {
+        let text = home
+            .test()
+            .env("TZ", "UTC")
+            .args(["journal", "--nights", "1"])
+            .args(args)
+            .stdout_starts(format!("{}\n", tonight()))
+            .run()
+            .stdout;
+        // The cramp's time is the minute it was logged.
+        let mut lines: Vec<String> = text.lines().skip(1).map(str::to_owned).collect();
+        let cramp = lines
+            .iter()
+            .position(|l| l.starts_with("  cramp    ") && l.ends_with(", left calf (c1)"))
+            .unwrap_or_else(|| panic!("no cramp line in:\n{text}"));
+        lines[cramp] = "  cramp    HH:MM, left calf (c1)".to_owned();
+        lines.join("\n")
+    };
+    assert_eq!(
+        night(&[]),
+        "  session  tiny (done, s1)\n  \
+         cramp    HH:MM, left calf (c1)\n\
+         1 preview left out; `--all` shows it."
+    );
+    assert_eq!(
+        night(&["--all"]),
+        "  session  tiny (done, s1)\n  \
+         session  tiny (done, preview at 1000× speed, s2)\n  \
+         cramp    HH:MM, left calf (c1)"
+    );
+    // Asked for colour, the closing line is dim.
+    home.test()
+        .env("TZ", "UTC")
+        .args(["--color", "always", "journal", "--nights", "1"])
+        .stdout_starts(format!("{}\n", tonight()))
+        .stdout_ends("\u{1b}[2m1 preview left out; `--all` shows it.\u{1b}[0m\n")
+        .run();
 }
 
 #[test]

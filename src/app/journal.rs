@@ -62,15 +62,29 @@ pub fn delete(ctx: &Context, entry: journal::store::Entry, yes: bool) -> Result<
     Ok(ExitCode::SUCCESS)
 }
 
-/// `journal`: the recent nights, newest first.
-pub fn nights(ctx: &Context, nights: usize) -> Result<ExitCode> {
+/// `journal`: the recent nights, newest first, as wide as the terminal;
+/// previews only when `all`.
+pub fn nights(ctx: &Context, nights: usize, all: bool) -> Result<ExitCode> {
     let tz = ctx.tz();
     let today = journal::when::night_of(ctx.now, &tz);
-    print(&journal::nights(
+    let width = console::Term::stdout()
+        .size_checked()
+        .map(|(_, w)| usize::from(w))
+        .filter(|w| *w > 0)
+        .unwrap_or(80);
+    let page = journal::Page {
+        all,
+        width,
+        color: ctx.stdout_color,
+    };
+    // The page cleans the names it shows; its only escape sequences are
+    // nocturne's own colours.
+    print_styled(&journal::nights(
         &journal_file(&ctx.paths)?,
         today,
         nights,
         &tz,
+        page,
     )?)
 }
 

@@ -74,6 +74,8 @@ pub enum Command {
     Log(crate::journal::CrampInput),
     Journal {
         nights: usize,
+        /// Previews too.
+        all: bool,
     },
     Export {
         json: bool,
@@ -138,7 +140,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<ExitCode> {
         Command::TestNotification { wait } => devices::test_notification(wait),
         Command::Log(input) => journal::log(ctx, input),
         Command::JournalDelete { entry, yes } => journal::delete(ctx, entry, yes),
-        Command::Journal { nights } => journal::nights(ctx, nights),
+        Command::Journal { nights, all } => journal::nights(ctx, nights, all),
         Command::Export { json, output } => journal::export(paths, json, output),
         Command::Stats { weeks } => journal::stats(ctx, weeks),
         Command::RemindAdd(addition) => reminders::add(ctx, &addition),

@@ -315,8 +315,32 @@ pub fn can_ask() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-/// `nocturne journal`: the last `nights` nights, newest first.
-pub fn nights(path: &Path, today: Date, count: usize, tz: &TimeZone) -> Result<String> {
+/// How `nocturne journal` is drawn: whether previews show, how many
+/// columns the lines may take, and whether in colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Show previews (sessions run at another speed) too.
+    pub all: bool,
+    pub width: usize,
+    pub color: bool,
+}
+
+/// A session run at any speed but real time: a look at a routine, not a
+/// night's stretching.
+fn is_preview(session: &store::SessionRecord) -> bool {
+    (session.speed - 1.0).abs() > 1e-6
+}
+
+/// "30", "2.5": a speed factor as the session display says it.
+fn factor(speed: f64) -> String {
+    let text = format!("{speed:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// `nocturne journal`: the last `count` nights, newest first, each entry
+/// on its own lines within `page.width`. Previews are left out unless
+/// `page.all`, and a closing line says how many were.
+pub fn nights(path: &Path, today: Date, count: usize, tz: &TimeZone, page: Page) -> Result<String> {
     let Some(journal) = Journal::open_to_read(path)? else {
         return Ok(EMPTY.to_owned());
     };
@@ -325,59 +349,163 @@ pub fn nights(path: &Path, today: Date, count: usize, tz: &TimeZone) -> Result<S
     if sessions.is_empty() && cramps.is_empty() {
         return Ok(EMPTY.to_owned());
     }
-    let mut rows = Vec::new();
+    let mut shown = Vec::with_capacity(count);
+    let mut hidden = 0;
     let mut night = today;
     for _ in 0..count {
-        let stretched: Vec<String> = sessions
-            .iter()
-            .filter(|s| s.night == night)
-            .map(|s| {
-                let preview = if (s.speed - 1.0).abs() > 1e-6 {
-                    ", preview"
-                } else {
-                    ""
-                };
-                format!(
-                    "{} ({}{preview}, {})",
-                    s.routine,
-                    s.outcome.in_words(),
-                    Entry::Session(s.id)
-                )
-            })
-            .collect();
-        let cramped: Vec<String> = cramps
-            .iter()
-            .filter(|c| c.night == Some(night))
-            .map(|c| match c.id {
+        // Sorted by when they happened: a stretch in the evening, then the
+        // cramp in the small hours, then the relief routine after it.
+        let mut entries: Vec<(Option<Timestamp>, Line)> = Vec::new();
+        for s in sessions.iter().filter(|s| s.night == night) {
+            let preview = if !is_preview(s) {
+                String::new()
+            } else if page.all {
+                format!(", preview at {}× speed", factor(s.speed))
+            } else {
+                hidden += 1;
+                continue;
+            };
+            let text = format!(
+                "{} ({}{preview}, {})",
+                s.routine,
+                s.outcome.in_words(),
+                Entry::Session(s.id)
+            );
+            entries.push((s.started_at.parse().ok(), Line::Session(text)));
+        }
+        for c in cramps.iter().filter(|c| c.night == Some(night)) {
+            let text = match c.id {
                 Some(id) => format!("{} ({})", describe(c, tz, false), Entry::Cramp(id)),
                 None => describe(c, tz, false),
-            })
-            .collect();
-        let or_dash = |v: Vec<String>| {
-            if v.is_empty() {
-                "-".to_owned()
-            } else {
-                v.join("; ")
-            }
-        };
-        rows.push([
-            night.strftime("%a %Y-%m-%d").to_string(),
-            or_dash(stretched),
-            or_dash(cramped),
-        ]);
+            };
+            entries.push((c.at.parse().ok(), Line::Cramp(text)));
+        }
+        entries.sort_by_key(|(at, _)| (at.is_none(), *at));
+        shown.push(Night {
+            heading: night.strftime("%a %Y-%m-%d").to_string(),
+            entries: entries.into_iter().map(|(_, line)| line).collect(),
+        });
         night = night.yesterday().unwrap_or(Date::MIN);
     }
-    let width = rows
-        .iter()
-        .map(|r| r[1].chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(9);
-    let mut out = format!("{:<14}  {:<width$}  CRAMPS\n", "NIGHT", "STRETCHES");
-    for [date, stretched, cramped] in rows {
-        out.push_str(&format!("{date:<14}  {stretched:<width$}  {cramped}\n"));
+    let mut out = lay_out(&shown, page.width);
+    if hidden > 0 {
+        let (count, them) = if hidden == 1 {
+            ("1 preview".to_owned(), "it")
+        } else {
+            (format!("{hidden} previews"), "them")
+        };
+        let note = format!("{count} left out; `--all` shows {them}.");
+        let dim = console::Style::new().dim().force_styling(page.color);
+        for line in wrap("", "", &note, page.width) {
+            out.push_str(&format!("{}\n", dim.apply_to(line)));
+        }
     }
     Ok(out)
+}
+
+/// One night of `nocturne journal`: its date and what happened in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Night {
+    pub heading: String,
+    pub entries: Vec<Line>,
+}
+
+/// One entry of a night, in the words `nocturne journal` has always used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    Session(String),
+    Cramp(String),
+}
+
+/// What each entry starts with, in a column of its own.
+const LABELS: [&str; 2] = ["session", "cramp"];
+
+/// The nights, each a heading and then its entries, one under another,
+/// so that no line is wider than `width` columns. A long entry wraps at
+/// spaces, its later lines indented under its text. A night with nothing
+/// in it is one line with a dash, as it has always been shown. Names come
+/// from the user's files, so control characters are shown, never obeyed.
+pub fn lay_out(nights: &[Night], width: usize) -> String {
+    let width = width.max(1);
+    let label_width = LABELS.iter().map(|l| l.len()).max().unwrap_or(0);
+    let indent = " ".repeat(2 + label_width + 2);
+    // Below this, a column of labels would leave too little room for the
+    // entries: each label then starts its entry's text.
+    let roomy = width >= indent.len() + 24;
+    let mut out = String::new();
+    let mut push = |lines: Vec<String>| {
+        for line in lines {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    };
+    for night in nights {
+        let heading = crate::diag::clean(&night.heading);
+        if night.entries.is_empty() {
+            let line = format!("{heading}  -");
+            if console::measure_text_width(&line) <= width {
+                push(vec![line]);
+            } else {
+                push(wrap("", "  ", &format!("{heading} -"), width));
+            }
+            continue;
+        }
+        push(wrap("", "  ", &heading, width));
+        for entry in &night.entries {
+            let (label, text) = match entry {
+                Line::Session(text) => (LABELS[0], text),
+                Line::Cramp(text) => (LABELS[1], text),
+            };
+            let text = crate::diag::clean(text);
+            if roomy {
+                let first = format!("  {label:<label_width$}  ");
+                push(wrap(&first, &indent, &text, width));
+            } else {
+                push(wrap("  ", "    ", &format!("{label} {text}"), width));
+            }
+        }
+    }
+    out
+}
+
+/// `text` in lines of at most `width` columns, broken at spaces: the first
+/// line starts with `first`, the others with `rest`. A word wider than a
+/// line is broken where the line ends. A prefix that leaves no room is
+/// left off.
+fn wrap(first: &str, rest: &str, text: &str, width: usize) -> Vec<String> {
+    use console::measure_text_width as columns;
+    let rest = if columns(rest) < width { rest } else { "" };
+    let first = if columns(first) < width { first } else { "" };
+    let mut lines = Vec::new();
+    let mut line = first.to_owned();
+    let mut bare = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let needed = columns(word) + usize::from(!bare);
+        if columns(&line) + needed <= width {
+            if !bare {
+                line.push(' ');
+            }
+            line.push_str(word);
+            bare = false;
+            continue;
+        }
+        if !bare {
+            lines.push(std::mem::replace(&mut line, rest.to_owned()));
+        }
+        // A word wider than a whole line: as much as fits on each.
+        for c in word.chars() {
+            let mut buf = [0; 4];
+            if columns(&line) + columns(c.encode_utf8(&mut buf)) > width
+                && columns(&line) > columns(rest)
+            {
+                lines.push(std::mem::replace(&mut line, rest.to_owned()));
+            }
+            line.push(c);
+        }
+        bare = false;
+    }
+    lines.push(line);
+    lines
 }
 
 const EMPTY: &str = "The journal is empty. Each `nocturne run` is recorded; log a cramp with \
@@ -426,5 +554,134 @@ pub fn everything(path: &Path) -> Result<(Vec<store::SessionRecord>, Vec<Cramp>)
     match Journal::open_to_read(path)? {
         Some(journal) => Ok((journal.sessions()?, journal.cramps()?)),
         None => Ok((Vec::new(), Vec::new())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn night(heading: &str, entries: Vec<Line>) -> Night {
+        Night {
+            heading: heading.to_owned(),
+            entries,
+        }
+    }
+
+    /// A night with several sessions and a long cramp, and an empty night.
+    fn busy() -> Vec<Night> {
+        vec![
+            night(
+                "Mon 2026-11-30",
+                vec![
+                    Line::Session("nightly (done, s3)".into()),
+                    Line::Session("desk-worker-evening (ended early, s4)".into()),
+                    Line::Cramp(
+                        "03:10, left calf, lasted 12m, pain 8 of 10, with swelling, redness, \
+                         numbness, weakness (c1)"
+                            .into(),
+                    ),
+                    Line::Session("cramp (done, preview at 1000× speed, s5)".into()),
+                ],
+            ),
+            night("Sun 2026-11-29", vec![]),
+        ]
+    }
+
+    fn assert_within(text: &str, width: usize) {
+        for line in text.lines() {
+            assert!(
+                console::measure_text_width(line) <= width,
+                "wider than {width}: {line:?}\n{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_entry_starts_its_own_line_within_the_width() {
+        for width in [44, 80, 120] {
+            let text = lay_out(&busy(), width);
+            assert_within(&text, width);
+            let starts: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.starts_with("           "))
+                .collect();
+            let whole = [
+                "Mon 2026-11-30",
+                "  session  nightly (done, s3)",
+                "  session  desk-worker-evening (ended early, s4)",
+                "  cramp    03:10, left calf, lasted 12m, pain 8 of 10, with swelling, redness, \
+                 numbness, weakness (c1)",
+                "  session  cramp (done, preview at 1000× speed, s5)",
+                "Sun 2026-11-29  -",
+            ];
+            assert_eq!(starts.len(), whole.len(), "at {width} columns:\n{text}");
+            for (start, line) in starts.iter().zip(whole) {
+                assert!(line.starts_with(start), "at {width} columns:\n{text}");
+            }
+            // Wrapping moves words, never changes them.
+            let words = |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+            assert_eq!(
+                words(&text),
+                words(&lay_out(&busy(), 1000)),
+                "at {width} columns"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_entry_continues_under_its_text() {
+        assert_eq!(
+            lay_out(&busy()[..1], 44),
+            "Mon 2026-11-30\n  \
+             session  nightly (done, s3)\n  \
+             session  desk-worker-evening (ended early,\n           \
+             s4)\n  \
+             cramp    03:10, left calf, lasted 12m,\n           \
+             pain 8 of 10, with swelling,\n           \
+             redness, numbness, weakness (c1)\n  \
+             session  cramp (done, preview at 1000×\n           \
+             speed, s5)\n"
+        );
+        // At 120 columns each entry has one line.
+        assert_eq!(lay_out(&busy(), 120).lines().count(), 6);
+    }
+
+    #[test]
+    fn a_narrow_terminal_still_gets_every_word_within_its_width() {
+        let long = vec![night(
+            "Mon 2026-11-30",
+            vec![Line::Session(
+                "a-routine-with-a-name-longer-than-any-line (done, s1)".into(),
+            )],
+        )];
+        for width in [1, 8, 20, 30, 44] {
+            let text = lay_out(&[busy(), long.clone()].concat(), width);
+            assert_within(&text, width);
+        }
+        assert_eq!(
+            lay_out(&busy()[..1], 30).lines().nth(1),
+            Some("  session nightly (done, s3)")
+        );
+    }
+
+    #[test]
+    fn control_characters_in_a_name_are_shown_not_obeyed() {
+        let text = lay_out(
+            &[night(
+                "Mon 2026-11-30",
+                vec![Line::Session("evil\u{1b}[2J (done, s1)".into())],
+            )],
+            80,
+        );
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.contains("evil\u{fffd}[2J (done, s1)"), "{text:?}");
+    }
+
+    #[test]
+    fn a_speed_is_said_as_the_session_says_it() {
+        assert_eq!(factor(30.0), "30");
+        assert_eq!(factor(2.5), "2.5");
+        assert_eq!(factor(0.25), "0.25");
     }
 }
