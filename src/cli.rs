@@ -8,7 +8,9 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::app::{Command, EventsTo, Invocation, RunOptions};
 use crate::error::Error;
+use crate::output::terminal::View;
 use crate::session::Speed;
+use crate::theme::Theme;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -32,8 +34,28 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
     color: ColorWhen,
 
+    /// The colours: night (dim and warm, the default), day, or plain (no
+    /// colour). Default: `theme` from the settings, else night.
+    #[arg(long, value_enum, global = true)]
+    theme: Option<ThemeName>,
+
     #[command(subcommand)]
     command: Sub,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ThemeName {
+    Night,
+    Day,
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ViewName {
+    Auto,
+    Big,
+    Compact,
+    Plain,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,6 +108,12 @@ Examples:
         /// No desktop notifications this time.
         #[arg(long)]
         no_notify: bool,
+
+        /// How to draw the session: big digits (full screen), compact bars,
+        /// plain lines, or auto (big where the terminal is at least 60x20).
+        /// Default: `view` from the settings, else auto.
+        #[arg(long, value_enum)]
+        view: Option<ViewName>,
     },
 
     /// List every routine: bundled ones and your own.
@@ -633,6 +661,11 @@ pub fn parse() -> Result<Invocation, ExitCode> {
                 ColorWhen::Always => Some(true),
                 ColorWhen::Never => Some(false),
             },
+            theme: cli.theme.map(|theme| match theme {
+                ThemeName::Night => Theme::Night,
+                ThemeName::Day => Theme::Day,
+                ThemeName::Plain => Theme::Plain,
+            }),
             command: command(cli.command),
         }),
         Err(e) => {
@@ -652,7 +685,14 @@ fn command(sub: Sub) -> Result<Command, Error> {
             mute,
             no_notify,
             no_voice,
+            view,
         } => Command::Run(RunOptions {
+            view: view.map(|view| match view {
+                ViewName::Auto => View::Auto,
+                ViewName::Big => View::Big,
+                ViewName::Compact => View::Compact,
+                ViewName::Plain => View::Plain,
+            }),
             notify: !no_notify,
             voice: !no_voice,
             routine,

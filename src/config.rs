@@ -30,6 +30,8 @@ pub const KEYS: &[&str] = &[
     "voice_command",
     "voice_volume",
     "voice_name",
+    "theme",
+    "view",
 ];
 
 /// How long "Snooze" puts a reminder off, unless the settings say.
@@ -55,6 +57,10 @@ pub struct Config {
     pub reminders: Vec<Reminder>,
     /// The spoken guidance.
     pub voice: crate::voice::Settings,
+    /// The colours of everything nocturne shows.
+    pub theme: Option<crate::theme::Theme>,
+    /// How a session is drawn on a terminal.
+    pub view: Option<crate::output::terminal::View>,
 }
 
 impl Default for Config {
@@ -67,6 +73,8 @@ impl Default for Config {
             terminal: None,
             reminders: Vec::new(),
             voice: crate::voice::Settings::default(),
+            theme: None,
+            view: None,
         }
     }
 }
@@ -83,6 +91,8 @@ struct RawConfig {
     voice_command: Option<Spanned<Vec<String>>>,
     voice_volume: Option<Spanned<RawCount>>,
     voice_name: Option<Spanned<String>>,
+    theme: Option<Spanned<String>>,
+    view: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -178,6 +188,20 @@ impl Config {
         if let Some(word) = raw.notifications {
             match tomlfile::choice("notifications", &word, Level::parse, &Level::NAMES) {
                 Ok(level) => config.notifications = Some(level),
+                Err(d) => problems.push(d),
+            }
+        }
+        if let Some(word) = raw.theme {
+            use crate::theme::Theme;
+            match tomlfile::choice("theme", &word, Theme::parse, &Theme::NAMES) {
+                Ok(theme) => config.theme = Some(theme),
+                Err(d) => problems.push(d),
+            }
+        }
+        if let Some(word) = raw.view {
+            use crate::output::terminal::View;
+            match tomlfile::choice("view", &word, View::parse, &View::NAMES) {
+                Ok(view) => config.view = Some(view),
                 Err(d) => problems.push(d),
             }
         }

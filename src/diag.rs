@@ -6,8 +6,6 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use console::Style;
-
 /// One problem at one place in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -148,14 +146,15 @@ impl FileReport {
         }
     }
 
-    pub fn render(&self, color: bool) -> String {
+    pub fn render(&self, paint: impl Into<crate::theme::Paint>) -> String {
+        let paint = paint.into();
         let mut out = String::new();
         let starts = line_starts(&self.text);
         for (i, diagnostic) in self.diagnostics.iter().take(MOST_SHOWN).enumerate() {
             if i > 0 {
                 out.push('\n');
             }
-            self.render_one(diagnostic, &starts, color, &mut out);
+            self.render_one(diagnostic, &starts, paint, &mut out);
         }
         if self.diagnostics.len() > MOST_SHOWN {
             let _ = writeln!(
@@ -168,11 +167,17 @@ impl FileReport {
         out
     }
 
-    fn render_one(&self, d: &Diagnostic, starts: &[usize], color: bool, out: &mut String) {
-        let error = Style::new().red().bold().force_styling(color);
-        let gutter = Style::new().blue().bold().force_styling(color);
-        let caret = Style::new().red().bold().force_styling(color);
-        let bold = Style::new().bold().force_styling(color);
+    fn render_one(
+        &self,
+        d: &Diagnostic,
+        starts: &[usize],
+        paint: crate::theme::Paint,
+        out: &mut String,
+    ) {
+        let error = paint.error();
+        let gutter = paint.gutter();
+        let caret = paint.error();
+        let bold = paint.title();
 
         let _ = writeln!(
             out,

@@ -41,11 +41,12 @@ impl Error {
     }
 
     /// The message as the user sees it, in colour where allowed.
-    pub fn render(&self, color: bool) -> String {
+    pub fn render(&self, paint: impl Into<crate::theme::Paint>) -> String {
+        let paint = paint.into();
         match self {
-            Error::File(report) => report.render(color),
+            Error::File(report) => report.render(paint),
             _ => {
-                let red = console::Style::new().red().bold().force_styling(color);
+                let red = paint.error();
                 let text = self.to_string();
                 let message = crate::diag::clean(&text);
                 format!("{}: {message}\n", red.apply_to("error"))

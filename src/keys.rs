@@ -1,13 +1,12 @@
 //! Keys during a session, when stdin is a terminal: space, n or Right,
-//! p or Left, q or Esc. The terminal is put in a mode that passes single
+//! p or Left, q or Esc, and i for the instructions. The terminal is put in a mode that passes single
 //! keys without echo and is restored on every way out: the normal end, `q`,
 //! Ctrl-C, and a panic.
 
 use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
-use std::time::Duration;
 
-use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::session::Control;
 use crate::util::io_reason;
@@ -49,12 +48,11 @@ pub fn listen(controls: Sender<Control>) -> Result<Keys, Error> {
             // is there is read, so a key typed after the session is left
             // for the questions that follow it.
             while stopped.wait_for_input() {
-                while matches!(event::poll(Duration::ZERO), Ok(true)) {
-                    let Ok(event) = event::read() else { return };
-                    if let Event::Key(key) = event
-                        && let Some(control) = control_for(key)
-                        && controls.send(control).is_err()
-                    {
+                let Some(read) = mode::read_controls() else {
+                    return;
+                };
+                for control in read {
+                    if controls.send(control).is_err() {
                         return;
                     }
                 }
@@ -77,6 +75,60 @@ impl Drop for Keys {
     }
 }
 
+/// `i`: the display's own key. It changes what is shown, not the session,
+/// which is only asked to let the display draw again.
+fn instructions() -> Control {
+    crate::screen::press_instructions();
+    Control::Redraw
+}
+
+/// The controls in what the terminal sent: single keys, and the arrow keys'
+/// escape sequences (ESC [ C, ESC O D, and with modifiers ESC [ 1 ; 5 C).
+/// A lone ESC is the Esc key; other sequences are passed over.
+#[cfg_attr(not(unix), allow(dead_code))]
+fn controls_in(bytes: &[u8]) -> Vec<Control> {
+    let mut controls = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let control = match bytes[i] {
+            0x1b => match bytes.get(i + 1) {
+                None => Some(Control::Quit),
+                Some(b'[' | b'O') => {
+                    // The sequence ends at its first byte from @ to ~.
+                    let end = bytes[i + 2..]
+                        .iter()
+                        .position(|b| (0x40..=0x7e).contains(b))
+                        .map(|at| i + 2 + at);
+                    let Some(end) = end else { break };
+                    i = end;
+                    match bytes[end] {
+                        b'C' => Some(Control::Next),
+                        b'D' => Some(Control::Back),
+                        _ => None,
+                    }
+                }
+                // Alt and a key: neither is one of ours.
+                Some(_) => {
+                    i += 1;
+                    None
+                }
+            },
+            b' ' => Some(Control::TogglePause),
+            b'n' | b'N' => Some(Control::Next),
+            b'p' | b'P' => Some(Control::Back),
+            b'q' | b'Q' => Some(Control::Quit),
+            b'i' | b'I' => Some(instructions()),
+            // Ctrl-C, where the terminal passes it as a key.
+            0x03 => Some(Control::Interrupt),
+            _ => None,
+        };
+        controls.extend(control);
+        i += 1;
+    }
+    controls
+}
+
+#[cfg_attr(unix, allow(dead_code))]
 fn control_for(key: KeyEvent) -> Option<Control> {
     if key.kind == KeyEventKind::Release {
         return None;
@@ -91,18 +143,31 @@ fn control_for(key: KeyEvent) -> Option<Control> {
         KeyCode::Char('n' | 'N') | KeyCode::Right => Some(Control::Next),
         KeyCode::Char('p' | 'P') | KeyCode::Left => Some(Control::Back),
         KeyCode::Char('q' | 'Q') | KeyCode::Esc => Some(Control::Quit),
+        KeyCode::Char('i' | 'I') => Some(instructions()),
         _ => None,
     }
 }
 
 /// Restores the terminal before the panic message is printed, so a panic
-/// never leaves the user's shell without echo.
+/// never leaves the user's shell without echo or on the alternate screen.
 pub fn restore_on_panic() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         mode::restore_now();
+        crate::screen::restore_now();
         previous(info);
     }));
+}
+
+/// Before nocturne stops (Ctrl-Z): the terminal's own settings back, kept
+/// to be taken again by `resume_mode`.
+pub fn pause_mode() {
+    mode::pause();
+}
+
+/// After a stop: single keys again, if they were being read.
+pub fn resume_mode() {
+    mode::resume();
 }
 
 #[cfg(unix)]
@@ -135,10 +200,7 @@ mod mode {
         if unsafe { libc::tcgetattr(fd, &mut saved) } != 0 {
             return Err(Error::Read(std::io::Error::last_os_error()));
         }
-        let mut keys = saved;
-        keys.c_lflag &= !(libc::ICANON | libc::ECHO);
-        keys.c_cc[libc::VMIN] = 1;
-        keys.c_cc[libc::VTIME] = 0;
+        let keys = keys_mode(saved);
         if let Ok(mut slot) = SAVED.lock() {
             *slot = Some(saved);
         }
@@ -149,11 +211,59 @@ mod mode {
         Ok(Restore)
     }
 
+    /// The user's settings with canonical input and echo off.
+    fn keys_mode(saved: libc::termios) -> libc::termios {
+        let mut keys = saved;
+        keys.c_lflag &= !(libc::ICANON | libc::ECHO);
+        keys.c_cc[libc::VMIN] = 1;
+        keys.c_cc[libc::VTIME] = 0;
+        keys
+    }
+
+    pub fn pause() {
+        let saved = SAVED.lock().ok().and_then(|slot| *slot);
+        if let Some(saved) = saved {
+            // SAFETY: `saved` came from tcgetattr on this same fd.
+            unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &saved) };
+        }
+    }
+
+    pub fn resume() {
+        let saved = SAVED.lock().ok().and_then(|slot| *slot);
+        if let Some(saved) = saved {
+            let keys = keys_mode(saved);
+            // SAFETY: a termios derived from one read from this fd.
+            unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &keys) };
+        }
+    }
+
     pub fn restore_now() {
         let saved = SAVED.lock().ok().and_then(|mut slot| slot.take());
         if let Some(saved) = saved {
             // SAFETY: `saved` came from tcgetattr on this same fd.
             unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &saved) };
+        }
+    }
+
+    /// What the terminal has sent, as controls; `None` once it is gone.
+    /// Read straight from stdin: only what is there, so what is typed
+    /// after the session is left for the questions that follow it.
+    pub fn read_controls() -> Option<Vec<super::Control>> {
+        let mut buffer = [0u8; 256];
+        loop {
+            // SAFETY: reads at most the buffer's length into it.
+            let got =
+                unsafe { libc::read(libc::STDIN_FILENO, buffer.as_mut_ptr().cast(), buffer.len()) };
+            if got < 0 {
+                if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return None;
+            }
+            if got == 0 {
+                return None;
+            }
+            return Some(super::controls_in(&buffer[..got as usize]));
         }
     }
 
@@ -244,6 +354,26 @@ mod mode {
         let _ = crossterm::terminal::disable_raw_mode();
     }
 
+    pub fn pause() {}
+
+    pub fn resume() {}
+
+    /// What the terminal has sent, as controls; `None` once it is gone.
+    pub fn read_controls() -> Option<Vec<super::Control>> {
+        use crossterm::event::{self, Event};
+        let mut controls = Vec::new();
+        while matches!(event::poll(Duration::ZERO), Ok(true)) {
+            let event = event::read().ok()?;
+            let control = match event {
+                Event::Key(key) => super::control_for(key),
+                Event::Resize(..) => Some(super::Control::Redraw),
+                _ => None,
+            };
+            controls.extend(control);
+        }
+        Some(controls)
+    }
+
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::Duration;
@@ -276,5 +406,28 @@ mod mode {
             }
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_arrow_sequences_become_controls() {
+        assert_eq!(
+            controls_in(b" nq"),
+            [Control::TogglePause, Control::Next, Control::Quit]
+        );
+        assert_eq!(
+            controls_in(b"\x1b[C\x1b[D\x1bOC\x1b[1;5D"),
+            [Control::Next, Control::Back, Control::Next, Control::Back]
+        );
+        assert_eq!(controls_in(b"\x1b"), [Control::Quit]);
+        // Up, a function key and Alt-x are none of ours.
+        assert!(controls_in(b"\x1b[A\x1b[15~\x1bx").is_empty());
+        // An unfinished sequence is left alone.
+        assert_eq!(controls_in(b"n\x1b[1;"), [Control::Next]);
+        assert_eq!(controls_in(b"i"), [Control::Redraw]);
     }
 }

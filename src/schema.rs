@@ -412,6 +412,14 @@ fn config_field(key: &str) -> Value {
             &Level::NAMES,
         ),
         "snooze" => duration_within("How long a reminder's Snooze waits (default 10m)", 1, DAY),
+        "theme" => choice(
+            "The colours: night (dim and warm), day, or plain (default night)",
+            &crate::theme::Theme::NAMES,
+        ),
+        "view" => choice(
+            "How a session is drawn: big digits, compact bars, plain lines, or auto by the terminal's size (default auto)",
+            &crate::output::terminal::View::NAMES,
+        ),
         "terminal" => {
             json!({"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "How Start now opens a terminal, such as [\"xterm\", \"-e\"]"})
         }

@@ -45,6 +45,11 @@ impl Pane {
 
     /// The same, with `env` ("NAME='value' ...") set for nocturne.
     fn start_with(home: &Home, env: &str, args: &str) -> Pane {
+        Pane::sized(home, env, args, (100, 30))
+    }
+
+    /// The same, in a pane of `columns` x `rows`.
+    fn sized(home: &Home, env: &str, args: &str, (columns, rows): (u16, u16)) -> Pane {
         let dir = home.path("pane");
         std::fs::create_dir_all(&dir).unwrap();
         let socket = format!("nocturne-test-{}-{}", std::process::id(), unique());
@@ -67,15 +72,78 @@ impl Pane {
                 "new-session",
                 "-d",
                 "-x",
-                "100",
+                &columns.to_string(),
                 "-y",
-                "30",
+                &rows.to_string(),
             ])
             .arg(script)
             .status()
             .expect("tmux runs (the CI script installs it)");
         assert!(started.success());
         Pane { socket, dir }
+    }
+
+    /// A pane running an interactive dash, which leaves the terminal as
+    /// it finds it (no line editor mends it), with nocturne's variables
+    /// set; commands are typed into it.
+    fn dash(home: &Home) -> Pane {
+        let dir = home.path("pane");
+        std::fs::create_dir_all(&dir).unwrap();
+        let socket = format!("nocturne-test-{}-{}", std::process::id(), unique());
+        let started = Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
+            .args(["-x", "100", "-y", "30", "-c"])
+            .arg(&dir)
+            .args(["-e", &format!("HOME={}", home.dir.path().display())])
+            .args([
+                "-e",
+                &format!("XDG_RUNTIME_DIR={}", home.dir.path().display()),
+            ])
+            .args([
+                "-e",
+                &format!(
+                    "DBUS_SESSION_BUS_ADDRESS=unix:path={}/no-bus",
+                    home.dir.path().display()
+                ),
+            ])
+            .args([
+                "-e",
+                &format!("NOCTURNE_CONFIG_DIR={}", home.config().display()),
+            ])
+            .args([
+                "-e",
+                &format!("NOCTURNE_DATA_DIR={}", home.data().display()),
+            ])
+            .args(["-e", "TERM=xterm-256color", "-e", "PS1=$ "])
+            .args(["env", "-u", "ENV", "dash", "-i"])
+            .status()
+            .expect("tmux runs (the CI script installs it)");
+        assert!(started.success());
+        Pane { socket, dir }
+    }
+
+    /// Types a line into the pane's shell.
+    fn type_line(&self, line: &str) {
+        self.keys(&["-l", line]);
+        self.keys(&["Enter"]);
+    }
+
+    fn resize(&self, (columns, rows): (u16, u16)) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "resize-window"])
+            .args(["-x", &columns.to_string(), "-y", &rows.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// The screen with the escape codes of its colours and attributes.
+    fn screen_with_codes(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-e"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -163,7 +231,10 @@ fn space_pauses_n_skips_and_q_ends_the_session() {
     let file = routine(&home);
     let pane = Pane::start(
         &home,
-        &format!("run '{}' --events events.jsonl", file.display()),
+        &format!(
+            "run '{}' --events events.jsonl --view compact",
+            file.display()
+        ),
     );
 
     let screen = pane.wait_for("the first hold", started);
@@ -186,7 +257,7 @@ fn space_pauses_n_skips_and_q_ends_the_session() {
     let screen = pane.wait_for("step B", |p| {
         p.has_event("step_skipped") && p.screen().contains("Step B, left leg")
     });
-    assert!(screen.contains("Skipped Step A"), "{screen}");
+    assert!(screen.contains("Skipped: Step A"), "{screen}");
     let skipped = pane
         .events()
         .into_iter()
@@ -219,7 +290,10 @@ fn arrows_move_between_steps_and_ctrl_c_exits_130() {
     let file = routine(&home);
     let pane = Pane::start(
         &home,
-        &format!("run '{}' --events events.jsonl", file.display()),
+        &format!(
+            "run '{}' --events events.jsonl --view compact",
+            file.display()
+        ),
     );
     pane.wait_for("the first hold", started);
 
@@ -609,4 +683,423 @@ fn n_during_a_phrase_stops_it_at_once() {
         "the phrase stopped {off} ms after the key"
     );
     assert!(skipped_at < 8000.0, "the key came {skipped_at} ms in");
+}
+
+/// The glyphs of the big view's font ('#' lit), the way a user reads them.
+const GLYPHS: [(char, [&str; 5]); 11] = [
+    ('0', ["####", "#  #", "#  #", "#  #", "####"]),
+    ('1', ["  # ", " ## ", "  # ", "  # ", " ###"]),
+    ('2', ["####", "   #", "####", "#   ", "####"]),
+    ('3', ["####", "   #", " ###", "   #", "####"]),
+    ('4', ["#  #", "#  #", "####", "   #", "   #"]),
+    ('5', ["####", "#   ", "####", "   #", "####"]),
+    ('6', ["####", "#   ", "####", "#  #", "####"]),
+    ('7', ["####", "   #", "  # ", " #  ", " #  "]),
+    ('8', ["####", "#  #", "####", "#  #", "####"]),
+    ('9', ["####", "#  #", "####", "   #", "####"]),
+    (':', [" ", "#", " ", "#", " "]),
+];
+
+/// The large digits on a screen, read back: the text they spell and how
+/// many rows they take. The digits are the rows made only of blocks and
+/// spaces.
+fn big_digits(screen: &str) -> (String, usize) {
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains('█') && l.chars().all(|c| c == '█' || c == ' '))
+        .collect();
+    assert!(rows.len() >= 5 && rows.len().is_multiple_of(5), "{screen}");
+    let scale = rows.len() / 5;
+    let indent = rows
+        .iter()
+        .map(|r| r.chars().take_while(|c| *c == ' ').count())
+        .min()
+        .unwrap();
+    // One character per pixel: a pixel is 2 x scale cells.
+    let pixels: Vec<Vec<bool>> = (0..5)
+        .map(|row| {
+            let cells: Vec<char> = rows[row * scale].chars().skip(indent).collect();
+            cells.chunks(2 * scale).map(|c| c[0] == '█').collect()
+        })
+        .collect();
+    let lit = |row: usize, x: usize| pixels[row].get(x).copied().unwrap_or(false);
+    let width = pixels.iter().map(Vec::len).max().unwrap();
+    let mut text = String::new();
+    let mut x = 0;
+    while x < width {
+        let found = GLYPHS.iter().find(|(_, glyph)| {
+            (0..5).all(|row| {
+                glyph[row]
+                    .chars()
+                    .enumerate()
+                    .all(|(i, p)| (p == '#') == lit(row, x + i))
+            })
+        });
+        let Some((c, glyph)) = found else {
+            panic!("no glyph at pixel {x}:\n{}", rows.join("\n"));
+        };
+        text.push(*c);
+        x += glyph[0].len() + 1;
+    }
+    (text, rows.len())
+}
+
+/// The countdown in the segment bar's words ("58s left"), as digits.
+fn countdown_words(screen: &str) -> String {
+    let line = screen
+        .lines()
+        .find(|l| l.trim_end().ends_with("s left"))
+        .unwrap_or_else(|| panic!("no countdown:\n{screen}"));
+    let words = line.trim_end().trim_end_matches("s left");
+    words.rsplit(' ').next().unwrap().to_owned()
+}
+
+fn paused(pane: &Pane) -> bool {
+    pane.has_event("paused") && pane.screen().contains("press space to go on")
+}
+
+#[test]
+fn the_big_view_shows_the_countdown_in_digits_that_grow_with_the_terminal() {
+    for (size, height) in [((100, 30), 10), ((200, 60), 20)] {
+        let home = Home::new();
+        let file = routine(&home);
+        let pane = Pane::sized(
+            &home,
+            "",
+            &format!("run '{}' --events events.jsonl --mute", file.display()),
+            size,
+        );
+        pane.wait_for("the first hold", started);
+        std::thread::sleep(Duration::from_millis(1500));
+        pane.keys(&["Space"]);
+        let screen = pane.wait_for("the pause", paused);
+        let (digits, rows) = big_digits(&screen);
+        assert_eq!(rows, height, "{screen}");
+        assert_eq!(digits, countdown_words(&screen), "{screen}");
+        assert!(screen.contains("H O L D"), "{screen}");
+        assert!(screen.contains("Step A"), "{screen}");
+        assert!(
+            screen.contains("1   OF   2") || screen.contains("1 OF 2"),
+            "{screen}"
+        );
+        assert!(screen.contains("Do A slowly."), "{screen}");
+
+        // On to step B: its side, large and in capitals.
+        pane.keys(&["Space", "n"]);
+        let screen = pane.wait_for("step B", |p| p.screen().contains("Step B"));
+        assert!(screen.contains("LEFT LEG"), "{screen}");
+        assert!(screen.contains("Skipped: Step A"), "{screen}");
+
+        // The normal screen comes back with the summary.
+        pane.keys(&["q"]);
+        let screen = pane.wait_for("the end", |p| !p.file("after").is_empty());
+        assert!(screen.contains("Ended early at"), "{screen}");
+        assert!(
+            !screen.contains('█') && !screen.contains("H O L D"),
+            "{screen}"
+        );
+        assert_eq!(pane.file("status").trim(), "0");
+        assert_eq!(pane.file("before"), pane.file("after"));
+    }
+}
+
+#[test]
+fn a_resized_big_view_is_drawn_as_a_fresh_one_would_be() {
+    let mut screens = Vec::new();
+    for resize in [true, false] {
+        let home = Home::new();
+        let file = routine(&home);
+        let size = if resize { (100, 30) } else { (200, 60) };
+        let pane = Pane::sized(
+            &home,
+            "",
+            &format!("run '{}' --events events.jsonl --mute", file.display()),
+            size,
+        );
+        pane.wait_for("the first hold", started);
+        // Back to the step's start and paused there: both panes show the
+        // same moment.
+        pane.keys(&["p", "Space"]);
+        pane.wait_for("the pause", paused);
+        if resize {
+            pane.resize((200, 60));
+        }
+        let screen = pane.wait_for("the big size", |p| {
+            p.screen().lines().count() == 60 && p.screen().contains("0:01 / 4:11")
+        });
+        pane.keys(&["q"]);
+        let trimmed: Vec<String> = screen.lines().map(|l| l.trim_end().to_owned()).collect();
+        screens.push(trimmed.join("\n"));
+    }
+    assert_eq!(screens[0], screens[1]);
+}
+
+#[test]
+fn a_resized_compact_view_leaves_nothing_behind() {
+    let home = Home::new();
+    let file = routine(&home);
+    let pane = Pane::sized(
+        &home,
+        "",
+        &format!(
+            "run '{}' --events events.jsonl --mute --view compact",
+            file.display()
+        ),
+        (100, 30),
+    );
+    pane.wait_for("the first hold", started);
+    pane.keys(&["Space"]);
+    pane.wait_for("the pause", paused);
+    for size in [(50, 20), (120, 30)] {
+        pane.resize(size);
+        let screen = pane.wait_for("the new width", |p| {
+            p.screen()
+                .lines()
+                .any(|l| l.trim_end().chars().count() > 40 && l.contains("Session"))
+                || size.0 == 50
+        });
+        std::thread::sleep(Duration::from_millis(500));
+        let screen = if size.0 == 50 { pane.screen() } else { screen };
+        // The bars are drawn once, no line wraps, and the first line is
+        // the session's opening line, as on a fresh screen.
+        assert_eq!(screen.matches("Session ").count(), 1, "{screen}");
+        assert_eq!(screen.matches("space pause").count(), 1, "{screen}");
+        assert_eq!(screen.matches("Do A slowly.").count(), 1, "{screen}");
+        assert!(screen.starts_with("Slow test routine"), "{screen}");
+        for line in screen.lines() {
+            assert!(line.chars().count() <= usize::from(size.0), "{screen}");
+        }
+    }
+    pane.keys(&["q"]);
+    let screen = pane.wait_for("the end", |p| !p.file("after").is_empty());
+    assert!(screen.contains("Ended early at"), "{screen}");
+}
+
+/// Every colour a `capture-pane -e` screen sets, as RGB, and whether
+/// reverse video is used.
+fn colors_in(text: &str) -> (Vec<(u8, u8, u8)>, bool) {
+    fn sixteen(n: u32, bright: bool) -> (u8, u8, u8) {
+        let on = if bright { 255 } else { 205 };
+        let bit = |b: u32| if n & b != 0 { on } else { 0 };
+        (bit(1), bit(2), bit(4))
+    }
+    fn palette(n: u32) -> (u8, u8, u8) {
+        match n {
+            0..=15 => sixteen(n % 8, n >= 8),
+            16..=231 => {
+                let level = |v: u32| if v == 0 { 0 } else { (55 + 40 * v) as u8 };
+                let n = n - 16;
+                (level(n / 36), level(n / 6 % 6), level(n % 6))
+            }
+            _ => {
+                let v = (8 + 10 * (n.min(255) - 232)) as u8;
+                (v, v, v)
+            }
+        }
+    }
+    let mut colors = Vec::new();
+    let mut reverse = false;
+    for sequence in text.split("\x1b[").skip(1) {
+        let Some(end) = sequence.find(|c: char| c.is_ascii_alphabetic()) else {
+            continue;
+        };
+        if &sequence[end..=end] != "m" {
+            continue;
+        }
+        let numbers: Vec<u32> = sequence[..end]
+            .split(';')
+            .filter_map(|p| p.parse().ok())
+            .collect();
+        let mut i = 0;
+        while i < numbers.len() {
+            let at = |k: usize| numbers.get(i + k).copied().unwrap_or(0);
+            match numbers[i] {
+                7 => reverse = true,
+                n @ (30..=37 | 40..=47) => colors.push(sixteen(n % 10, false)),
+                n @ (90..=97 | 100..=107) => colors.push(sixteen(n % 10, true)),
+                38 | 48 if at(1) == 5 => {
+                    colors.push(palette(at(2)));
+                    i += 2;
+                }
+                38 | 48 if at(1) == 2 => {
+                    colors.push((at(2) as u8, at(3) as u8, at(4) as u8));
+                    i += 4;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    (colors, reverse)
+}
+
+/// Blue or cyan (more blue than red), or close to white.
+fn wakes_you_up((r, g, b): (u8, u8, u8)) -> bool {
+    b > r || (r > 220 && g > 220 && b > 220)
+}
+
+/// The screen of a paused session in a view, with its escape codes.
+fn coloured_screen(env: &str, args: &str) -> String {
+    let home = Home::new();
+    let file = routine(&home);
+    let pane = Pane::start_with(
+        &home,
+        env,
+        &format!(
+            "run '{}' --events events.jsonl --mute {args}",
+            file.display()
+        ),
+    );
+    pane.wait_for("the first hold", started);
+    pane.keys(&["Space"]);
+    pane.wait_for("the pause", paused);
+    let screen = pane.screen_with_codes();
+    pane.keys(&["q"]);
+    screen
+}
+
+#[test]
+fn the_night_theme_is_dim_and_warm_and_no_color_means_none() {
+    for env in ["", "COLORTERM=truecolor"] {
+        for view in ["--view big", "--view compact"] {
+            let screen = coloured_screen(env, view);
+            let (colors, reverse) = colors_in(&screen);
+            assert!(colors.len() >= 3, "{env} {view}: {screen:?}");
+            assert!(!reverse, "{env} {view}: {screen:?}");
+            for color in colors {
+                assert!(
+                    !wakes_you_up(color),
+                    "{env} {view}: {color:?} in {screen:?}"
+                );
+            }
+        }
+    }
+    // The day theme is the bright one: the check above can see blue.
+    let screen = coloured_screen("", "--view compact --theme day");
+    assert!(
+        colors_in(&screen).0.into_iter().any(wakes_you_up),
+        "{screen:?}"
+    );
+
+    for view in ["--view big", "--view compact"] {
+        let screen = coloured_screen("NO_COLOR=1", view);
+        let (colors, reverse) = colors_in(&screen);
+        assert!(colors.is_empty() && !reverse, "{view}: {screen:?}");
+        assert!(screen.contains("Step A"), "{screen:?}");
+    }
+}
+
+/// A routine short enough to finish in a test, long enough to stop in.
+const STOPPABLE: &str = r#"
+name = "Stoppable"
+lead_in = 1
+
+[[steps]]
+name = "Step A"
+hold = 6
+"#;
+
+#[test]
+fn ctrl_z_gives_the_shell_its_terminal_and_fg_brings_the_session_back_paused() {
+    for view in ["big", "compact"] {
+        ctrl_z_then_fg(view);
+    }
+}
+
+fn ctrl_z_then_fg(view: &str) {
+    let home = Home::new();
+    let file = home.write("stoppable.toml", STOPPABLE);
+    let pane = Pane::dash(&home);
+    pane.wait_for("the prompt", |p| p.screen().contains('$'));
+    pane.type_line("stty -a > before");
+    pane.wait_for("the settings", |p| !p.file("before").is_empty());
+    pane.type_line(&format!(
+        "'{}' run '{}' --mute --events events.jsonl --view {view}",
+        common::bin().display(),
+        file.display()
+    ));
+    pane.wait_for("the hold", started);
+    std::thread::sleep(Duration::from_millis(1000));
+    pane.keys(&["C-z"]);
+    pane.wait_for("the stop", |p| p.screen().contains("Stopped"));
+    pane.type_line("stty -a > stopped");
+    pane.wait_for("the settings", |p| !p.file("stopped").is_empty());
+    let stopped = pane.file("stopped");
+    let flags: Vec<&str> = stopped.split_whitespace().collect();
+    assert!(
+        flags.contains(&"icanon") && flags.contains(&"echo"),
+        "{stopped}"
+    );
+    assert_eq!(stopped, pane.file("before"));
+    let last = pane.events().pop().unwrap();
+    assert_eq!(
+        last["event"], "paused",
+        "the session paused before it stopped"
+    );
+
+    pane.type_line("fg");
+    let screen = pane.wait_for("the session again", |p| {
+        p.screen()
+            .contains("nocturne was stopped, so the session is paused")
+    });
+    assert!(screen.contains("press space to go on"), "{screen}");
+    assert!(screen.contains("Step A"), "{screen}");
+    // It stays paused until space.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(pane.events().pop().unwrap()["event"], "paused");
+    pane.keys(&["Space"]);
+    let screen = pane.wait_for("the end", |p| {
+        p.has_event("session_finished") && p.screen().contains("Finished in")
+    });
+    assert!(screen.contains("1 of 1 steps done."), "{screen}");
+    let finished = pane.events().pop().unwrap();
+    assert_eq!(finished["completed"], true);
+    pane.type_line("stty -a > after");
+    pane.wait_for("the settings", |p| !p.file("after").is_empty());
+    assert_eq!(pane.file("after"), pane.file("before"));
+}
+
+#[test]
+fn a_closed_terminal_ends_the_session_as_interrupted_and_records_it() {
+    let home = Home::new();
+    let file = routine(&home);
+    let pane = Pane::start(
+        &home,
+        &format!("run '{}' --events events.jsonl --mute", file.display()),
+    );
+    pane.wait_for("the first hold", started);
+    // Closing the window: the terminal hangs up on nocturne.
+    let events = pane.dir.join("events.jsonl");
+    drop(pane);
+    let limit = Instant::now() + Duration::from_secs(20);
+    // The session is recorded as it starts, and its end when it ends.
+    let recorded = loop {
+        let sessions = home.journal()["sessions"].clone();
+        if let Some(session) = sessions.as_array().and_then(|s| s.first())
+            && session["outcome"] != "unfinished"
+        {
+            break session.clone();
+        }
+        assert!(
+            Instant::now() < limit,
+            "the session's end was not recorded: {sessions}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(recorded["outcome"], "interrupted", "{recorded}");
+    // And nocturne has left, nothing of it waiting on the lost terminal.
+    let running = || {
+        std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|entry| std::fs::read(entry.ok()?.path().join("cmdline")).ok())
+            .any(|cmdline| String::from_utf8_lossy(&cmdline).contains(&*file.to_string_lossy()))
+    };
+    while running() {
+        assert!(Instant::now() < limit, "nocturne is still running");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let text = std::fs::read_to_string(events).unwrap();
+    let last = common::events(&text).pop().unwrap();
+    assert_eq!(last["event"], "session_finished");
+    assert_eq!(last["interrupted"], true);
 }

@@ -10,7 +10,7 @@ use crate::paths::Paths;
 use crate::routine::catalog::{self, Origin};
 
 /// `check` with no files: the settings and every routine of the user's.
-fn check_everything(paths: &Paths, color: bool) -> Result<ExitCode> {
+fn check_everything(paths: &Paths, color: crate::theme::Paint) -> Result<ExitCode> {
     let mut invalid = 0;
     let mut said = String::new();
     let entries = catalog::entries(paths.routines_dir().as_deref(), DECODED);
@@ -78,7 +78,7 @@ fn check_everything(paths: &Paths, color: bool) -> Result<ExitCode> {
 }
 
 /// `check`: the files or routines named, or everything of the user's.
-pub fn check(paths: &Paths, words: &[String], color: bool) -> Result<ExitCode> {
+pub fn check(paths: &Paths, words: &[String], color: crate::theme::Paint) -> Result<ExitCode> {
     if words.is_empty() {
         return check_everything(paths, color);
     }

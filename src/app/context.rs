@@ -7,12 +7,15 @@ use std::path::PathBuf;
 use jiff::tz::TimeZone;
 
 use crate::paths::Paths;
+use crate::theme::{Paint, Theme};
 
 /// The environment, read once at the start: the variables nocturne heeds
 /// and which of the standard streams are terminals.
 pub struct Env {
     /// NO_COLOR is set to something.
     no_color: bool,
+    /// How many colours the terminal says it shows.
+    pub depth: crate::theme::Depth,
     /// TERM=dumb: a terminal that cannot redraw or colour.
     dumb_terminal: bool,
     /// Where to note how long each cue took to reach the device
@@ -27,6 +30,7 @@ impl Env {
     pub fn read() -> Env {
         Env {
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            depth: crate::theme::Depth::detect(),
             dumb_terminal: std::env::var_os("TERM").is_some_and(|t| t == "dumb"),
             sound_trace: std::env::var_os("NOCTURNE_SOUND_TRACE").map(PathBuf::from),
             stdin_terminal: std::io::stdin().is_terminal(),
@@ -56,16 +60,31 @@ pub struct Context {
     pub color: bool,
     /// For pages printed on stdout (the stats charts).
     pub stdout_color: bool,
+    /// The styles of messages on stderr, in the theme chosen.
+    pub paint: Paint,
+    /// The same for pages on stdout.
+    pub stdout_paint: Paint,
     /// The moment the command runs at, read once.
     pub now: jiff::Timestamp,
 }
 
 impl Context {
-    pub fn new(env: Env, asked_color: Option<bool>) -> Context {
+    pub fn new(env: Env, asked_color: Option<bool>, asked_theme: Option<Theme>) -> Context {
         let color = env.color_on(asked_color, env.stderr_terminal);
         let stdout_color = env.color_on(asked_color, env.stdout_terminal);
+        let paths = Paths::from_env();
+        let theme = asked_theme
+            .or_else(|| theme_setting(&paths))
+            .unwrap_or_default();
+        let paint = |on| Paint {
+            theme,
+            depth: env.depth,
+            on,
+        };
         Context {
-            paths: Paths::from_env(),
+            paint: paint(color),
+            stdout_paint: paint(stdout_color),
+            paths,
             color,
             stdout_color,
             now: wall_clock(),
@@ -80,6 +99,16 @@ impl Context {
     }
 }
 
+/// The `theme` setting, looked up without judging the rest of the
+/// settings: every command's messages follow it, including the one that
+/// says the settings have a mistake.
+fn theme_setting(paths: &Paths) -> Option<Theme> {
+    let file = paths.config_file()?;
+    let text = std::fs::read_to_string(file).ok()?;
+    let doc = toml_edit::Document::parse(text).ok()?;
+    Theme::parse(doc.get("theme")?.as_str()?)
+}
+
 /// The one place the commands read the wall clock: once as each command
 /// starts, and once more when a session ends.
 pub fn wall_clock() -> jiff::Timestamp {
@@ -91,6 +120,7 @@ pub fn wall_clock() -> jiff::Timestamp {
 pub fn quiet_env() -> Env {
     Env {
         no_color: false,
+        depth: crate::theme::Depth::Sixteen,
         dumb_terminal: false,
         sound_trace: None,
         stdin_terminal: false,
@@ -106,6 +136,7 @@ mod tests {
     fn env(no_color: bool, dumb_terminal: bool, terminal: bool) -> Env {
         Env {
             no_color,
+            depth: crate::theme::Depth::Sixteen,
             dumb_terminal,
             sound_trace: None,
             stdin_terminal: terminal,

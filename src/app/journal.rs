@@ -126,7 +126,7 @@ pub fn stats(ctx: &Context, weeks: usize) -> Result<ExitCode> {
         &tz,
         weeks,
         width,
-        ctx.stdout_color,
+        ctx.stdout_paint,
     ))
 }
 

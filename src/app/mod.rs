@@ -28,6 +28,8 @@ use crate::error::Result;
 /// the arguments cannot be used.
 pub struct Invocation {
     pub color: Option<bool>,
+    /// `--theme`; `None`: the `theme` setting, else night.
+    pub theme: Option<crate::theme::Theme>,
     pub command: Result<Command>,
 }
 
@@ -108,13 +110,13 @@ pub enum Command {
 /// Runs what the command line asks in the environment read at the start,
 /// and reports a failure in the user's words, with its exit code.
 pub fn main(invocation: Invocation, env: Env) -> ExitCode {
-    let ctx = Context::new(env, invocation.color);
+    let ctx = Context::new(env, invocation.color, invocation.theme);
     console::set_colors_enabled(ctx.color);
     console::set_colors_enabled_stderr(ctx.color);
     match invocation.command.and_then(|command| run(command, &ctx)) {
         Ok(code) => code,
         Err(e) => {
-            eprint!("{}", e.render(ctx.color));
+            eprint!("{}", e.render(ctx.paint));
             ExitCode::from(e.exit_code())
         }
     }
@@ -127,12 +129,12 @@ pub fn run(command: Command, ctx: &Context) -> Result<ExitCode> {
         Command::List { names: false } => routines::list(paths),
         Command::List { names: true } => routines::names(paths),
         Command::New { name, from } => routines::new(paths, &name, from.as_deref()),
-        Command::Edit { routine } => routines::edit(paths, &routine, ctx.color),
+        Command::Edit { routine } => routines::edit(paths, &routine, ctx.paint),
         Command::Schema { routine } => routines::schema(routine),
         Command::Show { routine } => routines::show(paths, routine.as_deref()),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man => docs::man(),
-        Command::Check { files } => check::check(paths, &files, ctx.color),
+        Command::Check { files } => check::check(paths, &files, ctx.paint),
         Command::Sounds => devices::sounds(),
         Command::PlaySound { name, volume } => devices::play(paths, &name, volume),
         Command::VoiceTest { text } => voice::test(paths, text.as_deref()),

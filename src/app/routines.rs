@@ -44,7 +44,7 @@ pub fn new(paths: &Paths, name: &str, from: Option<&str>) -> Result<ExitCode> {
 }
 
 /// `edit`: the user's editor, then a check of what it left.
-pub fn edit(paths: &Paths, routine: &str, color: bool) -> Result<ExitCode> {
+pub fn edit(paths: &Paths, routine: &str, color: crate::theme::Paint) -> Result<ExitCode> {
     use crate::routine::author::{Edited, edit};
     let dir = routines_dir(paths)?;
     let mut stdin = io::stdin().lock();

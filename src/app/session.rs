@@ -19,7 +19,7 @@ use crate::output::desktop::DesktopOutput;
 use crate::output::events::EventLog;
 use crate::output::journal::JournalOutput;
 use crate::output::sound::{Guidance, SoundOutput};
-use crate::output::terminal::{self, Look};
+use crate::output::terminal::{self, Look, View};
 use crate::paths::Paths;
 use crate::plan::{Plan, plan};
 use crate::routine::Level;
@@ -38,6 +38,8 @@ pub struct RunOptions {
     /// `false` silences the voice for this session (`--no-voice`).
     pub voice: bool,
     pub events: Option<EventsTo>,
+    /// `--view`; `None`: the `view` setting, else auto.
+    pub view: Option<View>,
 }
 
 pub enum EventsTo {
@@ -61,8 +63,8 @@ struct Setup {
     notifications: Level,
     offer_cramp_log: bool,
     events: Option<EventsTo>,
-    /// The display may redraw bars on stderr.
-    bars: bool,
+    /// How the display draws: big, compact or plain, decided.
+    view: View,
     /// It could, but gives way to events written to the same terminal.
     bars_give_way: bool,
     /// Keys are read from stdin.
@@ -101,6 +103,8 @@ impl Setup {
         let bars_give_way = ctx.env.bars()
             && matches!(options.events, Some(EventsTo::Stdout))
             && ctx.env.stdout_terminal;
+        let asked = options.view.or(config.view).unwrap_or_default();
+        let view = asked.choose(ctx.env.bars() && !bars_give_way, terminal::size());
         Ok(Setup {
             offer_cramp_log: routine.offer_cramp_log,
             plan: plan(routine),
@@ -110,7 +114,7 @@ impl Setup {
             voice_notice,
             notifications,
             events: options.events,
-            bars: ctx.env.bars() && !bars_give_way,
+            view,
             bars_give_way,
             keys: ctx.env.stdin_terminal,
             sound_trace: ctx.env.sound_trace.clone(),
@@ -213,18 +217,23 @@ impl Setup {
     }
 
     /// The key reader, where stdin is a terminal, and the display, which
-    /// shows the keys only when they are read.
+    /// shows the keys only when they are read. Where either is on a
+    /// terminal, Ctrl-Z and resizes are watched too.
     fn terminal(
         &self,
         outputs: &mut Outputs,
         controls: std::sync::mpsc::Sender<Control>,
-        color: bool,
-    ) -> Option<keys::Keys> {
+        paint: crate::theme::Paint,
+    ) -> (Option<keys::Keys>, Option<crate::jobs::Watch>) {
         let mut look = Look {
-            color,
-            bars: self.bars,
+            paint,
+            view: self.view,
             keys: false,
+            speed: self.speed,
         };
+        let watch = (self.keys || self.view != View::Plain)
+            .then(|| crate::jobs::watch(controls.clone()))
+            .flatten();
         let key_reader = if self.keys {
             match keys::listen(controls) {
                 Ok(reader) => {
@@ -240,7 +249,7 @@ impl Setup {
             None
         };
         outputs.push_boxed(terminal::display(look));
-        key_reader
+        (key_reader, watch)
     }
 }
 
@@ -287,7 +296,7 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
     setup.events(&mut outputs)?;
 
     if let Some(note) = first_run_note(&ctx.paths) {
-        eprintln!("{note}\n");
+        let _ = writeln!(io::stderr(), "{}\n", ctx.paint.text().apply_to(note));
     }
 
     match ctx.paths.data_file(journal::store::FILE) {
@@ -302,14 +311,16 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
     route_interrupts(Some(controls.clone()));
     let _ = ctrlc::set_handler(on_interrupt);
     keys::restore_on_panic();
-    let key_reader = setup.terminal(&mut outputs, controls, ctx.color);
+    let (key_reader, watch) = setup.terminal(&mut outputs, controls, ctx.paint);
 
     if let Some(phrase) = first_phrase {
         wait_for(&phrase, FIRST_PHRASE);
     }
     let summary = session::run(&setup.plan, setup.speed, &mut clock, &mut outputs);
-    // The key reader stops before anything else reads the terminal.
+    // The key reader stops before anything else reads the terminal, and
+    // Ctrl-Z stops the questions after it as usual.
     drop(key_reader);
+    drop(watch);
     // The session's own record reaches the journal before the cramp does.
     drop(outputs);
     route_interrupts(None);
@@ -361,7 +372,7 @@ fn on_interrupt() {
             let _ = session.send(Control::Interrupt);
         }
         None => {
-            eprintln!("\n{CANCELLED}");
+            let _ = writeln!(io::stderr(), "\n{CANCELLED}");
             std::process::exit(130);
         }
     }
@@ -417,6 +428,8 @@ mod tests {
             },
             color: false,
             stdout_color: false,
+            paint: crate::theme::Paint::OFF,
+            stdout_paint: crate::theme::Paint::OFF,
             now: jiff::Timestamp::UNIX_EPOCH,
         };
         (dir, ctx)
@@ -430,6 +443,7 @@ mod tests {
             notify,
             voice: true,
             events: None,
+            view: None,
         };
         let setup = Setup::resolve(ctx, options).unwrap();
         (setup.volume, setup.notifications)

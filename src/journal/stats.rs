@@ -230,12 +230,13 @@ pub fn render(
     tz: &jiff::tz::TimeZone,
     shown_weeks: usize,
     width: usize,
-    color: bool,
+    paint: impl Into<crate::theme::Paint>,
 ) -> String {
+    let paint = paint.into();
     let all = weeks(sessions, cramps, today);
     let shown = &all[all.len().saturating_sub(shown_weeks)..];
-    let bold = Style::new().bold().force_styling(color);
-    let dim = Style::new().dim().force_styling(color);
+    let bold = paint.title();
+    let dim = paint.dim();
     let mut out = String::new();
 
     let bar_room = width.saturating_sub(26).clamp(7, 42);
@@ -270,7 +271,7 @@ pub fn render(
     chart(
         &mut out,
         "Nights stretched, per week",
-        Style::new().green().force_styling(color),
+        paint.series(0),
         &|w| Some(f64::from(w.stretched)),
         7.0,
         &|v| format!("{v:.0}"),
@@ -278,7 +279,7 @@ pub fn render(
     chart(
         &mut out,
         "Nights with cramps, per week",
-        Style::new().yellow().force_styling(color),
+        paint.series(1),
         &|w| Some(f64::from(w.cramp_nights)),
         7.0,
         &|v| format!("{v:.0}"),
@@ -286,7 +287,7 @@ pub fn render(
     chart(
         &mut out,
         "Mean pain of the cramps, per week (0 to 10)",
-        Style::new().magenta().force_styling(color),
+        paint.series(2),
         &|w| w.mean_pain,
         10.0,
         &|v| format!("{v:.1}"),

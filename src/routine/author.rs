@@ -181,7 +181,7 @@ pub fn edit(
     word: &str,
     user_dir: &Path,
     files: SoundFiles,
-    color: bool,
+    color: crate::theme::Paint,
     mut ask: Option<&mut dyn BufRead>,
 ) -> Result<Edited> {
     let path = if catalog::is_path(word) {

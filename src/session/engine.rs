@@ -180,6 +180,9 @@ impl<'p> Engine<'p> {
             return;
         }
         let elapsed = self.elapsed(now);
+        if control == Control::Redraw {
+            return;
+        }
         if control != Control::Back {
             // "Back twice" means two presses in a row, not with other keys
             // between.
@@ -209,8 +212,15 @@ impl<'p> Engine<'p> {
                 };
                 self.jump(target, now, out);
             }
+            Control::Pause => {
+                if self.paused_at.is_none() {
+                    self.paused_at = Some(now);
+                    out.push(Event::Paused { elapsed });
+                }
+            }
             Control::Quit => self.finish(now, false, false, out),
             Control::Interrupt => self.finish(now, false, true, out),
+            Control::Redraw => {}
         }
     }
 

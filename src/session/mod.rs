@@ -73,6 +73,11 @@ pub enum Control {
     Quit,
     /// Ctrl-C or a termination signal: end early, and say so in the exit code.
     Interrupt,
+    /// Pause if not paused already (nocturne is being stopped, Ctrl-Z).
+    Pause,
+    /// Nothing for the session: the displays draw again at once (the
+    /// terminal was resized, or the user asked to see something else).
+    Redraw,
 }
 
 /// How much faster than real time a session runs (1 for a real evening).
