@@ -230,7 +230,10 @@ const SECTIONS: [(&str, &str); 4] = [
 During a session, when standard input is a terminal: space pauses and goes
 on; n or the right arrow skips to the next step; p or the left arrow
 restarts the step, and pressed again at once goes to the step before; q or
-Esc ends the session early; Ctrl-C ends it too, with exit status 130.
+Esc ends the session early; i shows or hides the instructions until the
+next step; Ctrl-C ends it too, with exit status 130. Ctrl-Z pauses the
+session and gives the terminal back to the shell; fg brings it back, still
+paused until space is pressed.
 
 At the questions after a relief routine, and at those of nocturne log,
 Ctrl-D or Ctrl-C leaves without logging anything.",
@@ -260,7 +263,9 @@ folders above. PATH is searched for a speech engine (espeak-ng, espeak,
 say) unless voice_command is set. TZ
 chooses the time zone of reminders and the journal; an unknown one is said
 once, and UTC is used. NO_COLOR turns colour off, as does TERM=dumb, unless
---color always is given. VISUAL or EDITOR is the editor of nocturne edit.
+--color always is given. COLORTERM=truecolor (or 24bit) lets the themes use
+any colour; a TERM with 256color, the 256-colour palette; otherwise the 16
+colours are used. VISUAL or EDITOR is the editor of nocturne edit.
 DBUS_SESSION_BUS_ADDRESS is where desktop notifications are sent. TERMINAL
 is the terminal that a reminder's Start now button opens.",
     ),

@@ -224,12 +224,14 @@ impl Setup {
         outputs: &mut Outputs,
         controls: std::sync::mpsc::Sender<Control>,
         paint: crate::theme::Paint,
+        note: Option<&'static str>,
     ) -> (Option<keys::Keys>, Option<crate::jobs::Watch>) {
         let mut look = Look {
             paint,
             view: self.view,
             keys: false,
             speed: self.speed,
+            note,
         };
         let watch = (self.keys || self.view != View::Plain)
             .then(|| crate::jobs::watch(controls.clone()))
@@ -295,7 +297,8 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
     let mut outputs = Outputs::default();
     setup.events(&mut outputs)?;
 
-    if let Some(note) = first_run_note(&ctx.paths) {
+    let note = first_run_note(&ctx.paths);
+    if let Some(note) = note {
         let _ = writeln!(io::stderr(), "{}\n", ctx.paint.text().apply_to(note));
     }
 
@@ -311,7 +314,7 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
     route_interrupts(Some(controls.clone()));
     let _ = ctrlc::set_handler(on_interrupt);
     keys::restore_on_panic();
-    let (key_reader, watch) = setup.terminal(&mut outputs, controls, ctx.paint);
+    let (key_reader, watch) = setup.terminal(&mut outputs, controls, ctx.paint, note);
 
     if let Some(phrase) = first_phrase {
         wait_for(&phrase, FIRST_PHRASE);

@@ -431,6 +431,32 @@ switch = "5s"
     }
 
     #[test]
+    fn a_stop_pauses_once_and_a_redraw_changes_nothing() {
+        // Ctrl-Z pauses; a second stop while paused, and redraws, add
+        // nothing; space goes on as after any pause.
+        let script = [
+            (12_000, Control::Pause),
+            (13_000, Control::Redraw),
+            (20_000, Control::Pause),
+            (42_000, Control::TogglePause),
+        ];
+        let (events, _, ended) = session(1.0, &script, 0);
+        assert_eq!(events[3], "paused 12000");
+        assert_eq!(events[4], "resumed 12000");
+        assert_eq!(starts(&events)[2], "15000 #2");
+        assert_eq!(ended, Duration::from_secs(90));
+        // A redraw between two presses of back keeps them a double press.
+        let script = [
+            (40_000, Control::Back),
+            (40_500, Control::Redraw),
+            (41_000, Control::Back),
+        ];
+        let (with_redraw, _, _) = session(1.0, &script, 0);
+        let (without, _, _) = session(1.0, &[(40_000, Control::Back), (41_000, Control::Back)], 0);
+        assert_eq!(with_redraw, without);
+    }
+
+    #[test]
     fn a_pause_moves_every_later_start_by_its_length() {
         let script = [
             (12_000, Control::TogglePause),

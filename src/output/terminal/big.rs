@@ -34,7 +34,10 @@ impl Big {
     pub fn new(look: Look) -> Big {
         Big {
             paint: look.paint,
-            board: Board::new(look.speed, look.keys),
+            board: Board {
+                note: look.note,
+                ..Board::new(look.speed, look.keys)
+            },
             drawn: Vec::new(),
             size: (0, 0),
             last_draw: None,

@@ -36,6 +36,9 @@ pub struct Board {
     pub instructions_flipped: bool,
     /// Keys are read, so the key line is worth showing.
     pub keys: bool,
+    /// The first-run note, shown through the first step (the full screen
+    /// covers where it was printed).
+    pub note: Option<&'static str>,
 }
 
 impl Board {
@@ -51,6 +54,7 @@ impl Board {
             notices: Vec::new(),
             instructions_flipped: false,
             keys,
+            note: None,
         }
     }
 
@@ -63,6 +67,9 @@ impl Board {
         self.index = index;
         self.position = plan.segments[index].offset;
         self.started = true;
+        if plan.segments[index].step > 0 {
+            self.note = None;
+        }
     }
 
     pub fn skip(&mut self, step: usize) {
@@ -173,8 +180,24 @@ pub fn frame(plan: &Plan, board: &Board, columns: u16, rows: u16, paint: Paint) 
         None
     };
 
-    // The bottom block: bars, what comes next, notices and keys.
+    // The bottom block: the first-run note, bars, what comes next,
+    // notices and keys.
     let mut bottom = Vec::new();
+    if let Some(note) = board.note {
+        let lines = super::wrap(&note.replace('\n', " "), width.saturating_sub(2).min(76));
+        // Only where it leaves the digits their room.
+        if lines.len() + 14 <= height {
+            let block = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            let margin = " ".repeat(width.saturating_sub(block) / 2);
+            for line in lines {
+                bottom.push(fit(
+                    &format!("{margin}{}", paint.text().apply_to(line)),
+                    width,
+                ));
+            }
+            bottom.push(String::new());
+        }
+    }
     bottom.push(bar_line(
         plan.action(segment),
         fraction(segment.duration.saturating_sub(left), segment.duration),
@@ -524,6 +547,53 @@ Nightly calf and hamstring stretches · 3:40
              Next: Relax 10s
              space pause · n next · p back · q quit · i instructions"#;
         assert_eq!(snapshot, &expected[1..], "{snapshot}");
+    }
+
+    #[test]
+    fn a_get_ready_at_60x20_the_smallest_big_view() {
+        let plan = nightly();
+        let mut board = at(&plan, 0, 2);
+        board.keys = false;
+        let lines = text(&plan, &board, 60, 20);
+        let expected = r#"
+Nightly calf and hamstring stretches · 3:40
+
+
+                     G E T   R E A D Y
+
+                          ████████
+                                ██
+                            ██████
+                                ██
+                          ████████
+
+                     Wall calf stretch
+                   LEFT LEG   ·   1 OF 3
+
+  Face a wall and rest both hands on it at shoulder
+  height. Step one foot back and keep that leg straight, …
+
+   Get ready ████████████▊─────────────────── 3s left
+     Session ▎─────────────────────────────── 0:02 / 3:40
+Next: Hold 10s: Wall calf stretch, left leg, 1 of 3"#;
+        assert_eq!(lines.join("\n"), &expected[1..]);
+    }
+
+    #[test]
+    fn the_first_run_note_stays_through_the_first_step() {
+        let plan = nightly();
+        let mut board = at(&plan, 0, 1);
+        board.note = Some("nocturne guides general self-care stretches;\nit does not diagnose.");
+        let shown = |board: &Board| {
+            text(&plan, board, 100, 30)
+                .join("\n")
+                .contains("nocturne guides general self-care stretches; it does not diagnose.")
+        };
+        assert!(shown(&board));
+        board.enter(&plan, 3);
+        assert!(shown(&board));
+        board.enter(&plan, plan.step_starts[1]);
+        assert!(!shown(&board));
     }
 
     #[test]

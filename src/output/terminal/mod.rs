@@ -72,6 +72,8 @@ pub struct Look {
     /// Keys are being read, so the key help is worth showing.
     pub keys: bool,
     pub speed: Speed,
+    /// The first-run note, shown again where the view covers the screen.
+    pub note: Option<&'static str>,
 }
 
 /// The display for a session, as chosen by `look`.
