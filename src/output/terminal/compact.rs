@@ -7,7 +7,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::frame::{self, Board};
-use super::{Look, Output, closing, opening, segment_line, wrap};
+use super::{Look, Output, closing, fit, opening, segment_line, wrap};
 use crate::output::Failure;
 use crate::plan::{Phase, Plan};
 use crate::session::{Event, Progress};
@@ -268,15 +268,6 @@ fn bar_style(width: usize, paint: Paint, phase: Option<Phase>) -> ProgressStyle 
     ))
     .unwrap_or_else(|_| ProgressStyle::default_bar())
     .progress_chars("█▉▊▋▌▍▎▏ ")
-}
-
-/// `line` cut to `width` columns (escape codes kept intact).
-fn fit(line: &str, width: usize) -> String {
-    if console::measure_text_width(line) <= width {
-        line.to_owned()
-    } else {
-        console::truncate_str(line, width, "…").into_owned()
-    }
 }
 
 impl Output for Bars {

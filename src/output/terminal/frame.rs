@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::font;
+use super::{fit, font};
 use crate::plan::{Phase, Plan};
 use crate::session::Speed;
 use crate::theme::Paint;
@@ -424,15 +424,6 @@ fn bar_line(
         ),
         width,
     )
-}
-
-/// `line` cut to `width` columns (escape codes kept intact).
-fn fit(line: &str, width: usize) -> String {
-    if console::measure_text_width(line) <= width {
-        line.to_owned()
-    } else {
-        console::truncate_str(line, width, "…").into_owned()
-    }
 }
 
 /// `line` with spaces before it to centre it in `width` columns.

@@ -224,6 +224,15 @@ impl Output for Lines {
     }
 }
 
+/// `line` cut to `width` columns (escape codes kept intact).
+pub(super) fn fit(line: &str, width: usize) -> String {
+    if console::measure_text_width(line) <= width {
+        line.to_owned()
+    } else {
+        console::truncate_str(line, width, "…").into_owned()
+    }
+}
+
 /// Splits text into lines of at most `width` columns, at spaces.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(20);
