@@ -299,7 +299,14 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
 
     let note = first_run_note(&ctx.paths);
     if let Some(note) = note {
-        let _ = writeln!(io::stderr(), "{}\n", ctx.paint.text().apply_to(note));
+        // Wrapped at spaces where the terminal is narrower than the note.
+        let text = match terminal::size() {
+            Some((columns, _)) if usize::from(columns) < 72 => {
+                terminal::wrap(&note.replace('\n', " "), usize::from(columns)).join("\n")
+            }
+            _ => note.to_owned(),
+        };
+        let _ = writeln!(io::stderr(), "{}\n", ctx.paint.text().apply_to(text));
     }
 
     match ctx.paths.data_file(journal::store::FILE) {

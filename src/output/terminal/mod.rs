@@ -234,7 +234,7 @@ pub(super) fn fit(line: &str, width: usize) -> String {
 }
 
 /// Splits text into lines of at most `width` columns, at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(20);
     let mut lines = Vec::new();
     for paragraph in text.lines() {
