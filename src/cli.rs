@@ -44,6 +44,26 @@ struct Cli {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum YesNo {
+    Yes,
+    No,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LevelName {
+    All,
+    Steps,
+    Session,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ThemeName {
     Night,
     Day,
@@ -114,6 +134,53 @@ Examples:
         /// Default: `view` from the settings, else auto.
         #[arg(long, value_enum)]
         view: Option<ViewName>,
+    },
+
+    /// Set nocturne up in two minutes: tonight's routine, the volume,
+    /// notifications and reminders.
+    #[command(after_help = "\
+At a terminal, with no choices given, six short questions; Enter keeps the
+answer shown, b goes back, q leaves without writing anything. With choices
+given (or without a terminal), they are written as they are; a choice left
+out keeps the current setting (or setup's default for a new file). The
+settings file keeps every comment and key it already had.
+
+Examples:
+  nocturne setup
+  nocturne setup --volume 30 --bedtime 22:15 --days mon-fri --yes
+  nocturne setup --routine nightly --voice off --water none --install no --yes
+  nocturne setup --reset")]
+    Setup {
+        /// Tonight's routine (see `nocturne list`).
+        #[arg(long)]
+        routine: Option<String>,
+        /// Loudness of the cues, 0 to 100.
+        #[arg(long, value_name = "0..100", value_parser = number::<u8>("the volume", 0, 100))]
+        volume: Option<u8>,
+        /// Spoken guidance: on or off.
+        #[arg(long, value_enum)]
+        voice: Option<OnOff>,
+        /// Which moments reach the desktop: all, steps, session or off.
+        #[arg(long, value_enum)]
+        notifications: Option<LevelName>,
+        /// The bedtime reminder's time, such as 22:15, or none.
+        #[arg(long, value_name = "TIME|none", value_parser = parse_bedtime)]
+        bedtime: Option<NoneOr<jiff::civil::Time>>,
+        /// The bedtime reminder's days, such as mon-fri (default: every day).
+        #[arg(long, value_parser = parse_days)]
+        days: Option<crate::config::rules::Days>,
+        /// Water reminders: a window and spacing such as 18:00-21:00/45m, or none.
+        #[arg(long, value_name = "FROM-UNTIL/SPACING|none", value_parser = parse_water)]
+        water: Option<NoneOr<crate::config::choices::Water>>,
+        /// Start the reminder service with your session (`remind install`): yes or no.
+        #[arg(long, value_enum)]
+        install: Option<YesNo>,
+        /// Write without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Start again from setup's defaults (the old file is kept as config.toml.bak).
+        #[arg(long)]
+        reset: bool,
     },
 
     /// List every routine: bundled ones and your own.
@@ -617,6 +684,28 @@ const FISH_ROUTINES: &str = r#"
 complete -c nocturne -n "__fish_seen_subcommand_from run show edit check" -a "(nocturne list --names 2>/dev/null)"
 "#;
 
+/// A flag's value that may also be `none`.
+#[derive(Debug, Clone)]
+struct NoneOr<T>(Option<T>);
+
+fn parse_bedtime(text: &str) -> Result<NoneOr<jiff::civil::Time>, String> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(NoneOr(None));
+    }
+    crate::civil::parse_clock(text.trim()).map(|t| NoneOr(Some(t)))
+}
+
+fn parse_days(text: &str) -> Result<crate::config::rules::Days, String> {
+    crate::config::rules::Days::parse([text])
+}
+
+fn parse_water(text: &str) -> Result<NoneOr<crate::config::choices::Water>, String> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(NoneOr(None));
+    }
+    crate::config::choices::parse_water(text).map(|w| NoneOr(Some(w)))
+}
+
 fn parse_speed(text: &str) -> Result<Speed, String> {
     text.trim()
         .parse::<f64>()
@@ -707,6 +796,34 @@ fn command(sub: Sub) -> Result<Command, Error> {
             }),
         }),
         Sub::List { names } => Command::List { names },
+        Sub::Setup {
+            routine,
+            volume,
+            voice,
+            notifications,
+            bedtime,
+            days,
+            water,
+            install,
+            yes,
+            reset,
+        } => Command::Setup(crate::app::SetupFlags {
+            routine,
+            volume,
+            voice: voice.map(|v| v == OnOff::On),
+            notifications: notifications.map(|level| match level {
+                LevelName::All => crate::routine::Level::All,
+                LevelName::Steps => crate::routine::Level::Steps,
+                LevelName::Session => crate::routine::Level::Session,
+                LevelName::Off => crate::routine::Level::Off,
+            }),
+            bedtime: bedtime.map(|b| b.0),
+            days,
+            water: water.map(|w| w.0),
+            install: install.map(|i| i == YesNo::Yes),
+            yes,
+            reset,
+        }),
         Sub::Show { routine } => Command::Show { routine },
         Sub::Check { files } => Command::Check { files },
         Sub::New { name, from } => Command::New { name, from },

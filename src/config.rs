@@ -3,6 +3,7 @@
 //! suggestion, never ignored. Only `nocturne remind add` and `remove`
 //! write to it, and they keep everything else as the user wrote it.
 
+pub mod choices;
 pub mod rules;
 
 use std::path::Path;

@@ -213,7 +213,7 @@ fn the_default_routine_comes_from_the_settings() {
         .test()
         .args(["run", "--speed", "100", "--events", "-"])
         .stdout_starts("{")
-        .stderr_starts(first_session(false))
+        .stderr_starts(common::first_session_with_settings(false))
         .run();
     assert_eq!(events(&out.stdout)[0]["routine"], "mine");
 
@@ -271,7 +271,7 @@ fn a_session_runs_with_the_defaults_when_the_settings_have_an_error() {
         .args(["run", "--speed", "100", "--events", "-"])
         .stdout_starts("{")
         .stderr_starts("nocturne: the settings have an error, so this session uses the defaults: ")
-        .stderr_has(first_session(false))
+        .stderr_has(common::first_session_with_settings(false))
         .run();
     let said = &out.stderr;
     let notes: Vec<&str> = said.lines().filter(|l| l.contains("settings")).collect();

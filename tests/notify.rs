@@ -24,7 +24,7 @@ fn run_this(home: &Home, bus: Option<&Bus>, routine: &str, args: &[&str]) -> Tes
     test.arg("run")
         .args(args)
         .arg(&file)
-        .stderr_starts(DISCLAIMER)
+        .stderr_starts(common::NOTE)
         .stderr_ends(SHORT_FINISHED)
 }
 
@@ -91,7 +91,10 @@ fn which_notes_appear_is_up_to_the_user() {
     home.write("config/config.toml", "notifications = \"session\"\n");
     let bus = Bus::start(home.dir.path()).serve("normal");
     run_with(&home, Some(&bus), &["--speed", "50", "--mute"])
-        .stderr_starts(quiet_start())
+        .stderr_starts(format!(
+            "{}Short test routine · 0:12 · preview at ",
+            common::NOTE
+        ))
         .run();
     assert_eq!(
         summaries(&bus),
@@ -105,7 +108,10 @@ fn which_notes_appear_is_up_to_the_user() {
     let bus = Bus::start(home.dir.path()).serve("normal");
     let routine = format!("notifications = \"steps\"\n{SHORT}");
     run_this(&home, Some(&bus), &routine, &["--speed", "50", "--mute"])
-        .stderr_starts(quiet_start())
+        .stderr_starts(format!(
+            "{}Short test routine · 0:12 · preview at ",
+            common::NOTE
+        ))
         .run();
     assert_eq!(
         summaries(&bus),

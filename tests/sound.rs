@@ -215,6 +215,7 @@ fn without_a_sound_device_the_session_says_so_once_and_goes_on() {
     let file = home.write("sound-test.toml", ROUTINE);
     std::fs::create_dir_all(home.data()).unwrap();
     std::fs::write(home.data().join("first-run-done"), "").unwrap();
+    std::fs::write(home.data().join("setup-suggested"), "").unwrap();
     home.test()
         .args(["run", "--speed", "50", "--events", "-"])
         .arg(&file)

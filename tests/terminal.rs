@@ -1103,3 +1103,79 @@ fn a_closed_terminal_ends_the_session_as_interrupted_and_records_it() {
     assert_eq!(last["event"], "session_finished");
     assert_eq!(last["interrupted"], true);
 }
+
+#[test]
+fn setup_at_a_terminal_takes_every_default_with_enter() {
+    let home = Home::new();
+    let pane = Pane::start(&home, "setup");
+    pane.wait_for("the first question", |p| {
+        p.screen()
+            .contains("Routine: a number or a name [nightly]:")
+    });
+    // Routine, volume, voice, notifications, bedtime, days, water, the
+    // service, and "write this?".
+    for _ in 0..9 {
+        pane.keys(&["Enter"]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let screen = pane.wait_for("the end", |p| !p.file("status").is_empty());
+    assert_eq!(pane.file("status").trim(), "0", "{screen}");
+    let history = pane.history();
+    assert!(
+        history.contains("Tonight:               nocturne run"),
+        "{history}"
+    );
+    assert!(
+        history.contains("How it is going:       nocturne stats"),
+        "{history}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.config().join("config.toml")).unwrap(),
+        "#:schema ./config.schema.json
+default_routine = \"nightly\"
+volume = 40
+voice = \"on\"
+notifications = \"all\"
+
+[[reminders]]
+at = \"22:00\"
+
+[[reminders]]
+every = \"45m\"
+from = \"18:00\"
+until = \"21:00\"
+message = \"Time for a small drink of water\"
+"
+    );
+    assert_eq!(pane.file("before"), pane.file("after"));
+}
+
+#[test]
+fn setup_goes_back_with_b_and_q_leaves_without_writing() {
+    let home = Home::new();
+    let pane = Pane::start(&home, "setup");
+    pane.wait_for("the first question", |p| {
+        p.screen()
+            .contains("Routine: a number or a name [nightly]:")
+    });
+    pane.type_line("4");
+    pane.wait_for("the volume", |p| p.screen().contains("2 of 6"));
+    pane.type_line("b");
+    // Back at the first question, with the answer given kept.
+    pane.wait_for("the routine again", |p| {
+        p.screen()
+            .contains("Routine: a number or a name [wind-down]:")
+    });
+    pane.type_line("");
+    pane.wait_for("the volume", |p| p.screen().matches("2 of 6").count() == 2);
+    pane.type_line("25");
+    pane.type_line("q");
+    let screen = pane.wait_for("the end", |p| !p.file("status").is_empty());
+    assert!(
+        screen.contains("Left setup; nothing was written."),
+        "{screen}"
+    );
+    assert_eq!(pane.file("status").trim(), "130");
+    assert!(!home.config().join("config.toml").exists());
+    assert_eq!(pane.file("before"), pane.file("after"));
+}

@@ -11,6 +11,7 @@ mod journal;
 mod reminders;
 mod routines;
 mod session;
+mod setup;
 mod shared;
 mod voice;
 
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 pub use context::{Context, Env};
 pub use session::{EventsTo, RunOptions};
+pub use setup::SetupFlags;
 
 use crate::error::Result;
 
@@ -35,6 +37,7 @@ pub struct Invocation {
 
 pub enum Command {
     Run(RunOptions),
+    Setup(SetupFlags),
     List {
         names: bool,
     },
@@ -139,6 +142,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<ExitCode> {
         Command::PlaySound { name, volume } => devices::play(paths, &name, volume),
         Command::VoiceTest { text } => voice::test(paths, text.as_deref()),
         Command::VoiceList { routine, speed } => voice::list(paths, routine.as_deref(), speed),
+        Command::Setup(flags) => setup::setup(ctx, flags),
         Command::TestNotification { wait } => devices::test_notification(wait),
         Command::Log(input) => journal::log(ctx, input),
         Command::JournalDelete { entry, yes } => journal::delete(ctx, entry, yes),

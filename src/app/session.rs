@@ -308,6 +308,9 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
         };
         let _ = writeln!(io::stderr(), "{}\n", ctx.paint.text().apply_to(text));
     }
+    if let Some(line) = setup_suggestion(&ctx.paths) {
+        let _ = writeln!(io::stderr(), "{}\n", ctx.paint.dim().apply_to(line));
+    }
 
     match ctx.paths.data_file(journal::store::FILE) {
         Some(file) => outputs.push(JournalOutput::start(file)),
@@ -393,6 +396,26 @@ const DISCLAIMER: &str = "\
 nocturne guides general self-care stretches; it does not diagnose or treat.
 See a doctor about cramps that are severe, frequent, or that come with
 swelling, redness, numbness or weakness. (This note appears once.)";
+
+/// Said once, to a user with no settings file yet.
+const SETUP_SUGGESTION: &str = "New here? `nocturne setup` chooses tonight's routine, the volume \
+                                and reminders with you in two minutes.";
+
+fn setup_suggestion(paths: &Paths) -> Option<&'static str> {
+    if paths.config_file().is_none_or(|file| file.exists()) {
+        return None;
+    }
+    let marker = paths.data_file("setup-suggested")?;
+    if marker.exists() {
+        return None;
+    }
+    let _ = marker
+        .parent()
+        .map(std::fs::create_dir_all)
+        .transpose()
+        .and_then(|_| File::create(&marker));
+    Some(SETUP_SUGGESTION)
+}
 
 fn first_run_note(paths: &Paths) -> Option<&'static str> {
     let marker = paths.data_file("first-run-done")?;

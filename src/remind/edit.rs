@@ -49,7 +49,7 @@ pub const SCHEMA_FILE: &str = "config.schema.json";
 
 /// The first line of a config.toml that `remind add` makes: editors with a
 /// TOML language server then check the settings as they are typed.
-const SCHEMA_LINE: &str = "#:schema ./config.schema.json\n";
+pub const SCHEMA_LINE: &str = "#:schema ./config.schema.json\n";
 
 /// Adds a reminder at the end of the list.
 pub fn add(path: &Path, addition: &Addition) -> Result<usize> {
@@ -108,7 +108,7 @@ pub fn add(path: &Path, addition: &Addition) -> Result<usize> {
 
 /// Writes the settings' schema beside a new config.toml. The settings
 /// work without it, so failing to write it is not an error.
-fn write_schema(config: &Path) {
+pub fn write_schema(config: &Path) {
     let target = std::fs::canonicalize(config).unwrap_or_else(|_| config.to_owned());
     let Some(dir) = target.parent() else {
         return;
@@ -185,7 +185,7 @@ fn not_tables(path: &Path, verb: &str) -> Error {
 /// keeping the old file's permissions and line endings. A settings file
 /// that is a link (to a dotfiles folder, say) stays a link: the file it
 /// points to is the one replaced.
-fn write(path: &Path, original: &str, text: &str) -> Result<()> {
+pub fn write(path: &Path, original: &str, text: &str) -> Result<()> {
     let crlf = original.contains("\r\n");
     let text = &if crlf {
         text.replace("\r\n", "\n").replace('\n', "\r\n")

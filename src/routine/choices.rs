@@ -90,4 +90,13 @@ impl Level {
             _ => None,
         }
     }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::All => "all",
+            Level::Steps => "steps",
+            Level::Session => "session",
+            Level::Off => "off",
+        }
+    }
 }

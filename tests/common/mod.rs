@@ -99,19 +99,43 @@ pub const SHORT_FINISHED: &str = "Finished in 0:12: 2 of 2 steps done.
 Well done. Settle in, keep the covers loose, and sleep well.
 ";
 
-/// The note the first session of a home starts with.
-pub const DISCLAIMER: &str =
-    "nocturne guides general self-care stretches; it does not diagnose or treat.
+/// The note the first session of a home with a settings file starts with.
+pub const NOTE: &str = "nocturne guides general self-care stretches; it does not diagnose or treat.
 See a doctor about cramps that are severe, frequent, or that come with
 swelling, redness, numbness or weakness. (This note appears once.)
 
 ";
 
-/// How standard error starts in a test home's first session: the
-/// disclaimer, then the notices of sound (unless muted) and notifications.
+/// The line that points a user with no settings file to `nocturne setup`.
+pub const SETUP_SUGGESTION: &str = "New here? `nocturne setup` chooses tonight's routine, the volume and reminders with you in two minutes.
+
+";
+
+/// How the first session of a test home (no settings file) starts: the
+/// note, then the suggestion of setup.
+pub const DISCLAIMER: &str = concat!(
+    "nocturne guides general self-care stretches; it does not diagnose or treat.
+See a doctor about cramps that are severe, frequent, or that come with
+swelling, redness, numbness or weakness. (This note appears once.)
+
+",
+    "New here? `nocturne setup` chooses tonight's routine, the volume and reminders with you in two minutes.
+
+"
+);
+
+/// How standard error starts in a test home's first session, where there
+/// is no settings file: the note and the suggestion of setup, then the
+/// notices of sound (unless muted) and notifications.
 pub fn first_session(muted: bool) -> String {
     let sound = if muted { "" } else { SOUND_OFF };
     format!("{DISCLAIMER}{sound}{NOTIFY_OFF}")
+}
+
+/// The same in a home with a settings file: setup is not suggested.
+pub fn first_session_with_settings(muted: bool) -> String {
+    let sound = if muted { "" } else { SOUND_OFF };
+    format!("{NOTE}{sound}{NOTIFY_OFF}")
 }
 
 pub fn bin() -> &'static Path {
