@@ -409,12 +409,20 @@ fn setup_suggestion(paths: &Paths) -> Option<&'static str> {
     if marker.exists() {
         return None;
     }
-    let _ = marker
-        .parent()
-        .map(std::fs::create_dir_all)
-        .transpose()
-        .and_then(|_| File::create(&marker));
+    setup_known(paths);
     Some(SETUP_SUGGESTION)
+}
+
+/// Notes that the user knows of `nocturne setup` (told once, or running
+/// it), so it is not suggested again.
+pub fn setup_known(paths: &Paths) {
+    if let Some(marker) = paths.data_file("setup-suggested") {
+        let _ = marker
+            .parent()
+            .map(std::fs::create_dir_all)
+            .transpose()
+            .and_then(|_| File::create(&marker));
+    }
 }
 
 fn first_run_note(paths: &Paths) -> Option<&'static str> {

@@ -91,6 +91,7 @@ const LEFT: &str = "Left setup; nothing was written.";
 
 pub fn setup(ctx: &Context, flags: SetupFlags) -> Result<ExitCode> {
     let path = settings_file(&ctx.paths)?;
+    super::session::setup_known(&ctx.paths);
     let exists = path.exists();
     let text = if exists {
         crate::tomlfile::read(&path)?
