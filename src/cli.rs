@@ -382,6 +382,22 @@ Examples:
         what: SchemaOf,
     },
 
+    /// What works on this machine, and what to do about what does not.
+    #[command(after_help = "\
+Looks at sound, the voice, notifications, reminders, \"Start now\", the
+journal, the settings and your routines, and marks each ok, note or
+problem. It changes nothing and takes at most about 3 seconds. Exits with 1
+when something is a problem.
+
+Examples:
+  nocturne status
+  nocturne status --json")]
+    Status {
+        /// Print one JSON object, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+
     /// Print a completion script for your shell.
     #[command(after_help = "\
 Examples:
@@ -833,6 +849,7 @@ fn command(sub: Sub) -> Result<Command, Error> {
         },
         Sub::Completions { shell } => Command::Completions { shell },
         Sub::Man => Command::Man,
+        Sub::Status { json } => Command::Status { json },
         Sub::Sounds { action: None } => Command::Sounds,
         Sub::Log(args) => Command::Log(args.into()),
         Sub::Journal {

@@ -101,6 +101,31 @@ pub fn probe(patience: Duration) -> Result<(), Error> {
     with_deadline(patience, || zbus::block_on(xdg::Link::probe()))
 }
 
+/// Who the notification service is and what it says it can do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub name: String,
+    pub vendor: String,
+    pub version: String,
+    /// The version of the freedesktop protocol it speaks.
+    pub spec_version: String,
+    /// Such as "actions", "body-markup", "persistence".
+    pub capabilities: Vec<String>,
+}
+
+impl ServerInfo {
+    pub fn can(&self, capability: &str) -> bool {
+        self.capabilities.iter().any(|c| c == capability)
+    }
+}
+
+/// Asks the notification service who it is and what it can do, within
+/// `patience` (for `status`).
+#[cfg(all(unix, not(target_os = "macos")))]
+pub fn server_info(patience: Duration) -> Result<ServerInfo, Error> {
+    with_deadline(patience, || zbus::block_on(xdg::Link::about()))
+}
+
 /// The connection a session's notes go over, and the note now shown.
 #[cfg(all(unix, not(target_os = "macos")))]
 type Shown = Option<(xdg::Link, u32)>;
@@ -138,6 +163,19 @@ pub fn announce(note: &Note) -> Result<(), Error> {
 #[cfg(not(all(unix, not(target_os = "macos"))))]
 pub fn probe(_patience: Duration) -> Result<(), Error> {
     Ok(())
+}
+
+/// Elsewhere the system's notification centre, which shows notes without
+/// buttons.
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+pub fn server_info(_patience: Duration) -> Result<ServerInfo, Error> {
+    Ok(ServerInfo {
+        name: "the system's notification centre".to_owned(),
+        vendor: String::new(),
+        version: String::new(),
+        spec_version: String::new(),
+        capabilities: vec!["body".to_owned()],
+    })
 }
 
 /// notify-rust, where nocturne does not speak to the service itself; only

@@ -273,11 +273,11 @@ is the terminal that a reminder's Start now button opens.",
         "EXIT STATUS",
         "\
 0 when all went well; 1 when something failed while running (a file that
-cannot be written, a service that cannot be installed); 2 for input that
-cannot be used (a routine file or setting with an error, an unknown name, a
-command line that asks for something impossible); 130 when a session or the
-cramp questions were ended by Ctrl-C or a termination signal, or the
-questions by Ctrl-D.",
+cannot be written, a service that cannot be installed), or when status
+found a problem; 2 for input that cannot be used (a routine file or
+setting with an error, an unknown name, a command line that asks for
+something impossible); 130 when a session or the cramp questions were
+ended by Ctrl-C or a termination signal, or the questions by Ctrl-D.",
     ),
 ];
 
@@ -289,4 +289,5 @@ nocturne log --at \"last night 03:10\" --leg left --muscle calf
 nocturne stats                     how your nights are going
 nocturne remind add --at 22:15 --days mon-fri
 nocturne remind install            start the reminder service with your session
+nocturne status                    what works here, and what to do about what does not
 ";

@@ -1,20 +1,53 @@
 //! `check`: routine files and the settings, every problem reported.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::shared::{DECODED, print};
 use crate::config::Config;
+use crate::diag::FileReport;
 use crate::error::Result;
 use crate::paths::Paths;
 use crate::routine::catalog::{self, Origin};
 
-/// `check` with no files: the settings and every routine of the user's.
-fn check_everything(paths: &Paths, color: crate::theme::Paint) -> Result<ExitCode> {
-    let mut invalid = 0;
-    let mut said = String::new();
+/// What `check` with no files finds: the settings file and the user's
+/// routines, judged, before anything is printed.
+pub struct Findings {
+    /// The settings file, where there is one, and its problems if any.
+    pub settings: Option<(PathBuf, Option<FileReport>)>,
+    /// Each routine of the user's.
+    pub routines: Vec<Checked>,
+}
+
+/// A routine of the user's, judged.
+pub struct Checked {
+    pub id: String,
+    pub path: String,
+    pub problems: Option<FileReport>,
+    /// It replaces a bundled routine of the same name.
+    pub shadowing: bool,
+}
+
+impl Findings {
+    pub fn invalid(&self) -> usize {
+        let settings = self
+            .settings
+            .iter()
+            .filter(|(_, report)| report.is_some())
+            .count();
+        settings
+            + self
+                .routines
+                .iter()
+                .filter(|r| r.problems.is_some())
+                .count()
+    }
+}
+
+/// Judges the settings and every routine of the user's; prints nothing.
+pub fn examine(paths: &Paths) -> Findings {
     let entries = catalog::entries(paths.routines_dir().as_deref(), DECODED);
-    if let Some(file) = paths.config_file().filter(|f| f.exists()) {
+    let settings = paths.config_file().filter(|f| f.exists()).map(|file| {
         let names: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
         let known = |word: &str| {
             if catalog::is_path(word) {
@@ -29,37 +62,55 @@ fn check_everything(paths: &Paths, color: crate::theme::Paint) -> Result<ExitCod
             if diagnostics.is_empty() {
                 Ok(())
             } else {
-                Err(crate::diag::FileReport {
+                Err(FileReport {
                     path: file.display().to_string(),
                     text,
                     diagnostics,
                 })
             }
         });
-        match report {
-            Ok(()) => said.push_str(&format!("{}: ok\n", file.display())),
-            Err(report) => {
-                invalid += 1;
-                eprint!("{}", report.render(color));
+        (file, report.err())
+    });
+    let routines = entries
+        .into_iter()
+        .filter(|e| e.origin != Origin::Bundled)
+        .map(|entry| {
+            let path = entry
+                .origin
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            Checked {
+                id: entry.id,
+                path,
+                problems: entry.routine.err(),
+                shadowing: entry.shadowing,
             }
+        })
+        .collect();
+    Findings { settings, routines }
+}
+
+/// `check` with no files: the settings and every routine of the user's.
+fn check_everything(paths: &Paths, color: crate::theme::Paint) -> Result<ExitCode> {
+    let findings = examine(paths);
+    let invalid = findings.invalid();
+    let mut said = String::new();
+    if let Some((file, report)) = &findings.settings {
+        match report {
+            None => said.push_str(&format!("{}: ok\n", file.display())),
+            Some(report) => eprint!("{}", report.render(color)),
         }
     }
-    for entry in entries.iter().filter(|e| e.origin != Origin::Bundled) {
-        let path = entry
-            .origin
-            .path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        match &entry.routine {
-            Ok(_) if entry.shadowing => said.push_str(&format!(
+    for routine in &findings.routines {
+        let path = &routine.path;
+        match &routine.problems {
+            None if routine.shadowing => said.push_str(&format!(
                 "{path}: ok (it replaces the bundled {} routine)\n",
-                entry.id
+                routine.id
             )),
-            Ok(_) => said.push_str(&format!("{path}: ok\n")),
-            Err(report) => {
-                invalid += 1;
-                eprint!("{}", report.render(color));
-            }
+            None => said.push_str(&format!("{path}: ok\n")),
+            Some(report) => eprint!("{}", report.render(color)),
         }
     }
     if said.is_empty() && invalid == 0 {

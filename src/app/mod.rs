@@ -13,6 +13,7 @@ mod routines;
 mod session;
 mod setup;
 mod shared;
+mod status;
 mod voice;
 
 use std::path::PathBuf;
@@ -55,6 +56,9 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     Man,
+    Status {
+        json: bool,
+    },
     Show {
         routine: Option<String>,
     },
@@ -137,6 +141,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<ExitCode> {
         Command::Show { routine } => routines::show(paths, routine.as_deref()),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man => docs::man(),
+        Command::Status { json } => status::status(ctx, json),
         Command::Check { files } => check::check(paths, &files, ctx.paint),
         Command::Sounds => devices::sounds(),
         Command::PlaySound { name, volume } => devices::play(paths, &name, volume),

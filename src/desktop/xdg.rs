@@ -145,6 +145,29 @@ impl Link {
             .map_err(in_words)
     }
 
+    /// Asks the service who it is and what it can do, over one
+    /// connection: `GetServerInformation`, then `GetCapabilities`.
+    pub async fn about() -> Result<super::ServerInfo, Error> {
+        let connection = zbus::Connection::session().await.map_err(in_words)?;
+        let (name, vendor, version, spec_version): (String, String, String, String) = connection
+            .call_method(Some(NAME), PATH, Some(NAME), "GetServerInformation", &())
+            .await
+            .and_then(|reply| reply.body().deserialize())
+            .map_err(in_words)?;
+        let capabilities: Vec<String> = connection
+            .call_method(Some(NAME), PATH, Some(NAME), "GetCapabilities", &())
+            .await
+            .and_then(|reply| reply.body().deserialize())
+            .map_err(in_words)?;
+        Ok(super::ServerInfo {
+            name,
+            vendor,
+            version,
+            spec_version,
+            capabilities,
+        })
+    }
+
     /// Asks for the service's name, to know it is there.
     pub async fn probe() -> Result<(), Error> {
         let connection = zbus::Connection::session().await.map_err(in_words)?;

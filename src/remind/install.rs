@@ -193,6 +193,92 @@ pub fn uninstall() -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The reminder service as the service manager sees it, for `status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceState {
+    /// The unit or agent file, where it is or would be.
+    pub file: Option<PathBuf>,
+    pub installed: bool,
+    /// The manager's word for it: "enabled", "disabled", "loaded".
+    pub enabled: Option<String>,
+    /// The manager's word for it: "active", "inactive", "failed".
+    pub running: Option<String>,
+    /// Why the manager could not tell.
+    pub unknown: Option<String>,
+    /// The command that shows the service's last lines.
+    pub log: Option<String>,
+}
+
+impl ServiceState {
+    pub fn is_running(&self) -> bool {
+        matches!(self.running.as_deref(), Some("active" | "running"))
+    }
+}
+
+/// Asks the service manager about the reminder service; changes nothing.
+/// The manager is asked only when the service is installed.
+pub fn state() -> ServiceState {
+    let mut state = ServiceState {
+        file: None,
+        installed: false,
+        enabled: None,
+        running: None,
+        unknown: None,
+        log: None,
+    };
+    if cfg!(target_os = "macos") {
+        state.file = agents_dir().map(|d| d.join("org.nocturne.reminders.plist"));
+    } else if cfg!(target_os = "linux") {
+        state.file = systemd_dir().map(|d| d.join(UNIT_NAME));
+        state.log = Some(format!("journalctl --user -u {UNIT_NAME} -n 20"));
+    } else {
+        state.unknown = Some("this system has no service manager nocturne knows".to_owned());
+        return state;
+    }
+    state.installed = state.file.as_ref().is_some_and(|f| f.is_file());
+    if !state.installed {
+        return state;
+    }
+    let ask = |program: &str, args: &[&str]| -> Result<(bool, String), String> {
+        let out = Command::new(program)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| format!("{program} could not be run: {}", crate::util::io_reason(&e)))?;
+        let said = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if said.is_empty() && !out.status.success() {
+            let why = String::from_utf8_lossy(&out.stderr);
+            let why = why.lines().next().unwrap_or("no answer").trim();
+            return Err(format!("{program} says: {why}"));
+        }
+        Ok((out.status.success(), said))
+    };
+    if cfg!(target_os = "macos") {
+        match ask("launchctl", &["list", AGENT_NAME]) {
+            Ok((true, said)) => {
+                state.enabled = Some("loaded".to_owned());
+                let running = said.contains("\"PID\"");
+                state.running = Some(if running { "running" } else { "not running" }.to_owned());
+            }
+            Ok((false, _)) => state.enabled = Some("not loaded".to_owned()),
+            Err(why) => state.unknown = Some(why),
+        }
+    } else {
+        let word = |verb: &str| {
+            ask("systemctl", &["--user", verb, UNIT_NAME])
+                .map(|(_, said)| said.lines().next().unwrap_or_default().trim().to_owned())
+        };
+        match (word("is-enabled"), word("is-active")) {
+            (Ok(enabled), Ok(running)) => {
+                state.enabled = Some(enabled);
+                state.running = Some(running);
+            }
+            (Err(why), _) | (_, Err(why)) => state.unknown = Some(why),
+        }
+    }
+    state
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,8 @@ pub enum Error {
     SoundThread(#[source] std::io::Error),
     #[error("the sound thread stopped")]
     ThreadStopped,
+    #[error("the audio device did not open within {} s", .0.as_secs())]
+    Slow(std::time::Duration),
     #[error("no audio device was found")]
     NoDevice,
     #[error("the audio device has no channels")]

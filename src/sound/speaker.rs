@@ -209,6 +209,76 @@ impl Speaker {
     }
 }
 
+/// The default output device as a session opens it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputInfo {
+    /// The device's name, as the sound system gives it ("default").
+    pub name: String,
+    /// The sound system ("ALSA").
+    pub system: String,
+    pub rate: u32,
+    pub channels: u16,
+    /// The samples' format in words ("16-bit").
+    pub format: String,
+}
+
+/// Opens the default output device the way a session does, notes what it
+/// is, and closes it at once, having played nothing. Waits at most
+/// `patience`; a device still opening then is left to its thread.
+pub fn describe_output(patience: Duration) -> Result<OutputInfo, Error> {
+    let (done, result) = channel();
+    std::thread::Builder::new()
+        .name("sound check".into())
+        .spawn(move || {
+            quiet::hush_alsa();
+            let _ = done.send(output_info());
+        })
+        .map_err(Error::SoundThread)?;
+    match result.recv_timeout(patience) {
+        Ok(found) => found,
+        Err(RecvTimeoutError::Timeout) => Err(Error::Slow(patience)),
+        Err(RecvTimeoutError::Disconnected) => Err(Error::ThreadStopped),
+    }
+}
+
+fn output_info() -> Result<OutputInfo, Error> {
+    let (failed, _failures) = channel();
+    let (commands, _inbox) = channel();
+    let alarm = Alarm {
+        failed,
+        commands,
+        raised: Arc::new(AtomicBool::new(false)),
+    };
+    let host = cpal::default_host();
+    let device = host.default_output_device().ok_or(Error::NoDevice)?;
+    let opened = open_device(&alarm, None, None)?;
+    let (config, format) = opened.format();
+    drop(opened);
+    let name = device
+        .description()
+        .map(|d| d.name().to_owned())
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "default".to_owned());
+    Ok(OutputInfo {
+        name,
+        system: host.id().name().to_owned(),
+        rate: config.sample_rate,
+        channels: config.channels,
+        format: format_words(format),
+    })
+}
+
+/// "16-bit", "32-bit float": a sample format as people read it.
+fn format_words(format: SampleFormat) -> String {
+    let bits = format.sample_size() * 8;
+    if format.is_float() {
+        format!("{bits}-bit float")
+    } else {
+        format!("{bits}-bit")
+    }
+}
+
 /// An open output stream, and the way to the callback that feeds it.
 struct Device {
     stream: cpal::Stream,

@@ -114,6 +114,13 @@ impl Engine {
         None
     }
 
+    /// The program can be run: a path to a runnable file, or a name found
+    /// on PATH. (An engine found on PATH always can; a `voice_command`
+    /// may name a program that is not there.)
+    pub fn runs(&self) -> bool {
+        on_path_or_at(&self.program)
+    }
+
     /// What tells this engine's output apart from another's, for the
     /// cache: the program and its arguments as written.
     pub fn identity(&self) -> String {
@@ -255,6 +262,19 @@ pub fn fill(arg: &str, text: &str, wav: &str, script: &str) -> String {
 }
 
 /// The file at `path`, if it is a program that can be run.
+/// `program` is a runnable file, named by its path or found on PATH.
+pub fn on_path_or_at(program: &Path) -> bool {
+    if program.components().count() > 1 {
+        return runnable(program).is_some();
+    }
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            runnable(&dir.join(program)).is_some()
+                || (cfg!(windows) && runnable(&dir.join(program).with_extension("exe")).is_some())
+        })
+    })
+}
+
 fn runnable(path: &Path) -> Option<PathBuf> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() {

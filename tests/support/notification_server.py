@@ -28,6 +28,7 @@ OPTIONs, after the mode:
     broadcast    signals go to every connection on the bus
     markup       lists "body-markup" among its capabilities
     persistence  lists "persistence" among its capabilities
+    no-actions   leaves "actions" out of its capabilities (it shows no buttons)
 
 It prints "ready" once it owns the name.
 """
@@ -69,7 +70,7 @@ class Server(dbus.service.Object):
         self.record = open(record, "a", buffering=1)
         self.mode = mode
         self.broadcast = "broadcast" in options
-        self.capabilities = ["body", "actions"]
+        self.capabilities = ["body"] if "no-actions" in options else ["body", "actions"]
         if "markup" in options:
             self.capabilities.append("body-markup")
         if "persistence" in options:

@@ -4,7 +4,7 @@
 //! "Snooze" buttons, and logs one line per event to stderr. Editing the
 //! settings takes effect at once; only one service runs per user.
 
-mod terminal;
+pub mod terminal;
 mod watch;
 
 use std::fs::{File, OpenOptions};
@@ -132,18 +132,38 @@ struct Service {
     seen: watch::Fingerprint,
 }
 
-pub fn run(paths: &Paths) -> Result<ExitCode> {
-    let settings = paths
-        .config_file()
-        .ok_or_else(|| Error::Runtime("no folder for the settings could be found".to_owned()))?;
-    let lock_path = paths
+/// Where the running service holds its lock.
+fn lock_path(paths: &Paths) -> Option<PathBuf> {
+    paths
         .runtime
         .clone()
         .or_else(|| paths.data.clone())
         .map(|dir| dir.join("reminders.lock"))
-        .ok_or_else(|| {
-            Error::Runtime("no folder for the service's lock could be found".to_owned())
-        })?;
+}
+
+/// A reminder service of this user's is running (`Some`, with its process
+/// id where it wrote one), as its lock shows. Only looks: the lock file is
+/// never made, and a free lock is let go at once.
+pub fn running(paths: &Paths) -> Option<Option<String>> {
+    let mut file = File::open(lock_path(paths)?).ok()?;
+    match file.try_lock_shared() {
+        Ok(()) => None,
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut pid = String::new();
+            let _ = file.read_to_string(&mut pid);
+            Some(Some(pid.trim().to_owned()).filter(|pid| !pid.is_empty()))
+        }
+        Err(std::fs::TryLockError::Error(_)) => None,
+    }
+}
+
+pub fn run(paths: &Paths) -> Result<ExitCode> {
+    let settings = paths
+        .config_file()
+        .ok_or_else(|| Error::Runtime("no folder for the settings could be found".to_owned()))?;
+    let lock_path = lock_path(paths).ok_or_else(|| {
+        Error::Runtime("no folder for the service's lock could be found".to_owned())
+    })?;
     let _lock = lock(&lock_path)?;
     Service::start(settings).run();
     Ok(ExitCode::SUCCESS)

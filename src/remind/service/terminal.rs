@@ -45,6 +45,17 @@ fn default_terminal() -> Option<Vec<String>> {
     .map(|(name, flag)| vec![name.to_owned(), flag.to_owned()])
 }
 
+/// The command "Start now" opens a terminal with, before the program and
+/// its arguments: the `terminal` setting, else the platform's usual one.
+/// `None` where none is found (on macOS: Terminal.app, through osascript).
+pub fn start_now_command(config: &Config) -> Option<Vec<String>> {
+    config
+        .terminal
+        .clone()
+        .filter(|words| !words.is_empty())
+        .or_else(default_terminal)
+}
+
 /// The AppleScript that opens Terminal.app on `exe run routine`: each word
 /// is quoted for the shell, then the whole line for an AppleScript string.
 fn terminal_app_script(exe: &str, routine: &str) -> String {
