@@ -170,6 +170,24 @@ fn invalid_choices_are_refused_and_nothing_is_written() {
             .run();
         assert_eq!(std::fs::read_to_string(&config).unwrap(), MINE, "{args:?}");
     }
+    // A routine the settings name that is gone is named as theirs.
+    let gone = home.write("config/config.toml", "default_routine = \"gone\"\n");
+    home.test()
+        .args(["setup", "--volume", "20", "--yes"])
+        .status(2)
+        .stderr_has("`default_routine` in the settings: there is no routine called `gone`")
+        .run();
+    assert_eq!(
+        std::fs::read_to_string(&gone).unwrap(),
+        "default_routine = \"gone\"\n"
+    );
+    home.test()
+        .args(["setup", "--routine", "wind-down", "--yes"])
+        .stderr_has("Wrote ")
+        .stdout(NEXT_STEPS)
+        .run();
+    let config = home.write("config/config.toml", MINE);
+
     // Without a terminal to ask at, nothing is written without --yes.
     home.test()
         .args(["setup", "--volume", "10"])

@@ -125,11 +125,20 @@ pub fn setup(ctx: &Context, flags: SetupFlags) -> Result<ExitCode> {
     let before = current.as_ref().map_or_else(Choices::defaults, Choices::of);
     let mut choices = before.clone();
     flags.apply_to(&mut choices);
-    check_routine(&ctx.paths, &choices.routine)?;
     let mut install = flags.install.unwrap_or(false);
 
     let at_terminal = crate::journal::can_ask();
     let dialogue = at_terminal && !flags.any_choice() && !flags.yes;
+    // In the dialogue the routine is chosen from the list; otherwise the
+    // one asked for, or the one the settings name, must exist.
+    if !dialogue {
+        let whose = if flags.routine.is_some() {
+            "--routine"
+        } else {
+            "`default_routine` in the settings"
+        };
+        check_routine(&ctx.paths, &choices.routine, whose)?;
+    }
     let mut input = io::stdin().lock();
     if at_terminal {
         let _ = ctrlc::set_handler(|| {
@@ -254,11 +263,11 @@ fn finish() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn check_routine(paths: &Paths, routine: &str) -> Result<()> {
+fn check_routine(paths: &Paths, routine: &str, whose: &str) -> Result<()> {
     catalog::find(routine, paths.routines_dir().as_deref(), SoundFiles::Named)
         .map(|_| ())
         .map_err(|e| match e {
-            Error::Usage(why) => Error::Usage(format!("--routine: {why}")),
+            Error::Usage(why) => Error::Usage(format!("{whose}: {why}")),
             other => other,
         })
 }
