@@ -653,6 +653,10 @@ Examples:
         /// Only print the service file.
         #[arg(long)]
         print: bool,
+        /// With --print: the file for the program at PATH rather than this
+        /// one (the Debian package's unit runs /usr/bin/nocturne).
+        #[arg(long, value_name = "PATH", requires = "print", hide = true)]
+        exe: Option<String>,
     },
     /// Stop starting the reminder service with your session.
     Uninstall,
@@ -967,7 +971,7 @@ fn remind_command(action: RemindAction) -> Result<Command, String> {
             json,
         },
         RemindAction::Daemon => Command::RemindDaemon,
-        RemindAction::Install { print } => Command::RemindInstall { print },
+        RemindAction::Install { print, exe } => Command::RemindInstall { print, exe },
         RemindAction::Uninstall => Command::RemindUninstall,
     })
 }

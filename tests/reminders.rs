@@ -534,3 +534,36 @@ fn the_service_unit_passes_systemd_analyze() {
         String::from_utf8_lossy(&verify.stderr)
     );
 }
+
+#[test]
+fn the_packaged_unit_is_printed_for_the_packaged_program() {
+    // How the Debian package makes its unit: the same text, for
+    // /usr/bin/nocturne rather than the program that prints it.
+    let home = Home::new();
+    let unit = home
+        .test()
+        .args(["remind", "install", "--print", "--exe", "/usr/bin/nocturne"])
+        .stdout_has("ExecStart=\"/usr/bin/nocturne\" remind daemon\n")
+        .run()
+        .stdout;
+    let own = home
+        .test()
+        .args(["remind", "install", "--print"])
+        .stdout_has("ExecStart=")
+        .run()
+        .stdout;
+    assert_eq!(
+        unit,
+        own.replace(&format!("\"{}\"", bin().display()), "\"/usr/bin/nocturne\"")
+    );
+    // Only for printing: nothing is installed for another program.
+    home.test()
+        .args(["remind", "install", "--exe", "/usr/bin/nocturne"])
+        .status(2)
+        .stderr_has("--print")
+        .run();
+    home.test()
+        .args(["remind", "install", "--help"])
+        .stdout_with(|help| assert!(!help.contains("--exe"), "{help}"))
+        .run();
+}

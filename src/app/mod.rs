@@ -110,6 +110,8 @@ pub enum Command {
     RemindDaemon,
     RemindInstall {
         print: bool,
+        /// The program the printed file runs, if not this one.
+        exe: Option<String>,
     },
     RemindUninstall,
 }
@@ -161,7 +163,9 @@ pub fn run(command: Command, ctx: &Context) -> Result<ExitCode> {
             reminders::next(ctx, count, after.as_deref(), json)
         }
         Command::RemindDaemon => crate::remind::service::run(paths),
-        Command::RemindInstall { print } => crate::remind::install::install(print),
+        Command::RemindInstall { print, exe } => {
+            crate::remind::install::install(print, exe.as_deref())
+        }
         Command::RemindUninstall => crate::remind::install::uninstall(),
     }
 }

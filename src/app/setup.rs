@@ -238,7 +238,7 @@ pub fn setup(ctx: &Context, flags: SetupFlags) -> Result<ExitCode> {
     if install {
         if choices.bedtime.is_none() && choices.water.is_none() {
             eprintln!("There are no reminders, so the reminder service was not installed.");
-        } else if let Err(e) = crate::remind::install::install(false) {
+        } else if let Err(e) = crate::remind::install::install(false, None) {
             eprint!("{}", e.render(ctx.paint));
             eprintln!(
                 "The settings are written; `nocturne remind install` tries the service again."

@@ -1,8 +1,9 @@
 //! `remind install` and `uninstall`: start the reminder service with the
 //! user's session. A systemd user unit on Linux, a launchd agent on macOS;
-//! elsewhere, what to do by hand.
+//! elsewhere, what to do by hand. Where the Debian package has put its own
+//! unit for this very program, that unit is enabled instead of a new one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use super::Error;
@@ -10,6 +11,11 @@ use crate::error::Result;
 
 const UNIT_NAME: &str = "nocturne-reminders.service";
 const AGENT_NAME: &str = "org.nocturne.reminders";
+
+/// Where the Debian package puts its unit: systemd's folder for the user
+/// units of packages, which every user's manager reads, below the user's
+/// own folder.
+pub const PACKAGED_UNIT: &str = "/usr/lib/systemd/user/nocturne-reminders.service";
 
 /// The systemd user unit that runs `exe remind daemon`, restarting it if
 /// it fails. It is wanted by `default.target`, which every user manager
@@ -56,6 +62,27 @@ pub fn launchd_agent(exe: &str) -> String {
     )
 }
 
+/// Whether a unit file runs the program at `exe`, as the unit nocturne
+/// would write for it does. A packaged unit for another copy of nocturne
+/// (a `cargo install` beside the package) is not this program's.
+fn runs(unit: &str, exe: &str) -> bool {
+    let exec_start = |text: &str| {
+        text.lines()
+            .find(|line| line.trim_start().starts_with("ExecStart="))
+            .map(|line| line.trim().to_owned())
+    };
+    exec_start(unit).is_some_and(|line| Some(line) == exec_start(&systemd_unit(exe)))
+}
+
+/// The packaged unit, if there is one and it runs this program.
+fn packaged_unit(exe: &str) -> Option<&'static Path> {
+    let path = Path::new(PACKAGED_UNIT);
+    std::fs::read_to_string(path)
+        .ok()
+        .filter(|unit| runs(unit, exe))
+        .map(|_| path)
+}
+
 fn exe() -> Result<String> {
     std::env::current_exe()
         .map(|p| p.display().to_string())
@@ -89,8 +116,19 @@ fn manage(program: &str, args: &[&str]) -> std::result::Result<(), Error> {
     }
 }
 
-pub fn install(only_print: bool) -> Result<ExitCode> {
-    let exe = exe()?;
+/// Starts the service with the user's session; with `only_print`, prints
+/// the file that would do it, for `for_exe` if given.
+pub fn install(only_print: bool, for_exe: Option<&str>) -> Result<ExitCode> {
+    let exe = match for_exe {
+        Some(exe) => exe.to_owned(),
+        None => exe()?,
+    };
+    if !only_print
+        && cfg!(target_os = "linux")
+        && let Some(packaged) = packaged_unit(&exe)
+    {
+        return enable_packaged(packaged, exe);
+    }
     let (text, dir, name, start): (String, Option<PathBuf>, &str, Vec<Vec<&str>>) =
         if cfg!(target_os = "macos") {
             (
@@ -155,6 +193,47 @@ pub fn install(only_print: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Enables the Debian package's unit rather than writing one. A unit an
+/// earlier `remind install` wrote would hide it, so that one goes.
+fn enable_packaged(packaged: &Path, exe: String) -> Result<ExitCode> {
+    if let Some(own) = systemd_dir().map(|dir| dir.join(UNIT_NAME))
+        && own.exists()
+    {
+        std::fs::remove_file(&own).map_err(|source| Error::Remove {
+            path: own.clone(),
+            source,
+        })?;
+        eprintln!(
+            "Removed {}, which would hide the packaged unit.",
+            own.display()
+        );
+    }
+    let commands: [&[&str]; 2] = [
+        // The manager may have started before the package was installed.
+        &["systemctl", "--user", "daemon-reload"],
+        &["systemctl", "--user", "enable", "--now", UNIT_NAME],
+    ];
+    for command in commands {
+        if let Err(why) = manage(command[0], &command[1..]) {
+            return Err(Error::NotEnabled {
+                source: Box::new(why),
+                by_hand: commands.iter().map(|c| c.join(" ")).collect(),
+                exe,
+            }
+            .into());
+        }
+    }
+    eprintln!(
+        "Enabled the packaged unit {}, rather than writing a unit of nocturne's own.",
+        packaged.display()
+    );
+    eprintln!("The reminder service is running and will start with your session.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Stops starting the service with the session: removes the unit or agent
+/// `install` wrote, or disables the packaged unit, whose file belongs to
+/// the package and stays.
 pub fn uninstall() -> Result<ExitCode> {
     let (dir, name) = if cfg!(target_os = "macos") {
         (agents_dir(), "org.nocturne.reminders.plist")
@@ -164,6 +243,16 @@ pub fn uninstall() -> Result<ExitCode> {
     let Some(path) = dir.map(|d| d.join(name)) else {
         return Err(Error::NoHome.into());
     };
+    let packaged = Path::new(PACKAGED_UNIT);
+    if !path.exists() && cfg!(target_os = "linux") && packaged.exists() {
+        manage("systemctl", &["--user", "disable", "--now", UNIT_NAME])?;
+        eprintln!(
+            "Disabled the packaged unit {}; reminders no longer start with your session.\n\
+             The file stays: it belongs to the nocturne package.",
+            packaged.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     if !path.exists() {
         eprintln!(
             "The reminder service was not installed ({} does not exist).",
@@ -230,6 +319,11 @@ pub fn state() -> ServiceState {
         state.file = agents_dir().map(|d| d.join("org.nocturne.reminders.plist"));
     } else if cfg!(target_os = "linux") {
         state.file = systemd_dir().map(|d| d.join(UNIT_NAME));
+        // The user's own unit hides the packaged one; without it, the
+        // packaged one is the service's file, enabled or not.
+        if !state.file.as_ref().is_some_and(|f| f.is_file()) && Path::new(PACKAGED_UNIT).is_file() {
+            state.file = Some(PathBuf::from(PACKAGED_UNIT));
+        }
         state.log = Some(format!("journalctl --user -u {UNIT_NAME} -n 20"));
     } else {
         state.unknown = Some("this system has no service manager nocturne knows".to_owned());
@@ -298,6 +392,20 @@ mod tests {
             launchd_agent("/usr/local/bin/nocturne")
                 .contains("<string>/usr/local/bin/nocturne</string>")
         );
+    }
+
+    #[test]
+    fn a_packaged_unit_is_this_programs_only_if_it_runs_this_program() {
+        let packaged = systemd_unit("/usr/bin/nocturne");
+        assert!(runs(&packaged, "/usr/bin/nocturne"));
+        // A `cargo install` beside the package writes its own unit.
+        assert!(!runs(&packaged, "/home/ann/.cargo/bin/nocturne"));
+        // Spaces around the line do not matter.
+        assert!(runs(
+            "[Service]\n  ExecStart=\"/usr/bin/nocturne\" remind daemon  \n",
+            "/usr/bin/nocturne"
+        ));
+        assert!(!runs("[Service]\nType=simple\n", "/usr/bin/nocturne"));
     }
 
     #[test]
