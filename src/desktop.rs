@@ -16,15 +16,19 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Why a note could not be shown or answered, in the user's words; the
-/// cause, where there is one, is kept as its source.
+/// cause, where there is one, is kept as its source. The bus's own errors
+/// arise only where nocturne speaks D-Bus itself (Unix but macOS).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    #[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
     #[error("no notification service is running")]
     NoService(#[source] Cause),
+    #[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
     #[error("there is no desktop session bus (D-Bus)")]
     NoBus(#[source] Cause),
     #[error("the notification service failed ({})", .0.to_string().trim())]
     Failed(#[source] Cause),
+    #[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
     #[error("cannot listen for answers: {0}")]
     Listen(#[source] Box<Error>),
     #[error("cannot start a thread for notifications: {}", crate::util::io_reason(.0))]
@@ -33,6 +37,7 @@ pub enum Error {
     NoAnswer(Duration),
     #[error("the notification call failed")]
     CallLost,
+    #[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
     #[error("the session bus closed while waiting for an answer")]
     BusClosed,
     /// The thread that asked whether a service answers ended in a panic.
@@ -213,7 +218,9 @@ impl Notifier {
         let worker = std::thread::Builder::new()
             .name("notes".into())
             .spawn(move || {
-                let mut shown = Default::default();
+                // Nothing (a unit) where notes cannot be replaced in place.
+                #[allow(clippy::let_unit_value)]
+                let mut shown = Shown::default();
                 for note in inbox {
                     let sent = with_deadline(DEADLINE, move || replace(shown, note));
                     match sent {
@@ -253,14 +260,18 @@ impl Notifier {
     }
 }
 
-/// What became of a note that asked the user something.
+/// What became of a note that asked the user something. Elsewhere than on
+/// D-Bus, notes have no buttons and the answer is always `Silence`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     /// The user chose the action with this identifier.
+    #[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
     Action(String),
     /// The user dismissed the note (or it was closed by the program).
+    #[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
     Closed,
     /// The server let the note expire.
+    #[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]
     Expired,
     /// Nothing happened within the time given.
     Silence,

@@ -15,6 +15,8 @@ use crate::util::io_reason;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The terminal's settings could not be read (stdin is not one).
+    /// Elsewhere crossterm's raw mode says so as a `Mode` error.
+    #[cfg_attr(not(unix), allow(dead_code))]
     #[error("the terminal cannot be read: {}", io_reason(.0))]
     Read(#[source] std::io::Error),
     /// The terminal refused the single-key mode.
@@ -160,12 +162,15 @@ pub fn restore_on_panic() {
 }
 
 /// Before nocturne stops (Ctrl-Z): the terminal's own settings back, kept
-/// to be taken again by `resume_mode`.
+/// to be taken again by `resume_mode`. (Ctrl-Z stops a program on Unix
+/// only.)
+#[cfg(unix)]
 pub fn pause_mode() {
     mode::pause();
 }
 
 /// After a stop: single keys again, if they were being read.
+#[cfg(unix)]
 pub fn resume_mode() {
     mode::resume();
 }
@@ -353,10 +358,6 @@ mod mode {
     pub fn restore_now() {
         let _ = crossterm::terminal::disable_raw_mode();
     }
-
-    pub fn pause() {}
-
-    pub fn resume() {}
 
     /// What the terminal has sent, as controls; `None` once it is gone.
     pub fn read_controls() -> Option<Vec<super::Control>> {

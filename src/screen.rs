@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
+#[cfg(unix)]
 use std::time::Duration;
 
 /// Switch to the alternate screen, clear it, hide the cursor.
@@ -126,6 +127,7 @@ pub fn on_stop(action: Option<Box<dyn FnMut() + Send>>) {
 }
 
 /// Waits until the display has heard the session pause, at most `limit`.
+#[cfg(unix)]
 pub fn wait_until_paused(limit: Duration) -> bool {
     let state = state();
     let (state, _) = CHANGED
@@ -136,6 +138,8 @@ pub fn wait_until_paused(limit: Duration) -> bool {
 
 /// Before a stop: the normal screen, the cursor, and nothing drawn until
 /// `went_on`. `restore_keys` gives the terminal its own settings back.
+/// (Ctrl-Z stops a program on Unix only, as do `stopping` and `went_on`.)
+#[cfg(unix)]
 pub fn stopping(restore_keys: impl FnOnce()) {
     let mut state = state();
     if let Some(action) = state.on_stop.as_mut() {
@@ -149,6 +153,7 @@ pub fn stopping(restore_keys: impl FnOnce()) {
 }
 
 /// After a stop (or any SIGCONT): the screen back as it was, drawn anew.
+#[cfg(unix)]
 pub fn went_on(keys_again: impl FnOnce()) {
     let mut state = state();
     keys_again();

@@ -73,7 +73,9 @@ pub enum Control {
     Quit,
     /// Ctrl-C or a termination signal: end early, and say so in the exit code.
     Interrupt,
-    /// Pause if not paused already (nocturne is being stopped, Ctrl-Z).
+    /// Pause if not paused already (nocturne is being stopped, Ctrl-Z,
+    /// which only Unix has).
+    #[cfg_attr(not(unix), allow(dead_code))]
     Pause,
     /// Nothing for the session: the displays draw again at once (the
     /// terminal was resized, or the user asked to see something else).
