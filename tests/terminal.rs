@@ -758,18 +758,28 @@ fn paused(pane: &Pane) -> bool {
     pane.has_event("paused") && pane.screen().contains("press space to go on")
 }
 
+/// The slow routine run muted in a pane of `size`, with `env` set and
+/// `args` added, its events logged; returned once its first hold began.
+fn slow_session(home: &Home, env: &str, args: &str, size: (u16, u16)) -> Pane {
+    let file = routine(home);
+    let pane = Pane::sized(
+        home,
+        env,
+        &format!(
+            "run '{}' --events events.jsonl --mute {args}",
+            file.display()
+        ),
+        size,
+    );
+    pane.wait_for("the first hold", started);
+    pane
+}
+
 #[test]
 fn the_big_view_shows_the_countdown_in_digits_that_grow_with_the_terminal() {
     for (size, height) in [((100, 30), 10), ((200, 60), 20)] {
         let home = Home::new();
-        let file = routine(&home);
-        let pane = Pane::sized(
-            &home,
-            "",
-            &format!("run '{}' --events events.jsonl --mute", file.display()),
-            size,
-        );
-        pane.wait_for("the first hold", started);
+        let pane = slow_session(&home, "", "", size);
         std::thread::sleep(Duration::from_millis(1500));
         pane.keys(&["Space"]);
         let screen = pane.wait_for("the pause", paused);
@@ -808,15 +818,8 @@ fn a_resized_big_view_is_drawn_as_a_fresh_one_would_be() {
     let mut screens = Vec::new();
     for resize in [true, false] {
         let home = Home::new();
-        let file = routine(&home);
         let size = if resize { (100, 30) } else { (200, 60) };
-        let pane = Pane::sized(
-            &home,
-            "",
-            &format!("run '{}' --events events.jsonl --mute", file.display()),
-            size,
-        );
-        pane.wait_for("the first hold", started);
+        let pane = slow_session(&home, "", "", size);
         // Back to the step's start and paused there: both panes show the
         // same moment.
         pane.keys(&["p", "Space"]);
@@ -837,17 +840,7 @@ fn a_resized_big_view_is_drawn_as_a_fresh_one_would_be() {
 #[test]
 fn a_resized_compact_view_leaves_nothing_behind() {
     let home = Home::new();
-    let file = routine(&home);
-    let pane = Pane::sized(
-        &home,
-        "",
-        &format!(
-            "run '{}' --events events.jsonl --mute --view compact",
-            file.display()
-        ),
-        (100, 30),
-    );
-    pane.wait_for("the first hold", started);
+    let pane = slow_session(&home, "", "--view compact", (100, 30));
     pane.keys(&["Space"]);
     pane.wait_for("the pause", paused);
     for size in [(50, 20), (120, 30)] {
@@ -941,16 +934,7 @@ fn wakes_you_up((r, g, b): (u8, u8, u8)) -> bool {
 /// The screen of a paused session in a view, with its escape codes.
 fn coloured_screen(env: &str, args: &str) -> String {
     let home = Home::new();
-    let file = routine(&home);
-    let pane = Pane::start_with(
-        &home,
-        env,
-        &format!(
-            "run '{}' --events events.jsonl --mute {args}",
-            file.display()
-        ),
-    );
-    pane.wait_for("the first hold", started);
+    let pane = slow_session(&home, env, args, (100, 30));
     pane.keys(&["Space"]);
     pane.wait_for("the pause", paused);
     let screen = pane.screen_with_codes();

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use super::frame::{self, Board};
-use super::{Look, Output, closing};
+use super::{Look, Output};
 use crate::output::Failure;
 use crate::plan::Plan;
 use crate::session::{Event, Progress};
@@ -131,8 +131,7 @@ impl Output for Big {
                 for line in &self.said {
                     let _ = writeln!(err, "{line}");
                 }
-                let [account, farewell] = closing(plan, summary);
-                let _ = writeln!(err, "{account}\n{}", self.paint.title().apply_to(farewell));
+                super::print_closing(self.paint, plan, summary);
             }
         }
         Ok(())

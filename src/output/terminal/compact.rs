@@ -7,7 +7,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::frame::{self, Board};
-use super::{Look, Output, closing, fit, opening, segment_line, wrap};
+use super::{Look, Output, fit, opening, segment_line, wrap};
 use crate::output::Failure;
 use crate::plan::{Phase, Plan};
 use crate::session::{Event, Progress};
@@ -312,9 +312,7 @@ impl Output for Bars {
             Event::SessionFinished { summary, .. } => {
                 crate::screen::on_stop(None);
                 let _ = self.multi.clear();
-                let [account, farewell] = closing(plan, summary);
-                let mut err = std::io::stderr();
-                let _ = writeln!(err, "{account}\n{}", self.paint.title().apply_to(farewell));
+                super::print_closing(self.paint, plan, summary);
             }
         }
         Ok(())

@@ -137,6 +137,17 @@ pub fn closing(plan: &Plan, summary: &Summary) -> [String; 2] {
     [account, farewell.to_owned()]
 }
 
+/// The closing lines on stderr, the farewell in the theme's title style,
+/// for the views that draw: printed where they stay in the scrollback.
+fn print_closing(paint: Paint, plan: &Plan, summary: &Summary) {
+    let [account, farewell] = closing(plan, summary);
+    let _ = writeln!(
+        std::io::stderr(),
+        "{account}\n{}",
+        paint.title().apply_to(farewell)
+    );
+}
+
 /// One segment in a line: "Hold 10s: Wall calf stretch, left leg, 1 of 3",
 /// "Relax 10s", "Change sides 5s: to the right leg".
 pub fn segment_line(plan: &Plan, segment: &Segment) -> String {
