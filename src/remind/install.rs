@@ -178,9 +178,17 @@ pub fn install(only_print: bool, for_exe: Option<&str>) -> Result<ExitCode> {
             command
         })
         .collect();
-    for command in &commands {
+    let commands: Vec<&[&str]> = commands.iter().map(Vec::as_slice).collect();
+    start_service(&commands, exe)?;
+    eprintln!("The reminder service is running and will start with your session.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the service manager's commands in order. Where one fails, nothing
+/// will start the service: the error says so, and how to do it by hand.
+fn start_service(commands: &[&[&str]], exe: String) -> Result<()> {
+    for command in commands {
         if let Err(why) = manage(command[0], &command[1..]) {
-            // Nothing will start the service: say so, and how to do it by hand.
             return Err(Error::NotEnabled {
                 source: Box::new(why),
                 by_hand: commands.iter().map(|c| c.join(" ")).collect(),
@@ -189,8 +197,7 @@ pub fn install(only_print: bool, for_exe: Option<&str>) -> Result<ExitCode> {
             .into());
         }
     }
-    eprintln!("The reminder service is running and will start with your session.");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Enables the Debian package's unit rather than writing one. A unit an
@@ -213,16 +220,7 @@ fn enable_packaged(packaged: &Path, exe: String) -> Result<ExitCode> {
         &["systemctl", "--user", "daemon-reload"],
         &["systemctl", "--user", "enable", "--now", UNIT_NAME],
     ];
-    for command in commands {
-        if let Err(why) = manage(command[0], &command[1..]) {
-            return Err(Error::NotEnabled {
-                source: Box::new(why),
-                by_hand: commands.iter().map(|c| c.join(" ")).collect(),
-                exe,
-            }
-            .into());
-        }
-    }
+    start_service(&commands, exe)?;
     eprintln!(
         "Enabled the packaged unit {}, rather than writing a unit of nocturne's own.",
         packaged.display()
