@@ -250,11 +250,13 @@ Examples:
         action: NotificationsAction,
     },
 
-    /// Log a cramp in the journal (asks a few questions at a terminal).
+    /// Log a cramp in the journal (asks a few questions at a terminal), or
+    /// a drink with `log drink`.
     #[command(after_help = "\
 With no options, at a terminal, it asks a few questions, with defaults
 (Ctrl-D or Ctrl-C leaves without logging); with options it asks nothing.
 Without a terminal, say at least when: `nocturne log --at now`.
+`nocturne log drink` logs a glass of water instead.
 
 A cramp that lasted over 10 minutes, or came with swelling, redness,
 numbness or weakness, is worth a doctor's visit, and nocturne says so.
@@ -263,10 +265,16 @@ Examples:
   nocturne log
   nocturne log --at \"last night 03:10\" --leg left --muscle calf --lasted 2m --pain 6
   nocturne log --at 2026-11-20T03:10 --leg right --swelling
+  nocturne log drink
 
 The journal is general self-care information, not a diagnosis.")]
-    #[command(allow_negative_numbers = true)]
-    Log(LogArgs),
+    #[command(allow_negative_numbers = true, args_conflicts_with_subcommands = true)]
+    Log {
+        #[command(flatten)]
+        cramp: LogArgs,
+        #[command(subcommand)]
+        what: Option<LogWhat>,
+    },
 
     /// The journal: recent nights, with sessions and cramps.
     #[command(after_help = "\
@@ -452,6 +460,30 @@ struct LogArgs {
     /// The leg was weak afterwards.
     #[arg(long)]
     weakness: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum LogWhat {
+    /// Log a drink: a glass of water, unless told how much.
+    #[command(after_help = "\
+A glass is 250 ml unless the settings say otherwise (glass = \"300ml\" in
+config.toml). The water reminder's \"Drank a glass\" button, and a hydrate
+step done in a routine, log a glass too.
+
+Examples:
+  nocturne log drink
+  nocturne log drink --at 19:30 --amount 330ml
+  nocturne log drink --at \"yesterday 20:15\" --amount \"2 glasses\"")]
+    #[command(allow_negative_numbers = true)]
+    Drink {
+        /// When: now, 19:30, \"yesterday 20:15\", 2026-11-20T19:30 or an
+        /// RFC 3339 instant (default: now).
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
+        /// How much: 250ml, 0.3l, 33cl, \"1 glass\" or \"2 glasses\" (default: a glass).
+        #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+        amount: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -855,7 +887,11 @@ fn command(sub: Sub) -> Result<Command, Error> {
         Sub::Man => Command::Man,
         Sub::Status { json } => Command::Status { json },
         Sub::Sounds { action: None } => Command::Sounds,
-        Sub::Log(args) => Command::Log(args.into()),
+        Sub::Log { cramp, what: None } => Command::Log(cramp.into()),
+        Sub::Log {
+            what: Some(LogWhat::Drink { at, amount }),
+            ..
+        } => Command::LogDrink(crate::journal::DrinkInput { at, amount }),
         Sub::Journal {
             nights,
             all,
@@ -878,8 +914,8 @@ fn command(sub: Sub) -> Result<Command, Error> {
             Some(entry) => Command::JournalDelete { entry, yes },
             None => {
                 return Err(Error::Usage(format!(
-                    "`{}` is not a journal entry; write c and a cramp's number (c12) or s and \
-                     a session's (s7), as `nocturne journal` shows them",
+                    "`{}` is not a journal entry; write c and a cramp's number (c12), s and \
+                     a session's (s7) or d and a drink's (d4), as `nocturne journal` shows them",
                     crate::diag::short(&id)
                 )));
             }

@@ -33,7 +33,13 @@ pub const KEYS: &[&str] = &[
     "voice_name",
     "theme",
     "view",
+    "glass",
+    "evening_drinks",
 ];
+
+/// How many drinks in an evening `stats` compares against fewer, unless
+/// the settings say.
+pub const DEFAULT_EVENING_DRINKS: u32 = 2;
 
 /// How long "Snooze" puts a reminder off, unless the settings say.
 pub const DEFAULT_SNOOZE: Duration = Duration::from_secs(10 * 60);
@@ -62,6 +68,12 @@ pub struct Config {
     pub theme: Option<crate::theme::Theme>,
     /// How a session is drawn on a terminal.
     pub view: Option<crate::output::terminal::View>,
+    /// What one glass holds, in millilitres: a drink logged without an
+    /// amount, from the reminder's button or from a `hydrate` step.
+    pub glass_ml: u32,
+    /// Evenings with at least this many drinks are compared, in `stats`,
+    /// with evenings with fewer.
+    pub evening_drinks: u32,
 }
 
 impl Default for Config {
@@ -76,6 +88,8 @@ impl Default for Config {
             voice: crate::voice::Settings::default(),
             theme: None,
             view: None,
+            glass_ml: crate::journal::amount::DEFAULT_GLASS_ML,
+            evening_drinks: DEFAULT_EVENING_DRINKS,
         }
     }
 }
@@ -94,6 +108,8 @@ struct RawConfig {
     voice_name: Option<Spanned<String>>,
     theme: Option<Spanned<String>>,
     view: Option<Spanned<String>>,
+    glass: Option<Spanned<String>>,
+    evening_drinks: Option<Spanned<RawCount>>,
 }
 
 impl Config {
@@ -217,6 +233,30 @@ impl Config {
                 ),
             }
         }
+        if let Some(glass) = raw.glass {
+            match crate::journal::amount::parse(glass.get_ref(), None) {
+                Ok(ml) => config.glass_ml = ml,
+                Err(_) => problems.push(
+                    Diagnostic::new("`glass` is not an amount")
+                        .at(glass.span())
+                        .help(
+                            "write what one glass holds in ml, cl or l (at most 2000ml), \
+                             such as glass = \"300ml\"",
+                        ),
+                ),
+            }
+        }
+        if let Some(count) = raw.evening_drinks {
+            match u32::try_from(count.get_ref().0) {
+                Ok(n) if (1..=20).contains(&n) => config.evening_drinks = n,
+                _ => problems.push(
+                    Diagnostic::new(format!("`evening_drinks` is {}", count.get_ref().0))
+                        .at(count.span())
+                        .label("out of range")
+                        .help("evening_drinks is a whole number of drinks from 1 to 20"),
+                ),
+            }
+        }
         if let Some(terminal) = raw.terminal {
             if terminal.get_ref().is_empty() || terminal.get_ref()[0].trim().is_empty() {
                 problems.push(
@@ -303,6 +343,17 @@ mod tests {
         let config = Config::parse("default_routine = \"wind-down\"\n").unwrap();
         assert_eq!(config.default_routine.as_deref(), Some("wind-down"));
         assert_eq!(Config::parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn reads_the_glass_and_the_drinks_to_compare() {
+        let config = Config::parse("glass = \"0.3l\"\nevening_drinks = 3\n").unwrap();
+        assert_eq!((config.glass_ml, config.evening_drinks), (300, 3));
+        let config = Config::default();
+        assert_eq!((config.glass_ml, config.evening_drinks), (250, 2));
+        let problems = Config::parse("glass = \"2 glasses\"\nevening_drinks = 0\n").unwrap_err();
+        assert_eq!(problems[0].message, "`glass` is not an amount");
+        assert_eq!(problems[1].message, "`evening_drinks` is 0");
     }
 
     #[test]

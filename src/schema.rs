@@ -420,6 +420,14 @@ fn config_field(key: &str) -> Value {
             "How a session is drawn: big digits, compact bars, plain lines, or auto by the terminal's size (default auto)",
             &crate::output::terminal::View::NAMES,
         ),
+        "glass" => json!({
+            "type": "string",
+            "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*([mM][lL]|[cC][lL]|[lL])\\s*$",
+            "description": "What one glass holds, such as \"250ml\" (default 250ml)",
+        }),
+        "evening_drinks" => {
+            json!({"type": "integer", "minimum": 1, "maximum": 20, "description": "Evenings with at least this many drinks are compared with the others in stats (default 2)"})
+        }
         "terminal" => {
             json!({"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "How Start now opens a terminal, such as [\"xterm\", \"-e\"]"})
         }

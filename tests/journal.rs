@@ -350,7 +350,7 @@ fn export_refuses_to_overwrite_a_file() {
         .args(["journal", "export", "--output"])
         .arg(&fresh)
         .stderr(format!(
-            "Wrote 0 sessions and 0 cramps to {}.\n",
+            "Wrote 0 sessions, 0 cramps and 0 drinks to {}.\n",
             fresh.display()
         ))
         .run();

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use jiff::Timestamp;
 
 use super::Context;
-use super::shared::{journal_file, print, print_styled};
+use super::shared::{journal_file, print, print_styled, settings};
 use crate::error::{Error, Result};
 use crate::journal::{self, CrampInput};
 use crate::paths::Paths;
@@ -31,6 +31,20 @@ pub fn log(ctx: &Context, input: CrampInput) -> Result<ExitCode> {
         ));
     };
     let said = journal::log(&journal_file(&ctx.paths)?, input, ctx.now, &tz)?;
+    eprint!("{said}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `log drink`: a drink, a glass unless told how much.
+pub fn log_drink(ctx: &Context, input: &journal::DrinkInput) -> Result<ExitCode> {
+    let glass_ml = settings(&ctx.paths)?.glass_ml;
+    let said = journal::log_drink(
+        &journal_file(&ctx.paths)?,
+        input,
+        glass_ml,
+        ctx.now,
+        &ctx.tz(),
+    )?;
     eprint!("{said}");
     Ok(ExitCode::SUCCESS)
 }
@@ -90,20 +104,21 @@ pub fn nights(ctx: &Context, nights: usize, all: bool) -> Result<ExitCode> {
 
 /// `journal export`: everything, to stdout or to a new file.
 pub fn export(paths: &Paths, json: bool, output: Option<PathBuf>) -> Result<ExitCode> {
-    let (sessions, cramps) = journal::everything(&journal_file(paths)?)?;
+    let records = journal::everything(&journal_file(paths)?)?;
     let text = if json {
-        journal::export::json(&sessions, &cramps)
+        journal::export::json(&records)
     } else {
-        journal::export::csv(&sessions, &cramps)
+        journal::export::csv(&records)
     };
     let Some(path) = output else {
         return print(&text);
     };
     journal::export::to_file(&path, &text)?;
     eprintln!(
-        "Wrote {} sessions and {} cramps to {}.",
-        sessions.len(),
-        cramps.len(),
+        "Wrote {}, {} and {} to {}.",
+        journal::count(records.sessions.len(), "session"),
+        journal::count(records.cramps.len(), "cramp"),
+        journal::count(records.drinks.len(), "drink"),
         path.display()
     );
     Ok(ExitCode::SUCCESS)
@@ -113,7 +128,9 @@ pub fn export(paths: &Paths, json: bool, output: Option<PathBuf>) -> Result<Exit
 pub fn stats(ctx: &Context, weeks: usize) -> Result<ExitCode> {
     let tz = ctx.tz();
     let today = journal::when::night_of(ctx.now, &tz);
-    let (sessions, cramps) = journal::everything(&journal_file(&ctx.paths)?)?;
+    let journal::Records {
+        sessions, cramps, ..
+    } = journal::everything(&journal_file(&ctx.paths)?)?;
     let width = console::Term::stdout()
         .size_checked()
         .map_or(80, |(_, w)| w as usize);

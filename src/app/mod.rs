@@ -81,6 +81,7 @@ pub enum Command {
         wait: Duration,
     },
     Log(crate::journal::CrampInput),
+    LogDrink(crate::journal::DrinkInput),
     Journal {
         nights: usize,
         /// Previews too.
@@ -152,6 +153,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<ExitCode> {
         Command::Setup(flags) => setup::setup(ctx, flags),
         Command::TestNotification { wait } => devices::test_notification(wait),
         Command::Log(input) => journal::log(ctx, input),
+        Command::LogDrink(input) => journal::log_drink(ctx, &input),
         Command::JournalDelete { entry, yes } => journal::delete(ctx, entry, yes),
         Command::Journal { nights, all } => journal::nights(ctx, nights, all),
         Command::Export { json, output } => journal::export(paths, json, output),

@@ -513,7 +513,7 @@ fn journal_facts(paths: &Paths) -> JournalFacts {
         .and_then(|p| std::fs::metadata(p).ok())
         .map(|m| m.len());
     let read = match &path {
-        Some(p) => journal::everything(p).map(|(sessions, cramps)| (sessions, cramps.len())),
+        Some(p) => journal::everything(p).map(|r| (r.sessions, r.cramps.len())),
         None => Ok((Vec::new(), 0)),
     };
     JournalFacts { path, size, read }

@@ -76,6 +76,9 @@ pub enum Error {
     /// A time for a cramp that cannot be read; the words say why.
     #[error("{0}")]
     When(String),
+    /// An amount for a drink that cannot be read; the words say why.
+    #[error("{0}")]
+    Amount(String),
     /// A leg or muscle the journal does not know.
     #[error("`{word}` is not one of {}", known.join(", "))]
     UnknownWord {
@@ -119,6 +122,7 @@ impl Error {
             Error::NoEntry(_)
             | Error::Gone(_)
             | Error::When(_)
+            | Error::Amount(_)
             | Error::UnknownWord { .. }
             | Error::Export { .. } => 2,
             _ => 1,

@@ -6,25 +6,32 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::Error;
-use super::record::{Leg, Muscle, SessionOutcome, StepOutcome};
-use super::store::{Cramp, SessionRecord};
+use super::record::{DrinkSource, Leg, Muscle, SessionOutcome, StepOutcome};
+use super::store::{Cramp, Drink, SessionRecord};
+use super::{Error, Records};
 
 #[derive(Serialize)]
 struct Everything<'a> {
     sessions: &'a [SessionRecord],
     cramps: &'a [Cramp],
+    drinks: &'a [Drink],
 }
 
-pub fn json(sessions: &[SessionRecord], cramps: &[Cramp]) -> String {
-    let mut text =
-        serde_json::to_string_pretty(&Everything { sessions, cramps }).unwrap_or_default();
+pub fn json(records: &Records) -> String {
+    let everything = Everything {
+        sessions: &records.sessions,
+        cramps: &records.cramps,
+        drinks: &records.drinks,
+    };
+    let mut text = serde_json::to_string_pretty(&everything).unwrap_or_default();
     text.push('\n');
     text
 }
 
-/// The CSV columns, in order: the fields of `Row`.
-pub const COLUMNS: [&str; 22] = [
+/// The CSV columns, in order: the fields of `Row`. Columns are only ever
+/// added at the end, so a spreadsheet made from an older export still
+/// lines up.
+pub const COLUMNS: [&str; 26] = [
     "record",
     "id",
     "night",
@@ -47,9 +54,13 @@ pub const COLUMNS: [&str; 22] = [
     "weakness",
     "note",
     "logged_at",
+    "amount_ml",
+    "source",
+    "session_id",
+    "step_index",
 ];
 
-/// One CSV row: a session or a cramp (`record`), the columns that do not
+/// One CSV row: a session, a cramp or a drink (`record`), the columns that do not
 /// apply to it empty. The fields are the columns, in order.
 #[derive(Serialize, Default)]
 struct Row<'a> {
@@ -76,6 +87,10 @@ struct Row<'a> {
     weakness: Option<bool>,
     note: Option<&'a str>,
     logged_at: Option<&'a str>,
+    amount_ml: Option<u32>,
+    source: Option<DrinkSource>,
+    session_id: Option<i64>,
+    step_index: Option<u32>,
 }
 
 /// Steps as "name=outcome" pairs separated by "|"; a `\`, `|` or `=` in a
@@ -137,17 +152,34 @@ fn cramp_row(c: &Cramp) -> Row<'_> {
     }
 }
 
-pub fn csv(sessions: &[SessionRecord], cramps: &[Cramp]) -> String {
+fn drink_row(d: &Drink) -> Row<'_> {
+    Row {
+        record: "drink",
+        id: d.id,
+        night: Some(d.night.to_string()),
+        at: &d.at,
+        logged_at: Some(&d.logged_at),
+        amount_ml: Some(d.amount_ml),
+        source: Some(d.source),
+        session_id: d.session_id,
+        step_index: d.step_index,
+        ..Row::default()
+    }
+}
+
+pub fn csv(records: &Records) -> String {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .has_headers(false)
         .from_writer(Vec::new());
     // The header is written even for an empty journal.
     let _ = out.write_record(COLUMNS);
-    let rows = sessions
+    let rows = records
+        .sessions
         .iter()
         .map(session_row)
-        .chain(cramps.iter().map(cramp_row));
+        .chain(records.cramps.iter().map(cramp_row))
+        .chain(records.drinks.iter().map(drink_row));
     for row in rows {
         // Into memory, with every field a plain value: nothing can fail.
         let _ = out.serialize(row);
@@ -177,7 +209,7 @@ mod tests {
     use super::*;
     use serde_json::{Value, json};
 
-    fn sample() -> (Vec<SessionRecord>, Vec<Cramp>) {
+    fn sample() -> Records {
         let session = SessionRecord {
             id: 7,
             routine: "nightly".into(),
@@ -209,7 +241,21 @@ mod tests {
             note: Some("woke me, then \"eased\",\nslowly".into()),
             logged_at: "2026-11-21T07:00:00+01:00".into(),
         };
-        (vec![session], vec![cramp])
+        let drink = Drink {
+            id: Some(4),
+            night: "2026-11-20".parse().unwrap(),
+            at: "2026-11-20T22:16:00+01:00".into(),
+            amount_ml: 250,
+            source: DrinkSource::Session,
+            session_id: Some(7),
+            step_index: Some(2),
+            logged_at: "2026-11-20T22:16:00+01:00".into(),
+        };
+        Records {
+            sessions: vec![session],
+            cramps: vec![cramp],
+            drinks: vec![drink],
+        }
     }
 
     /// A minimal CSV reader for the round trip.
@@ -236,8 +282,9 @@ mod tests {
 
     #[test]
     fn csv_carries_every_field_and_reads_back() {
-        let (sessions, cramps) = sample();
-        let rows = read_csv(&csv(&sessions, &cramps));
+        let records = sample();
+        let (sessions, cramps) = (&records.sessions, &records.cramps);
+        let rows = read_csv(&csv(&records));
         assert_eq!(rows[0], COLUMNS);
         let get = |row: &Vec<String>, column: &str| {
             row[COLUMNS.iter().position(|c| *c == column).unwrap()].clone()
@@ -276,24 +323,33 @@ mod tests {
         );
         assert_eq!(get(c, "note"), cramp.note.clone().unwrap());
         assert_eq!(get(c, "logged_at"), cramp.logged_at);
-        assert_eq!(rows.len(), 3);
+        let d = &rows[3];
+        assert_eq!(get(d, "record"), "drink");
+        assert_eq!(get(d, "id"), "4");
+        assert_eq!(get(d, "amount_ml"), "250");
+        assert_eq!(get(d, "source"), "session");
+        assert_eq!(get(d, "session_id"), "7");
+        assert_eq!(get(d, "step_index"), "2");
+        assert_eq!(rows.len(), 4);
     }
 
     #[test]
     fn csv_is_written_byte_for_byte_as_the_readme_describes() {
-        let (sessions, cramps) = sample();
         assert_eq!(
-            csv(&sessions, &cramps),
+            csv(&sample()),
             "record,id,night,at,ended_at,routine,title,relief,outcome,speed,steps,steps_done,\
-             leg,muscle,lasted_s,pain,swelling,redness,numbness,weakness,note,logged_at\n\
+             leg,muscle,lasted_s,pain,swelling,redness,numbness,weakness,note,logged_at,\
+             amount_ml,source,session_id,step_index\n\
              session,7,2026-11-20,2026-11-20T22:15:00+01:00,2026-11-20T22:18:40+01:00,nightly,\
              \"Nightly, \"\"calf\"\" and hamstring\",false,completed,1,\
-             Wall calf=done|Hamstring=skipped|Rub \\| warm \\= 2\\\\3=unfinished,1,,,,,,,,,,\n\
+             Wall calf=done|Hamstring=skipped|Rub \\| warm \\= 2\\\\3=unfinished,1,,,,,,,,,,,,,,\n\
              cramp,3,2026-11-20,2026-11-21T03:10:00+01:00,,,,,,,,,left,calf,90,6,false,true,\
-             false,true,\"woke me, then \"\"eased\"\",\nslowly\",2026-11-21T07:00:00+01:00\n"
+             false,true,\"woke me, then \"\"eased\"\",\nslowly\",2026-11-21T07:00:00+01:00,,,,\n\
+             drink,4,2026-11-20,2026-11-20T22:16:00+01:00,,,,,,,,,,,,,,,,,,\
+             2026-11-20T22:16:00+01:00,250,session,7,2\n"
         );
         // An empty journal still has its header.
-        assert_eq!(csv(&[], &[]), format!("{}\n", COLUMNS.join(",")));
+        assert_eq!(csv(&Records::default()), format!("{}\n", COLUMNS.join(",")));
     }
 
     #[test]
@@ -332,8 +388,9 @@ mod tests {
 
     #[test]
     fn json_carries_every_field() {
-        let (sessions, cramps) = sample();
-        let value: Value = serde_json::from_str(&json(&sessions, &cramps)).unwrap();
+        let records = sample();
+        let (sessions, cramps) = (&records.sessions, &records.cramps);
+        let value: Value = serde_json::from_str(&json(&records)).unwrap();
         let s = &value["sessions"][0];
         assert_eq!(s["title"], sessions[0].title);
         assert_eq!(
@@ -359,5 +416,18 @@ mod tests {
         ] {
             assert_eq!(c[key], expected, "{key}");
         }
+        assert_eq!(
+            value["drinks"][0],
+            json!({
+                "id": 4,
+                "night": "2026-11-20",
+                "at": "2026-11-20T22:16:00+01:00",
+                "amount_ml": 250,
+                "source": "session",
+                "session_id": 7,
+                "step_index": 2,
+                "logged_at": "2026-11-20T22:16:00+01:00",
+            })
+        );
     }
 }

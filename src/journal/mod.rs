@@ -1,6 +1,7 @@
 //! The journal: every session and every cramp, kept safely on disk, shown
 //! as nights and trends, with plain advice on when to see a doctor.
 
+pub mod amount;
 mod error;
 pub mod export;
 pub mod record;
@@ -250,6 +251,74 @@ pub fn describe(cramp: &Cramp, tz: &TimeZone, with_date: bool) -> String {
         words.push_str(&format!(", with {}", marks.join(", ")));
     }
     words
+}
+
+/// "Fri 2026-11-20 21:40, 250 ml".
+pub fn describe_drink(drink: &store::Drink, tz: &TimeZone) -> String {
+    let at = match drink.at.parse::<Timestamp>() {
+        Ok(at) => tz.to_datetime(at).strftime("%a %Y-%m-%d %H:%M").to_string(),
+        Err(_) => drink.at.clone(),
+    };
+    format!("{at}, {}", amount::words(drink.amount_ml.into()))
+}
+
+/// What `log drink` is told: when, and how much (`None`: a glass).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DrinkInput {
+    pub at: Option<String>,
+    pub amount: Option<String>,
+}
+
+/// Records a drink logged by hand and says so, with the evening's count.
+pub fn log_drink(
+    path: &Path,
+    input: &DrinkInput,
+    glass_ml: u32,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> Result<String> {
+    let at = match &input.at {
+        Some(text) => when::parse(text, now, tz).map_err(Error::When)?,
+        None => now,
+    };
+    let amount_ml = match &input.amount {
+        Some(text) => amount::parse(text, Some(glass_ml)).map_err(Error::Amount)?,
+        None => glass_ml,
+    };
+    let drink = store::Drink {
+        id: None,
+        night: when::night_of(at, tz),
+        at: when::stamp(at, tz),
+        amount_ml,
+        source: record::DrinkSource::Log,
+        session_id: None,
+        step_index: None,
+        logged_at: when::stamp(now, tz),
+    };
+    let journal = Journal::open(path)?;
+    let id = journal.add_drink(&drink)?.unwrap_or_default();
+    let evening: Vec<u32> = journal
+        .drinks()?
+        .iter()
+        .filter(|d| d.night == drink.night)
+        .map(|d| d.amount_ml)
+        .collect();
+    Ok(format!(
+        "Logged a drink ({}): {}. That evening: {}.\n",
+        Entry::Drink(id),
+        describe_drink(&drink, tz),
+        evening_words(&evening)
+    ))
+}
+
+/// "3 drinks, 750 ml".
+pub fn evening_words(amounts: &[u32]) -> String {
+    let total: u64 = amounts.iter().map(|&ml| u64::from(ml)).sum();
+    format!(
+        "{}, {}",
+        count(amounts.len(), "drink"),
+        amount::words(total)
+    )
 }
 
 /// Records a cramp and says so, with any reason to see a doctor.
@@ -524,6 +593,11 @@ pub fn find(path: &Path, entry: Entry, tz: &TimeZone) -> Result<String> {
             .iter()
             .find(|c| c.id == Some(id))
             .map(|c| format!("the cramp of {}", describe(c, tz, true))),
+        Entry::Drink(id) => journal
+            .drinks()?
+            .iter()
+            .find(|d| d.id == Some(id))
+            .map(|d| format!("the drink of {}", describe_drink(d, tz))),
         Entry::Session(id) => journal.sessions()?.iter().find(|s| s.id == id).map(|s| {
             let at = s
                 .started_at
@@ -549,11 +623,32 @@ pub fn delete(path: &Path, entry: Entry) -> Result<()> {
     }
 }
 
+/// "1 drink", "3 drinks".
+pub fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// Everything the journal holds, each kind oldest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Records {
+    pub sessions: Vec<store::SessionRecord>,
+    pub cramps: Vec<Cramp>,
+    pub drinks: Vec<store::Drink>,
+}
+
 /// Reads the whole journal (an empty one where there is none).
-pub fn everything(path: &Path) -> Result<(Vec<store::SessionRecord>, Vec<Cramp>)> {
+pub fn everything(path: &Path) -> Result<Records> {
     match Journal::open_to_read(path)? {
-        Some(journal) => Ok((journal.sessions()?, journal.cramps()?)),
-        None => Ok((Vec::new(), Vec::new())),
+        Some(journal) => Ok(Records {
+            sessions: journal.sessions()?,
+            cramps: journal.cramps()?,
+            drinks: journal.drinks()?,
+        }),
+        None => Ok(Records::default()),
     }
 }
 

@@ -108,6 +108,18 @@ words! {
     }
 }
 
+words! {
+    /// How a drink came to be logged.
+    DrinkSource {
+        /// `nocturne log drink`, or an import.
+        Log = "log",
+        /// The water reminder's "Drank a glass" button.
+        Reminder = "reminder",
+        /// A `hydrate` step done in a session.
+        Session = "session",
+    }
+}
+
 impl SessionOutcome {
     /// How `nocturne journal` says it.
     pub fn in_words(self) -> &'static str {

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
 use super::error::{Error, PATIENCE};
-use super::record::{Leg, Muscle, SessionOutcome, StepOutcome};
+use super::record::{DrinkSource, Leg, Muscle, SessionOutcome, StepOutcome};
 
 /// The journal's file name in the data folder.
 pub const FILE: &str = "journal.sqlite";
@@ -54,6 +54,20 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX sessions_by_night ON sessions(night);
     CREATE INDEX cramps_by_night ON cramps(night);",
+    // 2: drinks. A drink from a session's `hydrate` step names the session
+    // and the step, and each step logs at most one.
+    "CREATE TABLE drinks (
+        id INTEGER PRIMARY KEY,
+        night TEXT NOT NULL,
+        at TEXT NOT NULL,
+        amount_ml INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        session_id INTEGER REFERENCES sessions(id),
+        step_index INTEGER,
+        logged_at TEXT NOT NULL,
+        UNIQUE (session_id, step_index)
+    );
+    CREATE INDEX drinks_by_night ON drinks(night);",
 ];
 
 /// A session as it starts: what is known before the journal gives it an
@@ -104,6 +118,22 @@ pub struct Cramp {
     pub numbness: bool,
     pub weakness: bool,
     pub note: Option<String>,
+    pub logged_at: String,
+}
+
+/// A drink of water (or anything else), as logged.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Drink {
+    pub id: Option<i64>,
+    #[serde(serialize_with = "as_text")]
+    pub night: Date,
+    /// RFC 3339, with the offset of the time zone then.
+    pub at: String,
+    pub amount_ml: u32,
+    pub source: DrinkSource,
+    /// The session whose `hydrate` step this was, and the step's index.
+    pub session_id: Option<i64>,
+    pub step_index: Option<u32>,
     pub logged_at: String,
 }
 
@@ -158,6 +188,7 @@ pub struct Journal {
 pub enum Entry {
     Cramp(i64),
     Session(i64),
+    Drink(i64),
 }
 
 impl Entry {
@@ -168,6 +199,8 @@ impl Entry {
             number(digits).map(Entry::Cramp)
         } else if let Some(digits) = text.strip_prefix('s') {
             number(digits).map(Entry::Session)
+        } else if let Some(digits) = text.strip_prefix('d') {
+            number(digits).map(Entry::Drink)
         } else {
             None
         }
@@ -179,6 +212,7 @@ impl std::fmt::Display for Entry {
         match self {
             Entry::Cramp(id) => write!(f, "c{id}"),
             Entry::Session(id) => write!(f, "s{id}"),
+            Entry::Drink(id) => write!(f, "d{id}"),
         }
     }
 }
@@ -215,8 +249,21 @@ impl Journal {
         };
         journal.prepare(false)?;
         // An empty database (a file made but never written) has no entries.
-        if journal.version()? == 0 {
+        let version = journal.version()?;
+        if version == 0 {
             return Ok(None);
+        }
+        if version < MIGRATIONS.len() as i64 {
+            // Written by an earlier nocturne: brought up to date first,
+            // which only adds to it.
+            drop(journal);
+            return match Journal::open(path) {
+                Ok(journal) => Ok(Some(journal)),
+                Err(Error::ReadOnly { .. }) => Err(Error::Older {
+                    path: path.to_owned(),
+                }),
+                Err(e) => Err(e),
+            };
         }
         Ok(Some(journal))
     }
@@ -239,13 +286,7 @@ impl Journal {
             });
         }
         if !write {
-            return if version < latest && version != 0 {
-                Err(Error::Older {
-                    path: self.path.clone(),
-                })
-            } else {
-                Ok(())
-            };
+            return Ok(());
         }
         self.conn
             .pragma_update(None, "journal_mode", "WAL")
@@ -383,6 +424,58 @@ impl Journal {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Records a drink; returns its id. A drink for a session's step that
+    /// already has one is not logged again: `None`.
+    pub fn add_drink(&self, drink: &Drink) -> Result<Option<i64>, Error> {
+        let added = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO drinks (night, at, amount_ml, source, session_id,
+                                               step_index, logged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    drink.night.to_string(),
+                    drink.at,
+                    drink.amount_ml,
+                    drink.source,
+                    drink.session_id,
+                    drink.step_index,
+                    drink.logged_at
+                ],
+            )
+            .map_err(|e| self.fail(e))?;
+        Ok((added > 0).then(|| self.conn.last_insert_rowid()))
+    }
+
+    /// Every drink, oldest first.
+    pub fn drinks(&self) -> Result<Vec<Drink>, Error> {
+        let fail = |e| self.fail(e);
+        let mut query = self
+            .conn
+            .prepare(
+                "SELECT id, night, at, amount_ml, source, session_id, step_index, logged_at
+                 FROM drinks ORDER BY at, id",
+            )
+            .map_err(fail)?;
+        let drinks = query
+            .query_map([], |row| {
+                Ok(Drink {
+                    id: row.get(0)?,
+                    night: date(row.get::<_, String>(1)?),
+                    at: row.get(2)?,
+                    amount_ml: row.get(3)?,
+                    source: row.get(4)?,
+                    session_id: row.get(5)?,
+                    step_index: row.get(6)?,
+                    logged_at: row.get(7)?,
+                })
+            })
+            .map_err(fail)?
+            .collect::<Result<_, _>>()
+            .map_err(fail)?;
+        Ok(drinks)
+    }
+
     /// Every session, oldest first.
     pub fn sessions(&self) -> Result<Vec<SessionRecord>, Error> {
         let fail = |e| self.fail(e);
@@ -478,11 +571,16 @@ impl Journal {
         let tx = self.begin()?;
         let removed = match entry {
             Entry::Cramp(id) => tx.execute("DELETE FROM cramps WHERE id = ?1", params![id]),
+            Entry::Drink(id) => tx.execute("DELETE FROM drinks WHERE id = ?1", params![id]),
+            // The drinks its steps logged go with it.
             Entry::Session(id) => tx
-                .execute(
-                    "DELETE FROM session_steps WHERE session_id = ?1",
-                    params![id],
-                )
+                .execute("DELETE FROM drinks WHERE session_id = ?1", params![id])
+                .and_then(|_| {
+                    tx.execute(
+                        "DELETE FROM session_steps WHERE session_id = ?1",
+                        params![id],
+                    )
+                })
                 .and_then(|_| tx.execute("DELETE FROM sessions WHERE id = ?1", params![id])),
         }
         .map_err(|e| Error::sqlite(&path, e))?;
@@ -535,9 +633,10 @@ mod tests {
         std::fs::write(&empty, b"").unwrap();
         assert!(Journal::open_to_read(&empty).unwrap().is_none());
         assert_eq!(std::fs::read(&empty).unwrap(), b"");
-        assert_eq!(Journal::open(&empty).unwrap().version().unwrap(), 1);
+        let latest = MIGRATIONS.len() as i64;
+        assert_eq!(Journal::open(&empty).unwrap().version().unwrap(), latest);
         // Opening again changes nothing.
-        assert_eq!(Journal::open(&path).unwrap().version().unwrap(), 1);
+        assert_eq!(Journal::open(&path).unwrap().version().unwrap(), latest);
     }
 
     #[test]
@@ -602,6 +701,76 @@ mod tests {
         );
         assert!(Journal::open_to_read(&path).is_err());
         assert_eq!(std::fs::read(&path).unwrap(), junk);
+    }
+
+    fn drink(at: &str, source: DrinkSource) -> Drink {
+        Drink {
+            id: None,
+            night: "2026-11-20".parse().unwrap(),
+            at: at.into(),
+            amount_ml: 250,
+            source,
+            session_id: None,
+            step_index: None,
+            logged_at: at.into(),
+        }
+    }
+
+    #[test]
+    fn a_journal_of_the_first_version_is_brought_up_to_date_when_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO cramps (night, at, swelling, redness, numbness, weakness, logged_at)
+                 VALUES ('2026-11-20', '2026-11-21T03:10:00+01:00', 0, 0, 0, 0, 'x')",
+                [],
+            )
+            .unwrap();
+        }
+        let read = Journal::open_to_read(&path).unwrap().unwrap();
+        assert_eq!(read.version().unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(read.cramps().unwrap().len(), 1);
+        assert_eq!(read.drinks().unwrap(), []);
+    }
+
+    #[test]
+    fn a_session_step_logs_one_drink_however_often_it_is_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::open(&dir.path().join(FILE)).unwrap();
+        let night: Date = "2026-11-20".parse().unwrap();
+        let id = journal
+            .start_session(&session(), night, "2026-11-20T20:00:00+01:00")
+            .unwrap();
+        let mut from_step = drink("2026-11-20T20:01:00+01:00", DrinkSource::Session);
+        from_step.session_id = Some(id);
+        from_step.step_index = Some(1);
+        let first = journal.add_drink(&from_step).unwrap();
+        assert!(first.is_some());
+        assert_eq!(journal.add_drink(&from_step).unwrap(), None);
+        // Drinks logged by hand are never taken for one another.
+        let by_hand = drink("2026-11-20T19:00:00+01:00", DrinkSource::Log);
+        assert!(journal.add_drink(&by_hand).unwrap().is_some());
+        assert!(journal.add_drink(&by_hand).unwrap().is_some());
+        let drinks = journal.drinks().unwrap();
+        assert_eq!(drinks.len(), 3);
+        assert_eq!(
+            drinks[2],
+            Drink {
+                id: first,
+                ..from_step
+            }
+        );
+        // Deleting the session takes its drink with it.
+        assert!(journal.delete(Entry::Session(id)).unwrap());
+        assert_eq!(journal.drinks().unwrap().len(), 2);
+        assert!(journal.delete(Entry::Drink(drinks[0].id.unwrap())).unwrap());
+        assert_eq!(journal.drinks().unwrap().len(), 1);
+        assert_eq!(Entry::parse("D12"), Some(Entry::Drink(12)));
+        assert_eq!(Entry::Drink(12).to_string(), "d12");
     }
 
     #[test]
