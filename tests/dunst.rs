@@ -262,31 +262,12 @@ fn snooze_pressed_in_dunst_snoozes_a_reminder() {
     let home = Home::new();
     let desktop = Desktop::start(&home);
     desktop.want("Snooze");
-    let at = {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs()
-            + 2;
-        // Never on a whole minute: the log shows such a time without its
-        // seconds.
-        let day = (now + u64::from(now.is_multiple_of(60))) % 86_400;
-        format!("{:02}:{:02}:{:02}", day / 3600, day / 60 % 60, day % 60)
-    };
+    let at = in_two_seconds();
     home.write(
         "config/config.toml",
         &format!("snooze = \"2s\"\n\n[[reminders]]\nat = \"{at}\"\nmessage = \"Bedtime\"\n"),
     );
-    let log = home.path("service.log");
-    let _service = Ends(
-        desktop
-            .nocturne(&home)
-            .env("TZ", "UTC")
-            .args(["remind", "daemon"])
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap(),
-    );
+    let (_service, log) = reminder_service(&home, &desktop);
     let said = || std::fs::read_to_string(&log).unwrap_or_default();
     wait_for("the reminder", || {
         (desktop.shown() == ["Bedtime"]).then_some(())
@@ -304,4 +285,67 @@ fn snooze_pressed_in_dunst_snoozes_a_reminder() {
         "{}",
         said()
     );
+}
+
+/// A clock time (UTC) two seconds from now, never on a whole minute: the
+/// log shows such a time without its seconds.
+fn in_two_seconds() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 2;
+    let day = (now + u64::from(now.is_multiple_of(60))) % 86_400;
+    format!("{:02}:{:02}:{:02}", day / 3600, day / 60 % 60, day % 60)
+}
+
+/// The reminder service on this desktop, in UTC, until dropped; and the
+/// file its log goes to.
+fn reminder_service(home: &Home, desktop: &Desktop) -> (Ends, std::path::PathBuf) {
+    let log = home.path("service.log");
+    let service = Ends(
+        desktop
+            .nocturne(home)
+            .env("TZ", "UTC")
+            .args(["remind", "daemon"])
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    (service, log)
+}
+
+#[test]
+fn drank_a_glass_chosen_in_dunst_logs_a_drink() {
+    let home = Home::new();
+    let desktop = Desktop::start(&home);
+    desktop.want("Drank a glass");
+    let at = in_two_seconds();
+    home.write(
+        "config/config.toml",
+        &format!(
+            "[[reminders]]\nevery = \"1h\"\nfrom = \"{at}\"\nuntil = \"23:59:59\"\nmessage = \"Water\"\n"
+        ),
+    );
+    let (_service, log) = reminder_service(&home, &desktop);
+    let said = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_for("the reminder", || {
+        (desktop.shown() == ["Water"]).then_some(())
+    });
+    let pressed = desktop.dunstctl(&["action", "0"]);
+    assert!(pressed.status.success(), "{}", stderr(&pressed));
+    wait_for("the drink to be logged", || {
+        said()
+            .contains("reminder 1: drank a glass (250 ml), logged as d1")
+            .then_some(())
+    });
+    let menu = desktop.read("menu.txt");
+    assert!(
+        menu.contains("Snooze 10 min") && menu.contains("Drank a glass"),
+        "{menu}"
+    );
+    let drinks = home.journal()["drinks"].clone();
+    assert_eq!(drinks.as_array().map(Vec::len), Some(1), "{drinks}");
+    assert_eq!(drinks[0]["source"], "reminder");
+    assert_eq!(drinks[0]["amount_ml"], 250);
 }

@@ -462,8 +462,8 @@ fn a_mistaken_entry_can_be_deleted() {
         ),
         (
             "12",
-            "error: `12` is not a journal entry; write c and a cramp's number (c12) or s and a \
-             session's (s7), as `nocturne journal` shows them\n",
+            "error: `12` is not a journal entry; write c and a cramp's number (c12), s and a \
+             session's (s7) or d and a drink's (d4), as `nocturne journal` shows them\n",
         ),
     ] {
         home.test()
@@ -500,5 +500,141 @@ fn an_unknown_time_zone_is_said_once() {
          set TZ to a name such as Europe/London, or unset it\n\
          Logged a cramp (c1): Fri 2026-11-20 03:10.\n",
         )
+        .run();
+}
+
+/// A routine whose only step is a drink of water, so that a session in
+/// real time is quick.
+const WATER: &str = r#"
+name = "Water test routine"
+lead_in = 0
+
+[[steps]]
+name = "A glass of water"
+kind = "hydrate"
+hold = 1
+
+[[steps]]
+name = "Calf"
+hold = 1
+"#;
+
+#[test]
+fn a_hydrate_step_done_logs_a_glass_once_and_a_preview_logs_none() {
+    let home = Home::new();
+    home.write("config/config.toml", "glass = \"200ml\"\n");
+    let water = home.write("water.toml", WATER);
+    home.test()
+        .args(["run", "--mute", "--no-notify"])
+        .arg(&water)
+        .stderr_has("Finished in 0:02: 2 of 2 steps done.")
+        .run();
+    home.test()
+        .args(["run", "--mute", "--no-notify", "--speed", "10"])
+        .arg(&water)
+        .stderr_has("2 of 2 steps done.")
+        .run();
+    let journal = home.journal();
+    assert_eq!(journal["sessions"].as_array().unwrap().len(), 2);
+    let drinks = journal["drinks"].as_array().unwrap();
+    assert_eq!(drinks.len(), 1, "{drinks:?}");
+    let drink = &drinks[0];
+    assert_eq!(drink["source"], "session");
+    assert_eq!(drink["amount_ml"], 200);
+    assert_eq!(drink["session_id"], journal["sessions"][0]["id"]);
+    assert_eq!(drink["step_index"], 0);
+    // Deleting the session takes the drink its step logged with it.
+    let session = format!("s{}", journal["sessions"][0]["id"]);
+    home.test()
+        .args(["journal", "delete", &session, "--yes"])
+        .stderr_starts("Removed the water session of ")
+        .run();
+    assert_eq!(home.journal()["drinks"], serde_json::json!([]));
+}
+
+#[test]
+fn drinks_are_logged_and_shown_per_night() {
+    let home = Home::new();
+    home.test()
+        .env("TZ", "UTC")
+        .args(["log", "drink", "--at", "2026-11-20T19:10"])
+        .stderr(
+            "Logged a drink (d1): Fri 2026-11-20 19:10, 250 ml. That evening: 1 drink, 250 ml.\n",
+        )
+        .run();
+    home.test()
+        .env("TZ", "UTC")
+        .args([
+            "log",
+            "drink",
+            "--at",
+            "2026-11-20 21:30",
+            "--amount",
+            "33cl",
+        ])
+        .stderr_ends("That evening: 2 drinks, 580 ml.\n")
+        .run();
+    home.test()
+        .env("TZ", "UTC")
+        .args([
+            "log",
+            "--at",
+            "2026-11-21T03:10",
+            "--leg",
+            "left",
+            "--muscle",
+            "calf",
+        ])
+        .stderr("Logged a cramp (c1): Sat 2026-11-21 03:10, left calf.\n")
+        .run();
+    // A glass after midnight still counts with the evening before.
+    home.test()
+        .env("TZ", "UTC")
+        .args([
+            "log",
+            "drink",
+            "--at",
+            "2026-11-21T00:20",
+            "--amount",
+            "1 glass",
+        ])
+        .stderr_ends("That evening: 3 drinks, 830 ml.\n")
+        .run();
+    let text = home
+        .test()
+        .env("TZ", "UTC")
+        .args(["journal", "--nights", "30"])
+        .stdout_has("Fri 2026-11-20\n")
+        .run()
+        .stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    let night = lines
+        .iter()
+        .position(|l| *l == "Fri 2026-11-20")
+        .unwrap_or_else(|| panic!("no night of the drinks in:\n{text}"));
+    // In 80 columns, where stdout is not a terminal; the drinks come
+    // first, in the evening.
+    assert_eq!(
+        lines[night + 1..night + 4],
+        [
+            "  drinks   3 drinks, 830 ml: 19:10 250 ml (d1), 21:30 330 ml (d2), 00:20 250 ml",
+            "           (d3)",
+            "  cramp    03:10, left calf (c1)",
+        ],
+        "{text}"
+    );
+    // Nonsense is refused, naming what would do.
+    home.test()
+        .args(["log", "drink", "--amount", "a bucket"])
+        .status(2)
+        .stderr(
+            "error: `a bucket` is not an amount nocturne can read; write an amount such as \
+             \"250ml\", \"0.3l\", \"33cl\", \"1 glass\" or \"2 glasses\"\n",
+        )
+        .run();
+    home.test()
+        .args(["journal", "delete", "d2", "--yes"])
+        .stderr("Removed the drink of Fri 2026-11-20 21:30, 330 ml.\n")
+        .env("TZ", "UTC")
         .run();
 }

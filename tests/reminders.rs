@@ -233,7 +233,7 @@ fn edits_to_the_settings_take_effect_without_a_restart() {
     assert_on_time(&note, due);
     assert_eq!(
         note["actions"],
-        serde_json::json!(["snooze", "Snooze 10 min"])
+        serde_json::json!(["snooze", "Snooze 10 min", "drank", "Drank a glass"])
     );
 
     // Saving the same mistake again is not reported again; the mended file
@@ -381,7 +381,10 @@ fn a_click_on_a_reminder_means_its_main_action() {
     );
     let service = Service::start(&home, &bus);
     let note = note_saying(&bus, "Drink", 0);
-    assert_eq!(note["actions"], serde_json::json!(["snooze", "Snooze 3s"]));
+    assert_eq!(
+        note["actions"],
+        serde_json::json!(["snooze", "Snooze 3s", "drank", "Drank a glass"])
+    );
     note_saying(&bus, "Drink", 1);
     service.wait_for_log("reminder 1: snoozed until");
     assert!(
@@ -389,6 +392,43 @@ fn a_click_on_a_reminder_means_its_main_action() {
         "{:#?}",
         service.log()
     );
+}
+
+#[test]
+fn drank_a_glass_logs_a_drink_in_the_journal() {
+    // As dunst does, and as GNOME's server does.
+    for server in ["press=drank", "press=drank,broadcast"] {
+        let (home, bus) = served(server);
+        let (at, due) = soon(2);
+        home.write(
+            "config/config.toml",
+            &format!(
+                "glass = \"300ml\"\n\n[[reminders]]\nevery = \"1h\"\nfrom = \"{at}\"\nuntil = \"23:59:59\"\nmessage = \"A glass of water\"\n"
+            ),
+        );
+        let service = Service::start(&home, &bus);
+        let note = note_saying(&bus, "A glass of water", 0);
+        assert_eq!(note["actions"][2], "drank");
+        let line = service.wait_for_log("reminder 1: drank a glass");
+        assert!(
+            line.ends_with(
+                "reminder 1: drank a glass (300 ml), logged as d1; this evening: 1 drink, 300 ml"
+            ),
+            "{server}: {line}"
+        );
+        let drinks = home.journal()["drinks"].clone();
+        assert_eq!(drinks.as_array().unwrap().len(), 1, "{drinks}");
+        let drink = &drinks[0];
+        assert_eq!(drink["amount_ml"], 300);
+        assert_eq!(drink["source"], "reminder");
+        // Logged at the moment the button was pressed: just after the
+        // reminder came.
+        let at: jiff::Timestamp = drink["at"].as_str().unwrap().parse().unwrap();
+        let pressed = at.as_second() as f64 - due;
+        assert!((-1.0..10.0).contains(&pressed), "{drink}");
+        // The reminder is not snoozed: it comes again at its next time.
+        assert!(!service.log().iter().any(|l| l.contains("snoozed")));
+    }
 }
 
 #[test]

@@ -70,6 +70,8 @@ struct Setup {
     /// Keys are read from stdin.
     keys: bool,
     sound_trace: Option<PathBuf>,
+    /// What a `hydrate` step logs as drunk.
+    glass_ml: u32,
 }
 
 impl Setup {
@@ -118,6 +120,7 @@ impl Setup {
             bars_give_way,
             keys: ctx.env.stdin_terminal,
             sound_trace: ctx.env.sound_trace.clone(),
+            glass_ml: config.glass_ml,
         })
     }
 
@@ -313,7 +316,7 @@ pub fn run(ctx: &Context, options: RunOptions) -> Result<ExitCode> {
     }
 
     match ctx.paths.data_file(journal::store::FILE) {
-        Some(file) => outputs.push(JournalOutput::start(file)),
+        Some(file) => outputs.push(JournalOutput::start(file, setup.glass_ml)),
         None => outputs.notice("the journal is off: no folder for it could be found"),
     }
 

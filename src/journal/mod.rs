@@ -311,6 +311,38 @@ pub fn log_drink(
     ))
 }
 
+/// Records a drink of `amount_ml` at `now`, from a reminder's button or
+/// some other place that does not ask; returns its entry and the evening's
+/// drinks so far, in words.
+pub fn log_glass(
+    path: &Path,
+    amount_ml: u32,
+    source: record::DrinkSource,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> Result<(Entry, String)> {
+    let night = when::night_of(now, tz);
+    let drink = store::Drink {
+        id: None,
+        night,
+        at: when::stamp(now, tz),
+        amount_ml,
+        source,
+        session_id: None,
+        step_index: None,
+        logged_at: when::stamp(now, tz),
+    };
+    let journal = Journal::open(path)?;
+    let id = journal.add_drink(&drink)?.unwrap_or_default();
+    let evening: Vec<u32> = journal
+        .drinks()?
+        .iter()
+        .filter(|d| d.night == night)
+        .map(|d| d.amount_ml)
+        .collect();
+    Ok((Entry::Drink(id), evening_words(&evening)))
+}
+
 /// "3 drinks, 750 ml".
 pub fn evening_words(amounts: &[u32]) -> String {
     let total: u64 = amounts.iter().map(|&ml| u64::from(ml)).sum();
@@ -415,7 +447,8 @@ pub fn nights(path: &Path, today: Date, count: usize, tz: &TimeZone, page: Page)
     };
     let sessions = journal.sessions()?;
     let cramps = journal.cramps()?;
-    if sessions.is_empty() && cramps.is_empty() {
+    let drinks = journal.drinks()?;
+    if sessions.is_empty() && cramps.is_empty() && drinks.is_empty() {
         return Ok(EMPTY.to_owned());
     }
     let mut shown = Vec::with_capacity(count);
@@ -449,6 +482,13 @@ pub fn nights(path: &Path, today: Date, count: usize, tz: &TimeZone, page: Page)
             };
             entries.push((c.at.parse().ok(), Line::Cramp(text)));
         }
+        let evening: Vec<&store::Drink> = drinks.iter().filter(|d| d.night == night).collect();
+        if let Some(first) = evening.first() {
+            entries.push((
+                first.at.parse().ok(),
+                Line::Drinks(drinks_text(&evening, tz)),
+            ));
+        }
         entries.sort_by_key(|(at, _)| (at.is_none(), *at));
         shown.push(Night {
             heading: night.strftime("%a %Y-%m-%d").to_string(),
@@ -472,6 +512,33 @@ pub fn nights(path: &Path, today: Date, count: usize, tz: &TimeZone, page: Page)
     Ok(out)
 }
 
+/// A night's drinks on one line: "3 drinks, 750 ml: 19:10 (d4), 20:05
+/// (d5), 21:30 (d6)", each one's amount said where they differ.
+fn drinks_text(drinks: &[&store::Drink], tz: &TimeZone) -> String {
+    let amounts: Vec<u32> = drinks.iter().map(|d| d.amount_ml).collect();
+    let same = amounts.windows(2).all(|pair| pair[0] == pair[1]);
+    let each: Vec<String> = drinks
+        .iter()
+        .map(|d| {
+            let at = match d.at.parse::<Timestamp>() {
+                Ok(at) => tz.to_datetime(at).strftime("%H:%M").to_string(),
+                Err(_) => d.at.clone(),
+            };
+            let id = d.id.map(|id| format!(" ({})", Entry::Drink(id)));
+            if same {
+                format!("{at}{}", id.unwrap_or_default())
+            } else {
+                format!(
+                    "{at} {}{}",
+                    amount::words(d.amount_ml.into()),
+                    id.unwrap_or_default()
+                )
+            }
+        })
+        .collect();
+    format!("{}: {}", evening_words(&amounts), each.join(", "))
+}
+
 /// One night of `nocturne journal`: its date and what happened in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Night {
@@ -484,10 +551,12 @@ pub struct Night {
 pub enum Line {
     Session(String),
     Cramp(String),
+    /// The night's drinks, together.
+    Drinks(String),
 }
 
 /// What each entry starts with, in a column of its own.
-const LABELS: [&str; 2] = ["session", "cramp"];
+const LABELS: [&str; 3] = ["session", "cramp", "drinks"];
 
 /// The nights, each a heading and then its entries, one under another,
 /// so that no line is wider than `width` columns. A long entry wraps at
@@ -524,6 +593,7 @@ pub fn lay_out(nights: &[Night], width: usize) -> String {
             let (label, text) = match entry {
                 Line::Session(text) => (LABELS[0], text),
                 Line::Cramp(text) => (LABELS[1], text),
+                Line::Drinks(text) => (LABELS[2], text),
             };
             let text = crate::diag::clean(text);
             if roomy {
@@ -578,7 +648,7 @@ fn wrap(first: &str, rest: &str, text: &str, width: usize) -> Vec<String> {
 }
 
 const EMPTY: &str = "The journal is empty. Each `nocturne run` is recorded; log a cramp with \
-                     `nocturne log`.\n";
+                     `nocturne log` and a drink with `nocturne log drink`.\n";
 
 /// `nocturne journal delete ID`: what the entry is, for the question
 /// before it goes.

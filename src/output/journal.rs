@@ -1,5 +1,6 @@
 //! Every session goes into the journal: written as it starts (every step
-//! pending), each step as it is done or skipped, and how it ended. A
+//! pending), each step as it is done or skipped, and how it ended; a
+//! `hydrate` step done at real speed logs a glass of water. A
 //! session killed outright, or a power cut, leaves it as unfinished with
 //! the steps done so far. The writes happen on a worker thread, never on
 //! the timing path.
@@ -11,8 +12,8 @@ use std::time::Duration;
 
 use super::{Failure, Output};
 use crate::clock::ServiceClock;
-use crate::journal::record::{SessionOutcome, StepOutcome as Stored};
-use crate::journal::store::{Journal, NewSession};
+use crate::journal::record::{DrinkSource, SessionOutcome, StepOutcome as Stored};
+use crate::journal::store::{Drink, Journal, NewSession};
 use crate::journal::when::{night_of, stamp};
 use crate::plan::Plan;
 use crate::session::{Event, StepOutcome};
@@ -20,6 +21,8 @@ use crate::session::{Event, StepOutcome};
 enum Entry {
     Start(NewSession),
     Step(usize, Stored),
+    /// A `hydrate` step done: a glass drunk.
+    Drink(usize),
     Finish {
         outcome: SessionOutcome,
         steps: Vec<Stored>,
@@ -28,6 +31,9 @@ enum Entry {
 
 pub struct JournalOutput {
     entries: Option<Sender<Entry>>,
+    /// A preview's hydrate steps log no drinks: nobody drinks at 30 times
+    /// the speed.
+    real_time: bool,
     failures: Receiver<String>,
     worker: Option<JoinHandle<()>>,
 }
@@ -41,8 +47,9 @@ fn stored(outcome: StepOutcome) -> Stored {
 }
 
 impl JournalOutput {
-    /// Starts the writer; the journal opens on its thread.
-    pub fn start(path: PathBuf) -> JournalOutput {
+    /// Starts the writer; the journal opens on its thread. A hydrate step
+    /// logs `glass_ml`.
+    pub fn start(path: PathBuf, glass_ml: u32) -> JournalOutput {
         let (entries, inbox) = channel::<Entry>();
         let (failed, failures) = channel();
         let worker = std::thread::Builder::new()
@@ -69,6 +76,22 @@ impl JournalOutput {
                         (Entry::Step(step, outcome), Some(id)) => {
                             journal.set_step(id, step, outcome)
                         }
+                        (Entry::Drink(step), Some(id)) => {
+                            let now = clock.wall();
+                            let at = stamp(now, &tz);
+                            journal
+                                .add_drink(&Drink {
+                                    id: None,
+                                    night: night_of(now, &tz),
+                                    at: at.clone(),
+                                    amount_ml: glass_ml,
+                                    source: DrinkSource::Session,
+                                    session_id: Some(id),
+                                    step_index: u32::try_from(step).ok(),
+                                    logged_at: at,
+                                })
+                                .map(|_| ())
+                        }
                         (Entry::Finish { outcome, steps }, Some(id)) => {
                             let ended = stamp(clock.wall(), &tz);
                             journal.finish_session(id, &ended, outcome, &steps)
@@ -83,6 +106,7 @@ impl JournalOutput {
             .ok();
         JournalOutput {
             entries: Some(entries),
+            real_time: true,
             failures,
             worker,
         }
@@ -103,14 +127,27 @@ impl Output for JournalOutput {
             return Err(Failure::Report(format!("the journal is off: {why}")));
         }
         match event {
-            Event::SessionStarted { speed } => self.send(Entry::Start(NewSession {
-                routine: plan.routine.id.clone(),
-                title: plan.routine.name.clone(),
-                relief: plan.routine.offer_cramp_log,
-                speed: speed.factor(),
-                steps: plan.routine.steps.iter().map(|s| s.name.clone()).collect(),
-            })),
-            Event::StepDone { step, .. } => self.send(Entry::Step(*step, Stored::Done)),
+            Event::SessionStarted { speed } => {
+                self.real_time = *speed == crate::session::Speed::REAL;
+                self.send(Entry::Start(NewSession {
+                    routine: plan.routine.id.clone(),
+                    title: plan.routine.name.clone(),
+                    relief: plan.routine.offer_cramp_log,
+                    speed: speed.factor(),
+                    steps: plan.routine.steps.iter().map(|s| s.name.clone()).collect(),
+                }))
+            }
+            Event::StepDone { step, .. } => {
+                self.send(Entry::Step(*step, Stored::Done));
+                let hydrate = plan
+                    .routine
+                    .steps
+                    .get(*step)
+                    .is_some_and(|s| s.kind == crate::routine::Kind::Hydrate);
+                if hydrate && self.real_time {
+                    self.send(Entry::Drink(*step));
+                }
+            }
             Event::StepSkipped { step, .. } => self.send(Entry::Step(*step, Stored::Skipped)),
             Event::SessionFinished { summary, .. } => {
                 let outcome = if summary.completed {

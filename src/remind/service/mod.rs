@@ -28,6 +28,9 @@ use crate::paths::Paths;
 use crate::routine::catalog;
 use crate::util::human;
 
+/// The water reminder's "Drank a glass" button.
+const DRANK: &str = "drank";
+
 /// How long a reminder waits for its buttons to be pressed.
 const ANSWER_WAIT: Duration = Duration::from_secs(30 * 60);
 
@@ -119,6 +122,8 @@ enum State {
 /// they give, and what it needs to tell of what happens.
 struct Service {
     settings: PathBuf,
+    /// Where "Drank a glass" logs the drink.
+    journal: Option<PathBuf>,
     config: Config,
     table: Timetable,
     /// The problem with the settings file, once said, so that saving the
@@ -161,11 +166,12 @@ pub fn run(paths: &Paths) -> Result<ExitCode> {
     let settings = paths
         .config_file()
         .ok_or_else(|| Error::Runtime("no folder for the settings could be found".to_owned()))?;
+    let journal = paths.data_file(crate::journal::store::FILE);
     let lock_path = lock_path(paths).ok_or_else(|| {
         Error::Runtime("no folder for the service's lock could be found".to_owned())
     })?;
     let _lock = lock(&lock_path)?;
-    Service::start(settings).run();
+    Service::start(settings, journal).run();
     Ok(ExitCode::SUCCESS)
 }
 
@@ -173,7 +179,7 @@ impl Service {
     /// Reads the settings and says what the service will do. A broken file
     /// at start does not stop the service: it waits, with no reminders,
     /// for the file to be mended, as it does after a bad edit.
-    fn start(settings: PathBuf) -> Service {
+    fn start(settings: PathBuf, journal: Option<PathBuf>) -> Service {
         let tz = crate::zone::system();
         let log = Log { tz: tz.clone() };
         let clock = ServiceClock::new();
@@ -192,6 +198,7 @@ impl Service {
         let seen = watch::fingerprint(&settings);
         Service {
             settings,
+            journal,
             config,
             table,
             reload_error,
@@ -418,6 +425,29 @@ impl Service {
                     Err(why) => named(&format!("could not start {routine}: {why}")),
                 }
             }
+            // Logged even if the reminder has since gone: the glass was drunk.
+            Ok(Answer::Action(key)) if key == DRANK => {
+                let logged = match &self.journal {
+                    Some(path) => crate::journal::log_glass(
+                        path,
+                        config.glass_ml,
+                        crate::journal::record::DrinkSource::Reminder,
+                        now,
+                        &log.tz,
+                    )
+                    .map_err(|e| e.to_string()),
+                    None => Err("no folder for the journal could be found".to_owned()),
+                };
+                let amount = crate::journal::amount::words(config.glass_ml.into());
+                match logged {
+                    Ok((entry, evening)) => named(&format!(
+                        "drank a glass ({amount}), logged as {entry}; this evening: {evening}"
+                    )),
+                    Err(why) => named(&format!(
+                        "drank a glass ({amount}), but it could not be logged: {why}"
+                    )),
+                }
+            }
             Ok(Answer::Action(key)) => named(&format!("unknown answer {key:?}")),
             Ok(Answer::Closed) => named("dismissed"),
             Ok(Answer::Expired) => named("expired unanswered"),
@@ -523,7 +553,12 @@ fn reminder_note(
             vec![("start".to_owned(), "Start now".to_owned()), snooze],
         )
     } else {
-        ("A small glass is plenty.".to_owned(), vec![snooze])
+        // Snooze stays the main action: a click on the note's body must
+        // not log a drink that was not had.
+        (
+            "A small glass is plenty.".to_owned(),
+            vec![snooze, (DRANK.to_owned(), "Drank a glass".to_owned())],
+        )
     };
     let late = match how {
         Firing::OnTime => String::new(),
