@@ -61,12 +61,6 @@ pub enum Error {
         found: i64,
         known: i64,
     },
-    #[error(
-        "the journal {} is from an older nocturne; write to it once (nocturne log or run) \
-         to bring it up to date",
-        path.display()
-    )]
-    Older { path: PathBuf },
     /// `journal delete` of an entry that is not there.
     #[error("the journal has no entry {0}; `nocturne journal` shows each entry's id")]
     NoEntry(Entry),

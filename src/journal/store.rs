@@ -180,6 +180,10 @@ fn named_steps<S: serde::Serializer>(
 pub struct Journal {
     conn: Connection,
     path: PathBuf,
+    /// The schema version the file has. A journal of an earlier version is
+    /// read as it is (what it lacks reads as empty) and brought up to
+    /// date only when written to.
+    schema: i64,
 }
 
 /// One entry of the journal as the user names it: `c12` for a cramp,
@@ -231,6 +235,7 @@ impl Journal {
         let mut journal = Journal {
             conn,
             path: path.to_owned(),
+            schema: 0,
         };
         journal.prepare(true)?;
         Ok(journal)
@@ -246,24 +251,12 @@ impl Journal {
         let mut journal = Journal {
             conn,
             path: path.to_owned(),
+            schema: 0,
         };
         journal.prepare(false)?;
         // An empty database (a file made but never written) has no entries.
-        let version = journal.version()?;
-        if version == 0 {
+        if journal.schema == 0 {
             return Ok(None);
-        }
-        if version < MIGRATIONS.len() as i64 {
-            // Written by an earlier nocturne: brought up to date first,
-            // which only adds to it.
-            drop(journal);
-            return match Journal::open(path) {
-                Ok(journal) => Ok(Some(journal)),
-                Err(Error::ReadOnly { .. }) => Err(Error::Older {
-                    path: path.to_owned(),
-                }),
-                Err(e) => Err(e),
-            };
         }
         Ok(Some(journal))
     }
@@ -277,6 +270,7 @@ impl Journal {
     fn prepare(&mut self, write: bool) -> Result<(), Error> {
         self.conn.busy_timeout(PATIENCE).map_err(|e| self.fail(e))?;
         let version = self.version()?;
+        self.schema = version;
         let latest = MIGRATIONS.len() as i64;
         if version > latest {
             return Err(Error::Newer {
@@ -309,6 +303,7 @@ impl Journal {
                     .map_err(|e| Error::sqlite(&path, e))?;
             }
             tx.commit().map_err(|e| Error::sqlite(&path, e))?;
+            self.schema = latest;
         }
         Ok(())
     }
@@ -322,7 +317,7 @@ impl Journal {
     /// A transaction that takes the write lock at once, so that writers
     /// wait for each other at its start rather than fail half-way.
     fn begin(&mut self) -> Result<rusqlite::Transaction<'_>, Error> {
-        let Journal { conn, path } = self;
+        let Journal { conn, path, .. } = self;
         conn.transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| Error::sqlite(path, e))
     }
@@ -447,8 +442,11 @@ impl Journal {
         Ok((added > 0).then(|| self.conn.last_insert_rowid()))
     }
 
-    /// Every drink, oldest first.
+    /// Every drink, oldest first (none in a journal from before drinks).
     pub fn drinks(&self) -> Result<Vec<Drink>, Error> {
+        if self.schema < 2 {
+            return Ok(Vec::new());
+        }
         let fail = |e| self.fail(e);
         let mut query = self
             .conn
@@ -717,7 +715,7 @@ mod tests {
     }
 
     #[test]
-    fn a_journal_of_the_first_version_is_brought_up_to_date_when_read() {
+    fn a_journal_of_the_first_version_is_read_as_it_is_and_updated_when_written() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE);
         {
@@ -731,10 +729,24 @@ mod tests {
             )
             .unwrap();
         }
+        let before = std::fs::read(&path).unwrap();
+        // Read as it is, and left as it was: reading never writes.
         let read = Journal::open_to_read(&path).unwrap().unwrap();
-        assert_eq!(read.version().unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(read.version().unwrap(), 1);
         assert_eq!(read.cramps().unwrap().len(), 1);
         assert_eq!(read.drinks().unwrap(), []);
+        drop(read);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        // Written to, it is brought up to date, its entries kept.
+        let journal = Journal::open(&path).unwrap();
+        assert_eq!(journal.version().unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(journal.cramps().unwrap().len(), 1);
+        assert!(
+            journal
+                .add_drink(&drink("2026-11-20T19:00:00+01:00", DrinkSource::Log))
+                .unwrap()
+                .is_some()
+        );
     }
 
     #[test]
