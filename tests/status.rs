@@ -333,7 +333,7 @@ fn a_machine_where_everything_works_exits_0() {
         .stdout_has(
             "ok       start now      /bin/sh -c nocturne run ROUTINE (the terminal setting)\n",
         )
-        .stdout_has("ok       journal        0 sessions, 1 cramp\n")
+        .stdout_has("ok       journal        0 sessions, 1 cramp, 0 drinks\n")
         .stdout_ends("\nNothing here needs fixing.\n")
         .run();
     let sound = out.stdout.lines().next().unwrap();

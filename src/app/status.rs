@@ -503,7 +503,7 @@ fn start_now_part(config: &Config, reminders: bool) -> Part {
 struct JournalFacts {
     path: Option<PathBuf>,
     size: Option<u64>,
-    read: std::result::Result<(Vec<journal::store::SessionRecord>, usize), journal::Error>,
+    read: std::result::Result<journal::Records, journal::Error>,
 }
 
 fn journal_facts(paths: &Paths) -> JournalFacts {
@@ -513,8 +513,8 @@ fn journal_facts(paths: &Paths) -> JournalFacts {
         .and_then(|p| std::fs::metadata(p).ok())
         .map(|m| m.len());
     let read = match &path {
-        Some(p) => journal::everything(p).map(|r| (r.sessions, r.cramps.len())),
-        None => Ok((Vec::new(), 0)),
+        Some(p) => journal::everything(p),
+        None => Ok(journal::Records::default()),
     };
     JournalFacts { path, size, read }
 }
@@ -537,8 +537,8 @@ fn journal_part(facts: JournalFacts, ctx: &Context) -> Part {
         .more(format!("it will be {shown}"))
         .details(json!({ "path": shown, "exists": false }));
     };
-    let (sessions, cramps) = match facts.read {
-        Ok(read) => read,
+    let (sessions, cramps, drinks) = match facts.read {
+        Ok(read) => (read.sessions, read.cramps.len(), read.drinks.len()),
         Err(why) => {
             return Part::new("journal", Mark::Problem, format!("cannot be read: {why}"))
                 .more(shown.clone())
@@ -567,9 +567,10 @@ fn journal_part(facts: JournalFacts, ctx: &Context) -> Part {
         }
     };
     let mut summary = format!(
-        "{}, {}",
+        "{}, {}, {}",
         plural(real.len(), "session"),
-        plural(cramps, "cramp")
+        plural(cramps, "cramp"),
+        plural(drinks, "drink")
     );
     if let Some((at, title)) = &last {
         summary.push_str(&format!("; last session {at} ({title})"));
@@ -583,6 +584,7 @@ fn journal_part(facts: JournalFacts, ctx: &Context) -> Part {
             "sessions": real.len(),
             "previews": previews.len(),
             "cramps": cramps,
+            "drinks": drinks,
             "last_session": last.map(|(at, title)| json!({ "at": at, "title": title })),
         }))
 }
