@@ -633,6 +633,11 @@ fn drinks_are_logged_and_shown_per_night() {
         )
         .run();
     home.test()
+        .args(["log", "drink", "--at", "2999-01-01T20:00"])
+        .status(2)
+        .stderr("error: `2999-01-01T20:00` is in the future; log a drink once you have had it\n")
+        .run();
+    home.test()
         .args(["journal", "delete", "d2", "--yes"])
         .stderr("Removed the drink of Fri 2026-11-20 21:30, 330 ml.\n")
         .env("TZ", "UTC")

@@ -278,7 +278,8 @@ pub fn log_drink(
     tz: &TimeZone,
 ) -> Result<String> {
     let at = match &input.at {
-        Some(text) => when::parse(text, now, tz).map_err(Error::When)?,
+        Some(text) => when::parse_past(text, now, tz, "log a drink once you have had it")
+            .map_err(Error::When)?,
         None => now,
     };
     let amount_ml = match &input.amount {

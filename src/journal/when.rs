@@ -29,8 +29,19 @@ pub fn stamp(at: Timestamp, tz: &TimeZone) -> String {
 pub const FORMS: &str = "\"now\", \"03:10\", \"last night 03:10\", \"yesterday 22:40\", \
                           \"2026-11-20T03:10\" or an RFC 3339 instant";
 
-/// Reads when something happened; never in the future.
+/// Reads when a cramp happened; never in the future.
 pub fn parse(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp, String> {
+    parse_past(text, now, tz, "log a cramp after it happens")
+}
+
+/// Reads when something happened; a time in the future is refused with
+/// `instead` as the advice.
+pub fn parse_past(
+    text: &str,
+    now: Timestamp,
+    tz: &TimeZone,
+    instead: &str,
+) -> Result<Timestamp, String> {
     let text = text.trim();
     let lower = text.to_lowercase();
     let today = tz.to_datetime(now).date();
@@ -74,7 +85,7 @@ pub fn parse(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp, Str
     // A minute's grace for a clock that is a little ahead.
     if found > now + SignedDuration::from_mins(1) {
         return Err(format!(
-            "`{}` is in the future; log a cramp after it happens",
+            "`{}` is in the future; {instead}",
             crate::diag::short(text)
         ));
     }
