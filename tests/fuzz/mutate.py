@@ -45,6 +45,7 @@ SAMPLE_CONFIGS = [
     "days = \"sat, sun\"\n",
     '[[reminders]]\nevery = "1h"\nfrom = "08:00"\nuntil = "20:00"\ndays = "fri-mon"\n',
     'snooze = 600\nnotifications = "all"\n[[reminders]]\nat = "21:00:30"\ngrace = 900\n',
+    'glass = "300ml"\nevening_drinks = 3\ntheme = "night"\nview = "auto"\n',
 ]
 
 # Pieces that tend to upset parsers and message writers.
@@ -62,6 +63,7 @@ KEYS = [
     "relax", "sides", "switch", "rest", "instructions", "optional", "tick",
     "finish", "default_routine", "snooze", "terminal", "reminders", "at",
     "every", "from", "until", "days", "routine", "message", "grace",
+    "glass", "evening_drinks", "theme", "view",
 ]
 VALUES = [
     '""', '" "', "0", "-1", "101", "300", "3601", "-9223372036854775808",
@@ -70,6 +72,7 @@ VALUES = [
     '"bothe"', '"strech"', '"10h"', '"1h1s"', '"59m61s"', '"1000000000s"',
     '"30s1m"', '"1.5s"', '"-5s"', '"0s"', '"off"', '"../x.wav"', '"every day"',
     "1979-05-27", '"\\u001b[31m"', "[1, 2]", '["xterm"]', "[[]]",
+    '"250ml"', '"0.3l"', '"2 glasses"', '"0ml"', '"9999l"', '".5l"', '"1e3ml"',
 ]
 
 
