@@ -534,8 +534,20 @@ fn a_hydrate_step_done_logs_a_glass_once_and_a_preview_logs_none() {
         .arg(&water)
         .stderr_has("2 of 2 steps done.")
         .run();
+    // In a cramp-relief routine, a hydrate step is a sip of something,
+    // not a glass.
+    let relief = home.write(
+        "relief.toml",
+        &WATER.replace("lead_in = 0", "lead_in = 0\noffer_cramp_log = true"),
+    );
+    home.test()
+        .args(["run", "--mute", "--no-notify"])
+        .arg(&relief)
+        .stderr_has("2 of 2 steps done.")
+        .stderr_has("To log this cramp in your journal: nocturne log --at ")
+        .run();
     let journal = home.journal();
-    assert_eq!(journal["sessions"].as_array().unwrap().len(), 2);
+    assert_eq!(journal["sessions"].as_array().unwrap().len(), 3);
     let drinks = journal["drinks"].as_array().unwrap();
     assert_eq!(drinks.len(), 1, "{drinks:?}");
     let drink = &drinks[0];

@@ -1,6 +1,7 @@
 //! Every session goes into the journal: written as it starts (every step
 //! pending), each step as it is done or skipped, and how it ended; a
-//! `hydrate` step done at real speed logs a glass of water. A
+//! `hydrate` step done at real speed logs a glass of water (except in
+//! the cramp-relief routine). A
 //! session killed outright, or a power cut, leaves it as unfinished with
 //! the steps done so far. The writes happen on a worker thread, never on
 //! the timing path.
@@ -31,9 +32,10 @@ enum Entry {
 
 pub struct JournalOutput {
     entries: Option<Sender<Entry>>,
-    /// A preview's hydrate steps log no drinks: nobody drinks at 30 times
-    /// the speed.
-    real_time: bool,
+    /// Whether a hydrate step done logs a glass: not in a preview (nobody
+    /// drinks at 30 times the speed), nor in the cramp-relief routine,
+    /// whose sip is a few millilitres of pickle brine, not a glass.
+    logs_drinks: bool,
     failures: Receiver<String>,
     worker: Option<JoinHandle<()>>,
 }
@@ -106,7 +108,7 @@ impl JournalOutput {
             .ok();
         JournalOutput {
             entries: Some(entries),
-            real_time: true,
+            logs_drinks: true,
             failures,
             worker,
         }
@@ -128,7 +130,8 @@ impl Output for JournalOutput {
         }
         match event {
             Event::SessionStarted { speed } => {
-                self.real_time = *speed == crate::session::Speed::REAL;
+                self.logs_drinks =
+                    *speed == crate::session::Speed::REAL && !plan.routine.offer_cramp_log;
                 self.send(Entry::Start(NewSession {
                     routine: plan.routine.id.clone(),
                     title: plan.routine.name.clone(),
@@ -144,7 +147,7 @@ impl Output for JournalOutput {
                     .steps
                     .get(*step)
                     .is_some_and(|s| s.kind == crate::routine::Kind::Hydrate);
-                if hydrate && self.real_time {
+                if hydrate && self.logs_drinks {
                     self.send(Entry::Drink(*step));
                 }
             }
