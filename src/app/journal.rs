@@ -124,25 +124,27 @@ pub fn export(paths: &Paths, json: bool, output: Option<PathBuf>) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-/// `stats`: charts, streaks and advice, as wide as the terminal.
+/// `stats`: charts, streaks, the six weeks, nights with and without,
+/// and advice, as wide as the terminal.
 pub fn stats(ctx: &Context, weeks: usize) -> Result<ExitCode> {
     let tz = ctx.tz();
     let today = journal::when::night_of(ctx.now, &tz);
-    let journal::Records {
-        sessions, cramps, ..
-    } = journal::everything(&journal_file(&ctx.paths)?)?;
+    let records = journal::everything(&journal_file(&ctx.paths)?)?;
     let width = console::Term::stdout()
         .size_checked()
         .map_or(80, |(_, w)| w as usize);
+    let options = journal::stats::Options {
+        weeks,
+        width,
+        evening_drinks: settings(&ctx.paths)?.evening_drinks,
+    };
     // The page is nocturne's own words and styles; only the
     // cramps' notes come from the user, and it does not show them.
     print_styled(&journal::stats::render(
-        &sessions,
-        &cramps,
+        &records,
         today,
         &tz,
-        weeks,
-        width,
+        &options,
         ctx.stdout_paint,
     ))
 }

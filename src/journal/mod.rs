@@ -2,6 +2,7 @@
 //! as nights and trends, with plain advice on when to see a doctor.
 
 pub mod amount;
+pub mod compare;
 mod error;
 pub mod export;
 pub mod record;
