@@ -113,10 +113,13 @@ mod tests {
 
     #[test]
     fn newcombe_matches_the_published_examples() {
-        // Method 10 in Table II of Newcombe 1998 (Statistics in Medicine
-        // 17:873-890), examples (a) to (h).
+        // Method 10 of Newcombe 1998 (Statistics in Medicine 17:873-890),
+        // on the worked examples of its Table II. (a) and (b) are the
+        // printed values, as another implementation's tests quote them too.
         assert_eq!(bounds(56, 70, 48, 80), (0.0524, 0.3339));
         assert_eq!(bounds(9, 10, 3, 10), (0.1705, 0.8090));
+        // (c) to (h), with shares of 0 and 1, as this arithmetic gives
+        // them, so that any change to it shows.
         assert_eq!(bounds(6, 7, 2, 7), (0.0582, 0.8062));
         assert_eq!(bounds(5, 56, 0, 29), (-0.0381, 0.1926));
         assert_eq!(bounds(0, 10, 0, 20), (-0.1611, 0.2775));
