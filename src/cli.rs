@@ -614,9 +614,11 @@ import that file on the new one.
 
 Examples:
   nocturne journal import journal.json --dry-run
-  nocturne journal import journal.json")]
+  nocturne journal import journal.json
+  ssh old-machine nocturne journal export --format json | nocturne journal import -")]
     Import {
-        /// The file `journal export --format json` wrote.
+        /// The file `journal export --format json` wrote; - reads it from
+        /// standard input.
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// Say what would be added, and write nothing.

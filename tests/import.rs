@@ -196,7 +196,7 @@ fn files_that_are_not_exports_are_told_apart() {
         .arg(&missing)
         .status(2)
         .stderr(format!(
-            "error: cannot read this file: no such file\n  --> {}\n",
+            "error: cannot read it: no such file\n  --> {}\n",
             missing.display()
         ))
         .run();
@@ -215,6 +215,21 @@ fn files_that_are_not_exports_are_told_apart() {
         .status(2)
         .stderr_starts("error: this is not valid JSON: it ends too early (is the file cut short?)")
         .stderr_ends("Nothing was imported; the journal is as it was.\n")
+        .run();
+    // From standard input, as from another machine over ssh.
+    let [sessions, cramps, drinks] = counts();
+    home.test()
+        .args(["journal", "import", "-"])
+        .stdin(&trial::text())
+        .stderr(format!(
+            "Added {sessions} sessions, {cramps} cramps and {drinks} drinks from standard input.\n"
+        ))
+        .run();
+    home.test()
+        .args(["journal", "import", "-"])
+        .stdin("{")
+        .status(2)
+        .stderr_has("--> standard input:1:2\n")
         .run();
     // An export from before drinks were kept.
     let old = home.write("old.json", "{\"sessions\": [], \"cramps\": []}");

@@ -130,8 +130,13 @@ pub fn export(paths: &Paths, json: bool, output: Option<PathBuf>) -> Result<Exit
 /// lacks of it added at once; for a dry run, only said.
 pub fn import(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode> {
     use journal::import::{MOST_SHOWN, Rejected};
-    let name = file.display().to_string();
-    let text = read_export(file)?;
+    let stdin = file == Path::new("-");
+    let name = if stdin {
+        "standard input".to_owned()
+    } else {
+        file.display().to_string()
+    };
+    let text = read_export(file, &name)?;
     let incoming = match journal::import::read(&text) {
         Ok(incoming) => incoming,
         Err(rejected) => return Ok(refused(ctx, name, text, rejected)),
@@ -174,22 +179,32 @@ fn refused(
     ExitCode::from(2)
 }
 
-/// A file to import, as text; one that cannot be read is told as a
-/// problem with that file.
-fn read_export(file: &Path) -> Result<String> {
+/// A file to import (`-`: standard input), as text; one that cannot be
+/// read is told as a problem with that file.
+fn read_export(file: &Path, name: &str) -> Result<String> {
     use crate::util::{ReadError, io_reason, read_at_most};
+    use std::io::Read;
     let report = |text: String, d: Diagnostic| FileReport {
-        path: file.display().to_string(),
+        path: name.to_owned(),
         text,
         diagnostics: vec![d],
     };
-    let bytes = read_at_most(file, journal::import::MAX_BYTES).map_err(|e| {
+    let limit = journal::import::MAX_BYTES;
+    let read = if file == Path::new("-") {
+        let mut bytes = Vec::new();
+        match io::stdin().lock().take(limit + 1).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > limit => Err(ReadError::TooLarge),
+            Ok(_) => Ok(bytes),
+            Err(e) => Err(ReadError::Io(e)),
+        }
+    } else {
+        read_at_most(file, limit)
+    };
+    let bytes = read.map_err(|e| {
         report(
             String::new(),
             match e {
-                ReadError::Io(e) => {
-                    Diagnostic::new(format!("cannot read this file: {}", io_reason(&e)))
-                }
+                ReadError::Io(e) => Diagnostic::new(format!("cannot read it: {}", io_reason(&e))),
                 ReadError::NotAFile => Diagnostic::new("this is not a regular file")
                     .help("give the file `nocturne journal export --format json` wrote"),
                 ReadError::TooLarge => Diagnostic::new("this file is larger than 16 MiB")

@@ -335,7 +335,12 @@ fn syntax(text: &str) -> Result<Node, Diagnostic> {
         .help("write one with `nocturne journal export --format json --output journal.json`"));
     }
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        let at = offset_of(text, e.line(), e.column());
+        // A file cut short is pointed at where it stops.
+        let at = if e.is_eof() {
+            text.trim_end().len()
+        } else {
+            offset_of(text, e.line(), e.column())
+        };
         let full = e.to_string();
         let why = full
             .rfind(" at line ")
