@@ -391,31 +391,33 @@ struct Check<'a, 'p> {
 impl<'a> Check<'a, '_> {
     /// Refuses a field it does not know, or one given twice.
     fn only(&mut self, known: &[&str], what: &str) {
-        for (i, field) in self.fields.iter().enumerate() {
+        // The known fields met so far: a handful at most.
+        let mut seen: Vec<&str> = Vec::with_capacity(known.len());
+        for field in self.fields {
             let key = field.key.as_str();
             let span = field.key_span.clone();
+            let name = &self.name;
             if !known.contains(&key) {
-                let name = &self.name;
-                let listed = known.join(", ");
-                let suggestion = closest(key, known.iter().copied());
                 self.rejected.add(|| {
                     let d = Diagnostic::new(format!(
-                        "{name}: unknown field \"{}\"; {what} has {listed}",
-                        short(key)
+                        "{name}: unknown field \"{}\"; {what} has {}",
+                        short(key),
+                        known.join(", ")
                     ))
                     .at(span);
-                    match suggestion {
+                    match closest(key, known.iter().copied()) {
                         Some(s) => d.label(format!("did you mean \"{s}\"?")),
                         None => d,
                     }
                 });
-            } else if self.fields[..i].iter().any(|f| f.key == key) {
-                let name = &self.name;
+            } else if seen.contains(&key) {
                 self.rejected.add(|| {
                     Diagnostic::new(format!("{name}: \"{key}\" is given twice"))
                         .at(span)
                         .label("again here")
                 });
+            } else {
+                seen.push(key);
             }
         }
     }
@@ -893,6 +895,9 @@ pub fn read(text: &str) -> Result<Incoming, Rejected> {
                     step_index: step_index.ok()?.and_then(|s| u32::try_from(s).ok()),
                     logged_at: logged_at.ok()??,
                 },
+                // The place of the session's node in the file. When the
+                // file is taken, every node became a session, in order, so
+                // it is the session's place in `Incoming::sessions` too.
                 session: session.ok()?,
                 span,
                 name,
