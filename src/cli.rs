@@ -283,6 +283,7 @@ Examples:
   nocturne journal --nights 30
   nocturne journal --all
   nocturne journal export --format csv --output cramps.csv
+  nocturne journal import journal.json
 
 The journal is general self-care information, not a diagnosis.")]
     #[command(allow_negative_numbers = true)]
@@ -602,6 +603,28 @@ Examples:
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Read a JSON export into the journal: a backup, or another machine's.
+    #[command(after_help = "\
+Every record is checked first; if any is wrong, each problem is shown
+with where it is, and nothing is added. Records the journal already holds
+are left out, so importing the same file twice adds nothing the second
+time. To move to a new machine: export on the old one with
+`nocturne journal export --format json --output journal.json`, then
+import that file on the new one.
+
+Examples:
+  nocturne journal import journal.json --dry-run
+  nocturne journal import journal.json
+  ssh old-machine nocturne journal export --format json | nocturne journal import -")]
+    Import {
+        /// The file `journal export --format json` wrote; - reads it from
+        /// standard input.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Say what would be added, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Remove one entry logged by mistake: a cramp (c12) or a session (s7).
     #[command(after_help = "\
 Each entry's id is shown by `nocturne journal`, and by `nocturne log` when
@@ -907,6 +930,10 @@ fn command(sub: Sub) -> Result<Command, Error> {
             json: format == ExportFormat::Json,
             output,
         },
+        Sub::Journal {
+            action: Some(JournalAction::Import { file, dry_run }),
+            ..
+        } => Command::Import { file, dry_run },
         Sub::Journal {
             action: Some(JournalAction::Delete { id, yes }),
             ..

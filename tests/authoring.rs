@@ -390,6 +390,7 @@ fn the_manual_page_is_one_whole_page() {
         "nocturne log [OPTIONS]",
         "nocturne journal [OPTIONS] [COMMAND]",
         "nocturne journal export [OPTIONS]",
+        "nocturne journal import [OPTIONS] FILE",
         "nocturne journal delete [OPTIONS] ID",
         "nocturne stats [OPTIONS]",
         "nocturne remind add [OPTIONS]",

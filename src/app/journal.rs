@@ -1,14 +1,16 @@
-//! The journal commands: log, journal, journal export, journal delete and
-//! stats; and the offer to log a cramp after the cramp routine.
+//! The journal commands: log, journal, journal export, journal import,
+//! journal delete and stats; and the offer to log a cramp after the cramp
+//! routine.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use jiff::Timestamp;
 
 use super::Context;
 use super::shared::{journal_file, print, print_styled, settings};
+use crate::diag::{Diagnostic, FileReport};
 use crate::error::{Error, Result};
 use crate::journal::{self, CrampInput};
 use crate::paths::Paths;
@@ -122,6 +124,95 @@ pub fn export(paths: &Paths, json: bool, output: Option<PathBuf>) -> Result<Exit
         path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `journal import`: the whole file checked first, then what the journal
+/// lacks of it added at once; for a dry run, only said.
+pub fn import(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode> {
+    use journal::import::{MOST_SHOWN, Rejected};
+    let stdin = file == Path::new("-");
+    let name = if stdin {
+        "standard input".to_owned()
+    } else {
+        file.display().to_string()
+    };
+    let text = read_export(file, &name)?;
+    let incoming = match journal::import::read(&text) {
+        Ok(incoming) => incoming,
+        Err(rejected) => return Ok(refused(ctx, name, text, rejected)),
+    };
+    match journal::import(&journal_file(&ctx.paths)?, &incoming, dry_run)? {
+        Ok(summary) => {
+            let said = journal::import::said(summary, &name, dry_run);
+            eprint!("{}", crate::diag::clean(&said));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(mut problems) => {
+            let more = problems.len().saturating_sub(MOST_SHOWN);
+            problems.truncate(MOST_SHOWN);
+            Ok(refused(ctx, name, text, Rejected { problems, more }))
+        }
+    }
+}
+
+/// Shows why a file cannot be imported, and that nothing was.
+fn refused(
+    ctx: &Context,
+    path: String,
+    text: String,
+    rejected: journal::import::Rejected,
+) -> ExitCode {
+    let report = FileReport {
+        path,
+        text,
+        diagnostics: rejected.problems,
+    };
+    eprint!("{}", report.render(ctx.paint));
+    if rejected.more > 0 {
+        eprintln!(
+            "\n... and {} more problems in {}",
+            rejected.more,
+            crate::diag::clean(&report.path)
+        );
+    }
+    eprintln!("\nNothing was imported; the journal is as it was.");
+    ExitCode::from(2)
+}
+
+/// A file to import (`-`: standard input), as text; one that cannot be
+/// read is told as a problem with that file.
+fn read_export(file: &Path, name: &str) -> Result<String> {
+    use crate::util::{ReadError, io_reason, read_at_most};
+    use std::io::Read;
+    let report = |text: String, d: Diagnostic| FileReport {
+        path: name.to_owned(),
+        text,
+        diagnostics: vec![d],
+    };
+    let limit = journal::import::MAX_BYTES;
+    let read = if file == Path::new("-") {
+        let mut bytes = Vec::new();
+        match io::stdin().lock().take(limit + 1).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > limit => Err(ReadError::TooLarge),
+            Ok(_) => Ok(bytes),
+            Err(e) => Err(ReadError::Io(e)),
+        }
+    } else {
+        read_at_most(file, limit)
+    };
+    let bytes = read.map_err(|e| {
+        report(
+            String::new(),
+            match e {
+                ReadError::Io(e) => Diagnostic::new(format!("cannot read it: {}", io_reason(&e))),
+                ReadError::NotAFile => Diagnostic::new("this is not a regular file")
+                    .help("give the file `nocturne journal export --format json` wrote"),
+                ReadError::TooLarge => Diagnostic::new("this file is larger than 16 MiB")
+                    .help("a journal export is far smaller; check the path"),
+            },
+        )
+    })?;
+    Ok(crate::tomlfile::text_from_bytes(bytes).map_err(|(text, d)| report(text, d))?)
 }
 
 /// `stats`: charts, streaks, the six weeks, nights with and without,

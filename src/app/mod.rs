@@ -91,6 +91,12 @@ pub enum Command {
         json: bool,
         output: Option<PathBuf>,
     },
+    /// `journal import`: a JSON export read into the journal.
+    Import {
+        file: PathBuf,
+        /// Only say what would be added.
+        dry_run: bool,
+    },
     JournalDelete {
         entry: crate::journal::store::Entry,
         yes: bool,
@@ -157,6 +163,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<ExitCode> {
         Command::JournalDelete { entry, yes } => journal::delete(ctx, entry, yes),
         Command::Journal { nights, all } => journal::nights(ctx, nights, all),
         Command::Export { json, output } => journal::export(paths, json, output),
+        Command::Import { file, dry_run } => journal::import(ctx, &file, dry_run),
         Command::Stats { weeks } => journal::stats(ctx, weeks),
         Command::RemindAdd(addition) => reminders::add(ctx, &addition),
         Command::RemindList => reminders::list(ctx),

@@ -5,6 +5,7 @@ pub mod amount;
 pub mod compare;
 mod error;
 pub mod export;
+pub mod import;
 pub mod record;
 pub mod stats;
 pub mod store;
@@ -710,6 +711,22 @@ pub struct Records {
     pub sessions: Vec<store::SessionRecord>,
     pub cramps: Vec<Cramp>,
     pub drinks: Vec<store::Drink>,
+}
+
+/// `journal import`: adds what the journal lacks of a checked file, or,
+/// for a dry run, only counts it (writing nothing, not even a new
+/// journal). The problems, where the file cannot go in as it is, come
+/// back as the inner `Err`.
+pub fn import(
+    path: &Path,
+    incoming: &import::Incoming,
+    dry_run: bool,
+) -> Result<std::result::Result<import::Summary, Vec<crate::diag::Diagnostic>>> {
+    if dry_run {
+        let existing = everything(path)?;
+        return Ok(import::plan(incoming, &existing).map(|additions| additions.summary()));
+    }
+    Journal::open(path)?.import(incoming)
 }
 
 /// Reads the whole journal (an empty one where there is none).

@@ -10,8 +10,11 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
+use super::Records;
 use super::error::{Error, PATIENCE};
+use super::import::{self, Incoming, Place, Summary};
 use super::record::{DrinkSource, Leg, Muscle, SessionOutcome, StepOutcome};
+use crate::diag::Diagnostic;
 
 /// The journal's file name in the data folder.
 pub const FILE: &str = "journal.sqlite";
@@ -447,119 +450,118 @@ impl Journal {
         if self.schema < 2 {
             return Ok(Vec::new());
         }
-        let fail = |e| self.fail(e);
-        let mut query = self
-            .conn
-            .prepare(
-                "SELECT id, night, at, amount_ml, source, session_id, step_index, logged_at
-                 FROM drinks ORDER BY at, id",
-            )
-            .map_err(fail)?;
-        let drinks = query
-            .query_map([], |row| {
-                Ok(Drink {
-                    id: row.get(0)?,
-                    night: date(row.get::<_, String>(1)?),
-                    at: row.get(2)?,
-                    amount_ml: row.get(3)?,
-                    source: row.get(4)?,
-                    session_id: row.get(5)?,
-                    step_index: row.get(6)?,
-                    logged_at: row.get(7)?,
-                })
-            })
-            .map_err(fail)?
-            .collect::<Result<_, _>>()
-            .map_err(fail)?;
-        Ok(drinks)
+        read_drinks(&self.conn).map_err(|e| self.fail(e))
     }
 
     /// Every session, oldest first.
     pub fn sessions(&self) -> Result<Vec<SessionRecord>, Error> {
-        let fail = |e| self.fail(e);
-        let mut query = self
-            .conn
-            .prepare(
-                "SELECT id, routine, title, relief, night, started_at, ended_at, outcome, speed
-                 FROM sessions ORDER BY started_at, id",
-            )
-            .map_err(fail)?;
-        let mut sessions: Vec<SessionRecord> = query
-            .query_map([], |row| {
-                Ok(SessionRecord {
-                    id: row.get(0)?,
-                    routine: row.get(1)?,
-                    title: row.get(2)?,
-                    relief: row.get(3)?,
-                    night: date(row.get::<_, String>(4)?),
-                    started_at: row.get(5)?,
-                    ended_at: row.get(6)?,
-                    outcome: row.get(7)?,
-                    speed: row.get(8)?,
-                    steps: Vec::new(),
-                })
-            })
-            .map_err(fail)?
-            .collect::<Result<_, _>>()
-            .map_err(fail)?;
-        let mut steps = self
-            .conn
-            .prepare(
-                "SELECT session_id, name, outcome FROM session_steps ORDER BY session_id, step_index",
-            )
-            .map_err(fail)?;
-        let rows = steps
-            .query_map([], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get(1)?, row.get(2)?))
-            })
-            .map_err(fail)?;
-        let by_id: std::collections::HashMap<i64, usize> = sessions
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id, i))
-            .collect();
-        for row in rows {
-            let (id, name, outcome): (i64, String, StepOutcome) = row.map_err(fail)?;
-            if let Some(&i) = by_id.get(&id) {
-                sessions[i].steps.push((name, outcome));
-            }
-        }
-        Ok(sessions)
+        read_sessions(&self.conn).map_err(|e| self.fail(e))
     }
 
     /// Every cramp, oldest first.
     pub fn cramps(&self) -> Result<Vec<Cramp>, Error> {
-        let fail = |e| self.fail(e);
-        let mut query = self
-            .conn
-            .prepare(
-                "SELECT id, night, at, leg, muscle, lasted_s, pain, swelling, redness, numbness,
-                        weakness, note, logged_at
-                 FROM cramps ORDER BY at, id",
+        read_cramps(&self.conn).map_err(|e| self.fail(e))
+    }
+
+    /// Adds what the journal lacks of an imported file, all in one
+    /// transaction: everything or, on any failure, nothing. The journal is
+    /// read inside the transaction, so an import at the same time as
+    /// another cannot add the same record twice. The problems, where the
+    /// file cannot go in as it is, come back as the inner `Err`.
+    pub fn import(
+        &mut self,
+        incoming: &Incoming,
+    ) -> Result<Result<Summary, Vec<Diagnostic>>, Error> {
+        let path = self.path.clone();
+        let fail = |e| Error::sqlite(&path, e);
+        let tx = self.begin()?;
+        let existing = Records {
+            sessions: read_sessions(&tx).map_err(fail)?,
+            cramps: read_cramps(&tx).map_err(fail)?,
+            drinks: read_drinks(&tx).map_err(fail)?,
+        };
+        let additions = match import::plan(incoming, &existing) {
+            Ok(additions) => additions,
+            // Dropped unwritten: the transaction ends with nothing done.
+            Err(problems) => return Ok(Err(problems)),
+        };
+        let mut added = Vec::with_capacity(additions.sessions.len());
+        for s in &additions.sessions {
+            tx.execute(
+                "INSERT INTO sessions (routine, title, relief, night, started_at, ended_at,
+                                       outcome, speed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    s.routine,
+                    s.title,
+                    s.relief,
+                    s.night.to_string(),
+                    s.started_at,
+                    s.ended_at,
+                    s.outcome,
+                    s.speed
+                ],
             )
             .map_err(fail)?;
-        let cramps = query
-            .query_map([], |row| {
-                Ok(Cramp {
-                    id: row.get(0)?,
-                    night: Some(date(row.get::<_, String>(1)?)),
-                    at: row.get(2)?,
-                    leg: row.get(3)?,
-                    muscle: row.get(4)?,
-                    lasted_s: row.get(5)?,
-                    pain: row.get(6)?,
-                    swelling: row.get(7)?,
-                    redness: row.get(8)?,
-                    numbness: row.get(9)?,
-                    weakness: row.get(10)?,
-                    note: row.get(11)?,
-                    logged_at: row.get(12)?,
-                })
-            })
-            .map_err(fail)?
-            .collect::<Result<_, _>>()
+            let id = tx.last_insert_rowid();
+            for (i, (name, outcome)) in s.steps.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO session_steps (session_id, step_index, name, outcome)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![id, i as i64, name, outcome],
+                )
+                .map_err(fail)?;
+            }
+            added.push(id);
+        }
+        for c in &additions.cramps {
+            tx.execute(
+                "INSERT INTO cramps (night, at, leg, muscle, lasted_s, pain, swelling, redness,
+                                     numbness, weakness, note, logged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    c.night.map(|n| n.to_string()).unwrap_or_default(),
+                    c.at,
+                    c.leg,
+                    c.muscle,
+                    c.lasted_s,
+                    c.pain,
+                    c.swelling,
+                    c.redness,
+                    c.numbness,
+                    c.weakness,
+                    c.note,
+                    c.logged_at
+                ],
+            )
             .map_err(fail)?;
-        Ok(cramps)
+        }
+        for (d, place) in &additions.drinks {
+            let session_id = match place {
+                Some(Place::Journal(id)) => Some(*id),
+                Some(Place::Added(i)) => added.get(*i).copied(),
+                None => None,
+            };
+            // A plain insert: a step with a drink already fails the whole
+            // import rather than losing this one quietly.
+            tx.execute(
+                "INSERT INTO drinks (night, at, amount_ml, source, session_id, step_index,
+                                     logged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    d.night.to_string(),
+                    d.at,
+                    d.amount_ml,
+                    d.source,
+                    session_id,
+                    d.step_index,
+                    d.logged_at
+                ],
+            )
+            .map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
+        Ok(Ok(additions.summary()))
     }
 
     /// Removes one entry and everything that belongs to it; `false` where
@@ -596,6 +598,100 @@ impl Journal {
             .map(Option::flatten)
             .map_err(|e| self.fail(e))
     }
+}
+
+/// Every drink, oldest first.
+fn read_drinks(conn: &Connection) -> rusqlite::Result<Vec<Drink>> {
+    let mut query = conn.prepare(
+        "SELECT id, night, at, amount_ml, source, session_id, step_index, logged_at
+             FROM drinks ORDER BY at, id",
+    )?;
+    let drinks = query
+        .query_map([], |row| {
+            Ok(Drink {
+                id: row.get(0)?,
+                night: date(row.get::<_, String>(1)?),
+                at: row.get(2)?,
+                amount_ml: row.get(3)?,
+                source: row.get(4)?,
+                session_id: row.get(5)?,
+                step_index: row.get(6)?,
+                logged_at: row.get(7)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(drinks)
+}
+
+/// Every session, oldest first.
+fn read_sessions(conn: &Connection) -> rusqlite::Result<Vec<SessionRecord>> {
+    let mut query = conn.prepare(
+        "SELECT id, routine, title, relief, night, started_at, ended_at, outcome, speed
+             FROM sessions ORDER BY started_at, id",
+    )?;
+    let mut sessions: Vec<SessionRecord> = query
+        .query_map([], |row| {
+            Ok(SessionRecord {
+                id: row.get(0)?,
+                routine: row.get(1)?,
+                title: row.get(2)?,
+                relief: row.get(3)?,
+                night: date(row.get::<_, String>(4)?),
+                started_at: row.get(5)?,
+                ended_at: row.get(6)?,
+                outcome: row.get(7)?,
+                speed: row.get(8)?,
+                steps: Vec::new(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut steps = conn.prepare(
+        "SELECT session_id, name, outcome FROM session_steps ORDER BY session_id, step_index",
+    )?;
+    let rows = steps.query_map([], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get(1)?, row.get(2)?))
+    })?;
+    let by_id: std::collections::HashMap<i64, usize> = sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, i))
+        .collect();
+    for row in rows {
+        let (id, name, outcome): (i64, String, StepOutcome) = row?;
+        if let Some(&i) = by_id.get(&id) {
+            sessions[i].steps.push((name, outcome));
+        }
+    }
+    Ok(sessions)
+}
+
+/// Every cramp, oldest first.
+fn read_cramps(conn: &Connection) -> rusqlite::Result<Vec<Cramp>> {
+    let mut query = conn.prepare(
+        "SELECT id, night, at, leg, muscle, lasted_s, pain, swelling, redness, numbness,
+                    weakness, note, logged_at
+             FROM cramps ORDER BY at, id",
+    )?;
+    let cramps = query
+        .query_map([], |row| {
+            Ok(Cramp {
+                id: row.get(0)?,
+                night: Some(date(row.get::<_, String>(1)?)),
+                at: row.get(2)?,
+                leg: row.get(3)?,
+                muscle: row.get(4)?,
+                lasted_s: row.get(5)?,
+                pain: row.get(6)?,
+                swelling: row.get(7)?,
+                redness: row.get(8)?,
+                numbness: row.get(9)?,
+                weakness: row.get(10)?,
+                note: row.get(11)?,
+                logged_at: row.get(12)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(cramps)
 }
 
 /// A night as stored; a malformed one (a hand-edited file) reads as the

@@ -5,6 +5,7 @@
 
 pub mod audio;
 pub mod bus;
+pub mod trial;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
