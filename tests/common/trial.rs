@@ -31,30 +31,32 @@ pub struct Week {
 /// The first night, a Monday.
 pub const FIRST_NIGHT: &str = "2026-10-05";
 
+/// Two weeks of cramps before any stretching, then six weeks of it, as
+/// in the trial behind the nightly routine.
 pub const WEEKS: [Week; 8] = [
     Week {
-        stretched: "S-S-S--",
+        stretched: "-------",
         cramps: "c-C-c-c",
         drinks: "1201020",
     },
     Week {
-        stretched: "SS-SS-S",
-        cramps: "-c-C--c",
+        stretched: "-------",
+        cramps: "-cc-C-t",
         drinks: "2101201",
     },
     Week {
-        stretched: "SSS-SSE",
-        cramps: "c---f--",
+        stretched: "SS-SSES",
+        cramps: "c---f-c",
         drinks: "1120112",
     },
     Week {
         stretched: "SSSS-SS",
-        cramps: "--c---t",
+        cramps: "--c-c--",
         drinks: "2021012",
     },
     Week {
         stretched: "SESSSS-",
-        cramps: "-c--C--",
+        cramps: "-c----c",
         drinks: "1112021",
     },
     Week {
@@ -91,7 +93,7 @@ const RELIEF: [&str; 4] = [
 ];
 
 /// The clocks go back on 2026-10-25: summer time before, winter after.
-fn offset(date: jiff::civil::Date) -> &'static str {
+fn berlin(date: jiff::civil::Date) -> &'static str {
     if date < jiff::civil::date(2026, 10, 25) {
         "+02:00"
     } else {
@@ -99,12 +101,23 @@ fn offset(date: jiff::civil::Date) -> &'static str {
     }
 }
 
-/// RFC 3339 for a local time on `date`, `days` later at `hh:mm`.
-fn at(date: jiff::civil::Date, days: i64, hh: i8, mm: i8) -> String {
+/// RFC 3339 for a local time on `date`, `days` later at `hh:mm`, with
+/// the offset `offset` gives for that day.
+fn at(
+    offset: fn(jiff::civil::Date) -> &'static str,
+    date: jiff::civil::Date,
+    days: i64,
+    hh: i8,
+    mm: i8,
+) -> String {
     let day = date
         .checked_add(jiff::Span::new().days(days))
-        .expect("a date in 2026");
+        .expect("a date in range");
     format!("{day}T{hh:02}:{mm:02}:00{}", offset(day))
+}
+
+fn utc(_: jiff::civil::Date) -> &'static str {
+    "+00:00"
 }
 
 fn steps(names: &[&str], outcomes: &[&str]) -> Value {
@@ -117,7 +130,20 @@ fn steps(names: &[&str], outcomes: &[&str]) -> Value {
 
 /// The made-up journal, as JSON.
 pub fn journal() -> Value {
-    let first: jiff::civil::Date = FIRST_NIGHT.parse().unwrap();
+    journal_from(FIRST_NIGHT.parse().unwrap(), berlin)
+}
+
+/// The same journal moved in time, its last night `last_night`, in UTC:
+/// for what `stats` says of it today.
+pub fn journal_ending(last_night: jiff::civil::Date) -> Value {
+    let first = last_night
+        .checked_sub(jiff::Span::new().days(WEEKS.len() as i64 * 7 - 1))
+        .unwrap();
+    journal_from(first, utc)
+}
+
+fn journal_from(first: jiff::civil::Date, offset: fn(jiff::civil::Date) -> &'static str) -> Value {
+    let at = |date, days, hh, mm| at(offset, date, days, hh, mm);
     let mut sessions: Vec<Value> = Vec::new();
     let mut cramps: Vec<Value> = Vec::new();
     let mut drinks: Vec<Value> = Vec::new();
