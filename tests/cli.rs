@@ -240,7 +240,7 @@ fn broken_settings_are_reported_and_left_alone() {
 2 | default_rutine = \"wind-down\"
   | ^^^^^^^^^^^^^^ did you mean `default_routine`?
   = help: the settings file accepts `default_routine`, `volume`, `notifications`, `snooze`, `terminal`, `reminders`, `voice`, `voice_command`,
-          `voice_volume`, `voice_name`, `theme` or `view`
+          `voice_volume`, `voice_name`, `theme`, `view`, `glass` or `evening_drinks`
 ",
             config.display()
         ))
