@@ -432,7 +432,7 @@ fn a_mistaken_entry_can_be_deleted() {
         .args(["journal", "delete", "c1"])
         .status(2)
         .stderr(
-            "error: this removes the cramp of Fri 2026-11-20 03:10, left; there is no terminal to \
+            "error: this removes the cramp of Fri 2026-11-20 03:10, left leg; there is no terminal to \
              ask at, so pass --yes to remove it\n",
         )
         .run();
@@ -441,7 +441,7 @@ fn a_mistaken_entry_can_be_deleted() {
     home.test()
         .env("TZ", "UTC")
         .args(["journal", "delete", "c1", "--yes"])
-        .stderr("Removed the cramp of Fri 2026-11-20 03:10, left.\n")
+        .stderr("Removed the cramp of Fri 2026-11-20 03:10, left leg.\n")
         .run();
     let cramps = home.journal()["cramps"].clone();
     assert_eq!(cramps.as_array().unwrap().len(), 1);

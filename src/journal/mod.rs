@@ -223,12 +223,7 @@ pub fn describe(cramp: &Cramp, tz: &TimeZone, with_date: bool) -> String {
             .to_string(),
         Err(_) => cramp.at.clone(),
     };
-    let place = [cramp.leg.map(Leg::word), cramp.muscle.map(Muscle::word)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if !place.is_empty() {
+    if let Some(place) = place(cramp.leg, cramp.muscle) {
         words.push_str(&format!(", {place}"));
     }
     if let Some(secs) = cramp.lasted_s {
@@ -354,6 +349,26 @@ pub fn evening_words(amounts: &[u32]) -> String {
         count(amounts.len(), "drink"),
         amount::words(total)
     )
+}
+
+/// Where a cramp was, in plain words: "left calf", "both feet", "right
+/// leg", "thigh".
+fn place(leg: Option<Leg>, muscle: Option<Muscle>) -> Option<String> {
+    let both = |muscle| match muscle {
+        Muscle::Calf => "calves",
+        Muscle::Foot => "feet",
+        Muscle::Thigh => "thighs",
+        Muscle::Other => "legs",
+    };
+    match (leg, muscle) {
+        (Some(Leg::Both), Some(muscle)) => Some(format!("both {}", both(muscle))),
+        (Some(Leg::Both), None) => Some("both legs".to_owned()),
+        (Some(leg), Some(Muscle::Other)) => Some(format!("{leg} leg")),
+        (Some(leg), Some(muscle)) => Some(format!("{leg} {muscle}")),
+        (Some(leg), None) => Some(format!("{leg} leg")),
+        (None, Some(muscle)) => Some(muscle.word().to_owned()),
+        (None, None) => None,
+    }
 }
 
 /// Records a cramp and says so, with any reason to see a doctor.
@@ -860,6 +875,26 @@ mod tests {
         );
         assert!(!text.contains('\u{1b}'), "{text:?}");
         assert!(text.contains("evil\u{fffd}[2J (done, s1)"), "{text:?}");
+    }
+
+    #[test]
+    fn a_cramp_is_placed_in_plain_words() {
+        use Leg::*;
+        use Muscle::*;
+        for (leg, muscle, words) in [
+            (Some(Left), Some(Calf), Some("left calf")),
+            (Some(Right), Some(Foot), Some("right foot")),
+            (Some(Both), Some(Thigh), Some("both thighs")),
+            (Some(Both), Some(Calf), Some("both calves")),
+            (Some(Both), Some(Foot), Some("both feet")),
+            (Some(Both), None, Some("both legs")),
+            (Some(Left), None, Some("left leg")),
+            (Some(Right), Some(Other), Some("right leg")),
+            (None, Some(Calf), Some("calf")),
+            (None, None, None),
+        ] {
+            assert_eq!(place(leg, muscle).as_deref(), words, "{leg:?} {muscle:?}");
+        }
     }
 
     #[test]
