@@ -702,6 +702,36 @@ struct Paints {
     cramps: Style,
 }
 
+/// A no-break space, which holds a date together while lines are wrapped.
+const HOLD: char = '\u{a0}';
+
+/// `text` with the space after each weekday or month name made a no-break
+/// one, so that "Tue Nov 17" is never split across lines.
+fn dates_held(text: &str) -> String {
+    const NAMES: [&str; 19] = [
+        "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in words.iter().enumerate() {
+        out.push_str(word);
+        if i + 1 < words.len() {
+            out.push(if NAMES.contains(word) { HOLD } else { ' ' });
+        }
+    }
+    out
+}
+
+/// `text` in lines within `width`, the first starting with `first` and
+/// the others with `rest`, no date split.
+fn wrapped(first: &str, rest: &str, text: &str, width: usize) -> Vec<String> {
+    super::wrap(first, rest, &dates_held(text), width.max(20))
+        .into_iter()
+        .map(|line| line.replace(HOLD, " "))
+        .collect()
+}
+
 /// `text` after a bold `lead`, wrapped within `width`, later lines
 /// indented.
 fn paragraph(out: &mut String, lead: &str, text: &str, width: usize, bold: &Style) {
@@ -710,10 +740,7 @@ fn paragraph(out: &mut String, lead: &str, text: &str, width: usize, bold: &Styl
     } else {
         format!("{lead} {text}")
     };
-    for (i, line) in super::wrap("", "  ", &whole, width.max(20))
-        .into_iter()
-        .enumerate()
-    {
+    for (i, line) in wrapped("", "  ", &whole, width).into_iter().enumerate() {
         match line.strip_prefix(lead) {
             Some(rest) if i == 0 && !lead.is_empty() => {
                 let _ = writeln!(out, "{}{rest}", bold.apply_to(lead));
@@ -991,16 +1018,25 @@ pub fn render(
         .iter()
         .filter(|c| c.night.is_some_and(|n| n >= since) && !super::red_flags(c).is_empty())
         .collect();
+    // Each point wrapped within the width, its later lines indented.
+    let point = |out: &mut String, text: &str| {
+        for line in wrapped("- ", "  ", text, width) {
+            let _ = writeln!(out, "{line}");
+        }
+    };
     if found.is_empty() && flagged.is_empty() {
-        let _ = writeln!(
-            out,
+        paragraph(
+            &mut out,
+            "",
             "None of the patterns the journal looks for has shown up (it takes a few weeks of \
-             entries to see them). If your cramps worry you, see a doctor anyway."
+             entries to see them). If your cramps worry you, see a doctor anyway.",
+            width,
+            &bold,
         );
     } else {
         let _ = writeln!(out, "{}", bold.apply_to("Worth discussing with a doctor:"));
         for advice in &found {
-            let _ = writeln!(out, "- {}", advice.words());
+            point(&mut out, &advice.words());
         }
         for cramp in flagged {
             let why = if cramp.swelling || cramp.redness {
@@ -1010,16 +1046,18 @@ pub fn render(
             } else {
                 "a cramp that lasts over 10 minutes may have another cause"
             };
-            let _ = writeln!(
-                out,
-                "- The cramp of {}: {why}.",
-                super::describe(cramp, tz, true)
+            point(
+                &mut out,
+                &format!("The cramp of {}: {why}.", super::describe(cramp, tz, true)),
             );
         }
-        let _ = writeln!(
-            out,
+        paragraph(
+            &mut out,
+            "",
             "This is what the journal shows, not a diagnosis. A doctor can look at the whole \
-             picture, including medicines you take."
+             picture, including medicines you take.",
+            width,
+            &bold,
         );
     }
     out
@@ -1204,8 +1242,10 @@ mod tests {
         let page = page_of(&records(vec![], vec![flagged]), TODAY, 4, 60, false);
         assert!(
             page.contains(
-                "Worth discussing with a doctor:\n- The cramp of Tue 2026-11-24 02:10, left calf, \
-                 lasted 20m, pain 7 of 10, with swelling: a swollen or red leg can be more than a cramp.\n"
+                "Worth discussing with a doctor:\n\
+                 - The cramp of Tue 2026-11-24 02:10, left calf, lasted 20m,\n  \
+                 pain 7 of 10, with swelling: a swollen or red leg can be\n  \
+                 more than a cramp.\n"
             ),
             "{page}"
         );
@@ -1269,8 +1309,8 @@ mod tests {
             // Stretching began on Oct 26: before and after waits for the
             // end of the six weeks rather than counting from the journal's
             // first weeks.
-            "Week 5 of 6: stretched 25 of 34 nights (missed 9: Thu Nov",
-            "  26, Fri Nov 27, Sat Nov 28 and 6 earlier).",
+            "Week 5 of 6: stretched 25 of 34 nights (missed 9:",
+            "  Thu Nov 26, Fri Nov 27, Sat Nov 28 and 6 earlier).",
             "Before and after: shown once the six weeks are done, from",
             "  Mon Dec 07.",
             "",
@@ -1289,7 +1329,9 @@ mod tests {
             "  differ in many ways, so it shows what went together, not",
             "  why.",
             "",
-            "None of the patterns the journal looks for has shown up (it takes a few weeks of entries to see them). If your cramps worry you, see a doctor anyway.",
+            "None of the patterns the journal looks for has shown up (it",
+            "  takes a few weeks of entries to see them). If your cramps",
+            "  worry you, see a doctor anyway.",
         ];
         assert_eq!(plain.lines().collect::<Vec<_>>(), expected);
         let coloured = page_of(&journal, TODAY, 3, 60, true);
