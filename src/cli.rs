@@ -625,16 +625,21 @@ Examples:
         #[arg(long)]
         dry_run: bool,
     },
-    /// Remove one entry logged by mistake: a cramp (c12) or a session (s7).
+    /// Remove one entry logged by mistake: a cramp (c12), a session (s7) or
+    /// a drink (d4).
     #[command(after_help = "\
 Each entry's id is shown by `nocturne journal`, and by `nocturne log` when
-it saves a cramp. At a terminal it asks first; elsewhere pass --yes.
+it saves a cramp or a drink. At a terminal it asks first; elsewhere pass
+--yes. A session goes with its steps and the drinks its hydrate steps
+logged.
 
 Examples:
   nocturne journal delete c12
+  nocturne journal delete d4
   nocturne journal delete s7 --yes")]
     Delete {
-        /// The entry: c and the cramp's number, or s and the session's.
+        /// The entry: c and the cramp's number, s and the session's, or d
+        /// and the drink's.
         #[arg(value_name = "ID")]
         id: String,
         /// Remove it without asking.
