@@ -196,7 +196,8 @@ fn files_that_are_not_exports_are_told_apart() {
         .arg(&missing)
         .status(2)
         .stderr(format!(
-            "error: cannot read it: no such file\n  --> {}\n",
+            "error: cannot read it: no such file\n  --> {}\n\nNothing was imported; the journal is \
+             as it was.\n",
             missing.display()
         ))
         .run();

@@ -136,7 +136,16 @@ pub fn import(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode> {
     } else {
         file.display().to_string()
     };
-    let text = read_export(file, &name)?;
+    let text = match read_export(file) {
+        Ok(text) => text,
+        Err((text, problem)) => {
+            let rejected = Rejected {
+                problems: vec![problem],
+                more: 0,
+            };
+            return Ok(refused(ctx, name, text, rejected));
+        }
+    };
     let incoming = match journal::import::read(&text) {
         Ok(incoming) => incoming,
         Err(rejected) => return Ok(refused(ctx, name, text, rejected)),
@@ -179,16 +188,11 @@ fn refused(
     ExitCode::from(2)
 }
 
-/// A file to import (`-`: standard input), as text; one that cannot be
-/// read is told as a problem with that file.
-fn read_export(file: &Path, name: &str) -> Result<String> {
+/// A file to import (`-`: standard input), as text; for one that cannot
+/// be read, what of it could be, and the problem.
+fn read_export(file: &Path) -> std::result::Result<String, (String, Diagnostic)> {
     use crate::util::{ReadError, io_reason, read_at_most};
     use std::io::Read;
-    let report = |text: String, d: Diagnostic| FileReport {
-        path: name.to_owned(),
-        text,
-        diagnostics: vec![d],
-    };
     let limit = journal::import::MAX_BYTES;
     let read = if file == Path::new("-") {
         let mut bytes = Vec::new();
@@ -201,7 +205,7 @@ fn read_export(file: &Path, name: &str) -> Result<String> {
         read_at_most(file, limit)
     };
     let bytes = read.map_err(|e| {
-        report(
+        (
             String::new(),
             match e {
                 ReadError::Io(e) => Diagnostic::new(format!("cannot read it: {}", io_reason(&e))),
@@ -212,7 +216,7 @@ fn read_export(file: &Path, name: &str) -> Result<String> {
             },
         )
     })?;
-    Ok(crate::tomlfile::text_from_bytes(bytes).map_err(|(text, d)| report(text, d))?)
+    crate::tomlfile::text_from_bytes(bytes)
 }
 
 /// `stats`: charts, streaks, the six weeks, nights with and without,

@@ -186,6 +186,9 @@ const DEEPEST: usize = 256;
 struct Reader<'a> {
     text: &'a str,
     at: usize,
+    /// Where a text starts that could not be read (an escape that names
+    /// no character, such as half of a surrogate pair).
+    unreadable: Option<usize>,
 }
 
 impl Reader<'_> {
@@ -309,7 +312,11 @@ impl Reader<'_> {
                 _ => self.at += 1,
             }
         }
-        serde_json::from_str(self.text.get(start..self.at)?).ok()
+        let read = serde_json::from_str(self.text.get(start..self.at)?).ok();
+        if read.is_none() {
+            self.unreadable.get_or_insert(start);
+        }
+        read
     }
 }
 
@@ -354,9 +361,22 @@ fn syntax(text: &str) -> Result<Node, Diagnostic> {
             .at(at..at + 1)
             .help(format!("a journal export is {EXPORT}")));
     }
-    let mut reader = Reader { text, at: 0 };
+    let mut reader = Reader {
+        text,
+        at: 0,
+        unreadable: None,
+    };
     reader.value(0).ok_or_else(|| {
-        Diagnostic::new("this JSON could not be read").help(format!("a journal export is {EXPORT}"))
+        let d = Diagnostic::new("this JSON could not be read")
+            .help(format!("a journal export is {EXPORT}"));
+        match reader.unreadable {
+            Some(at) => Diagnostic::new(
+                "this is not valid JSON: a text here holds an escape that names no character",
+            )
+            .at(at..at + 1)
+            .help(format!("a journal export is {EXPORT}")),
+            None => d.at(reader.at.min(text.len())..(reader.at + 1).min(text.len())),
+        }
     })
 }
 
@@ -364,11 +384,24 @@ fn syntax(text: &str) -> Result<Node, Diagnostic> {
 /// an object by what it is.
 fn shown(node: &Node, text: &str) -> String {
     match &node.kind {
-        Kind::Text(t) => format!("\"{}\"", short(t)),
+        Kind::Text(t) => format!("\"{}\"", brief(t)),
         Kind::List(_) => "a list".to_owned(),
         Kind::Object(_) => "an object".to_owned(),
-        _ => short(text.get(node.span.clone()).unwrap_or_default()),
+        _ => brief(text.get(node.span.clone()).unwrap_or_default()),
     }
+}
+
+/// A value from the file, cut short enough that the message about it,
+/// with what would be accepted, stays within one line.
+fn brief(value: &str) -> String {
+    const LONGEST: usize = 32;
+    let one_line = short(value);
+    if one_line.chars().count() <= LONGEST {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(LONGEST - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// The first character of a span, for a caret under where an object
@@ -399,12 +432,9 @@ impl<'a> Check<'a, '_> {
             let name = &self.name;
             if !known.contains(&key) {
                 self.rejected.add(|| {
-                    let d = Diagnostic::new(format!(
-                        "{name}: unknown field \"{}\"; {what} has {}",
-                        short(key),
-                        known.join(", ")
-                    ))
-                    .at(span);
+                    let d = Diagnostic::new(format!("{name}: unknown field \"{}\"", short(key)))
+                        .at(span)
+                        .help(format!("{what} has {}", known.join(", ")));
                     match closest(key, known.iter().copied()) {
                         Some(s) => d.label(format!("did you mean \"{s}\"?")),
                         None => d,
@@ -1430,7 +1460,7 @@ mod tests {
             ),
             (
                 |v| v["sessions"][0]["steps"][0]["hold"] = json!(30),
-                format!("{SESSION}, step 1: unknown field \"hold\"; a step has name, outcome"),
+                format!("{SESSION}, step 1: unknown field \"hold\""),
             ),
             (
                 |v| v["drinks"][0]["amount_ml"] = json!(2500),
@@ -1471,16 +1501,11 @@ mod tests {
             ),
             (
                 |v| v["cramps"][0]["colour"] = json!("red"),
-                format!(
-                    "{CRAMP}: unknown field \"colour\"; a cramp has id, night, at, leg, muscle, \
-                     lasted_s, pain, swelling, redness, numbness, weakness, note, logged_at"
-                ),
+                format!("{CRAMP}: unknown field \"colour\""),
             ),
             (
                 |v| v["notes"] = json!([]),
-                "the file: unknown field \"notes\"; a journal export has sessions, cramps, \
-                 drinks"
-                    .to_owned(),
+                "the file: unknown field \"notes\"".to_owned(),
             ),
             (
                 |v| v["cramps"] = json!({}),
@@ -1498,6 +1523,32 @@ mod tests {
             change(&mut value);
             assert_eq!(problems(&value), [expected]);
         }
+        // An unknown field is met with the fields there are.
+        let mut value = export();
+        value["cramps"][0]["colour"] = json!("red");
+        let refused = read(&text(&value)).unwrap_err();
+        assert_eq!(
+            refused.problems[0].help.as_deref(),
+            Some(
+                "a cramp has id, night, at, leg, muscle, lasted_s, pain, swelling, redness, \
+                 numbness, weakness, note, logged_at"
+            )
+        );
+    }
+
+    #[test]
+    fn half_a_surrogate_pair_is_pointed_at() {
+        let mut value = export();
+        value["cramps"][0]["note"] = json!("MARK");
+        let text = text(&value).replace("MARK", "\\ud800");
+        let refused = read(&text).unwrap_err();
+        let problem = &refused.problems[0];
+        assert_eq!(
+            problem.message,
+            "this is not valid JSON: a text here holds an escape that names no character"
+        );
+        let at = problem.span.clone().unwrap().start;
+        assert_eq!(text.get(at..at + 8), Some("\"\\ud800\""));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Replays the fuzz corpus (tests/fuzz/corpus/, made by tests/fuzz/mutate.py)
 //! through the real binary: every mangled routine through `nocturne check
 //! FILE`, every mangled settings file through `nocturne check` with the
-//! file as config.toml. Whatever the input, nocturne must not panic, must
+//! file as config.toml, every mangled journal export through `nocturne
+//! journal import FILE`. Whatever the input, nocturne must not panic, must
 //! exit with 0 or 2, must keep every line of what it says short (a huge
 //! value in the file is never quoted whole), and when it refuses a file
 //! it names the file with line and column.
@@ -118,6 +119,56 @@ fn no_mangled_settings_file_makes_check_panic_or_ramble() {
                 }
             }
         }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n\n"));
+    assert!(refused * 2 > files.len(), "{refused} of {}", files.len());
+}
+
+#[test]
+fn no_mangled_export_makes_import_panic_ramble_or_half_write() {
+    let files = corpus("import");
+    assert!(files.len() >= 20, "the export corpus is there");
+    let home = Home::new();
+    let journal = home.data().join("nocturne").join("journal.sqlite");
+    let mut faults = Vec::new();
+    let mut refused = 0;
+    for file in &files {
+        // Each into an empty journal.
+        let _ = std::fs::remove_dir_all(home.data());
+        let out = home
+            .nocturne()
+            .args(["journal", "import"])
+            .arg(file)
+            .output()
+            .unwrap();
+        let said = stderr(&out);
+        let name = file.file_name().unwrap().to_string_lossy();
+        refused += usize::from(out.status.code() == Some(2));
+        if out.status.code() == Some(0) {
+            // What it said it added is what the journal holds.
+            if !(said.starts_with("Added ") || said.starts_with("Nothing to add")) {
+                faults.push(format!("{name}: accepted, yet said\n{said}"));
+            }
+        } else {
+            faults.extend(fault(file, file, &out));
+            // Refused whole: nothing was written.
+            let export = home
+                .nocturne()
+                .args(["journal", "export", "--format", "json"])
+                .output()
+                .unwrap();
+            if stdout(&export) != "{\n  \"sessions\": [],\n  \"cramps\": [],\n  \"drinks\": []\n}\n"
+            {
+                faults.push(format!(
+                    "{name}: refused, yet the journal holds\n{}",
+                    stdout(&export)
+                ));
+            }
+            if out.status.code() == Some(2) && !said.contains("Nothing was imported") {
+                faults.push(format!("{name}: refused without saying so\n{said}"));
+            }
+        }
+        let _ = &journal;
     }
     assert!(faults.is_empty(), "{}", faults.join("\n\n"));
     assert!(refused * 2 > files.len(), "{refused} of {}", files.len());

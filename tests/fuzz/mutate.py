@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""A small mutation fuzzer for nocturne's routine and settings loaders.
+"""A small mutation fuzzer for nocturne's routine and settings loaders and
+for `journal import`.
 
 It mutates the bundled routines (routines/*.toml), the broken examples
-(tests/routines/broken/*.toml) and a few sample settings files, runs the
-built binary on each result (`nocturne check FILE` for a routine; `nocturne
-check` with XDG_CONFIG_HOME pointing at a folder holding the mutated
-config.toml for the settings) and keeps the interesting inputs under
+(tests/routines/broken/*.toml), a few sample settings files and a sample
+journal export, runs the built binary on each result (`nocturne check FILE`
+for a routine; `nocturne check` with XDG_CONFIG_HOME pointing at a folder
+holding the mutated config.toml for the settings; `nocturne journal import
+FILE`, into an empty journal or as a dry run, for an export) and keeps the
+interesting inputs under
 tests/fuzz/corpus/: every one that made nocturne panic, exit with a code
 other than 0 or 2, print a line longer than 200 characters, take too long,
 or fail to name the file with line and column; the first input found for
@@ -16,6 +19,7 @@ Settings files that check out are also put to use with `remind list` and
     cargo build
     python3 tests/fuzz/mutate.py --runs 3000            # add to the corpus
     python3 tests/fuzz/mutate.py --runs 500 --dry-run   # only report
+    python3 tests/fuzz/mutate.py --only import          # only journal exports
 
 The corpus is replayed by `cargo test --test fuzz`.
 """
@@ -47,6 +51,121 @@ SAMPLE_CONFIGS = [
     'snooze = 600\nnotifications = "all"\n[[reminders]]\nat = "21:00:30"\ngrace = 900\n',
     'glass = "300ml"\nevening_drinks = 3\ntheme = "night"\nview = "auto"\n',
 ]
+
+# A journal export as `nocturne journal export --format json` writes it: a
+# session with its hydrate step's drink, a cramp, and drinks logged by hand
+# and from a reminder.
+SAMPLE_EXPORT = """{
+  "sessions": [
+    {
+      "id": 1,
+      "routine": "wind-down",
+      "title": "Full wind-down",
+      "relief": false,
+      "night": "2026-11-20",
+      "started_at": "2026-11-20T21:40:00+01:00",
+      "ended_at": "2026-11-20T21:55:10+01:00",
+      "outcome": "completed",
+      "speed": 1.0,
+      "steps": [
+        {
+          "name": "A small drink of water",
+          "outcome": "done"
+        },
+        {
+          "name": "Heel walk",
+          "outcome": "skipped"
+        }
+      ]
+    }
+  ],
+  "cramps": [
+    {
+      "id": 1,
+      "night": "2026-11-20",
+      "at": "2026-11-21T03:10:00+01:00",
+      "leg": "left",
+      "muscle": "calf",
+      "lasted_s": 90,
+      "pain": 6,
+      "swelling": false,
+      "redness": false,
+      "numbness": true,
+      "weakness": false,
+      "note": "woke me",
+      "logged_at": "2026-11-21T07:00:00+01:00"
+    }
+  ],
+  "drinks": [
+    {
+      "id": 1,
+      "night": "2026-11-20",
+      "at": "2026-11-20T19:00:00+01:00",
+      "amount_ml": 250,
+      "source": "reminder",
+      "session_id": null,
+      "step_index": null,
+      "logged_at": "2026-11-20T19:00:00+01:00"
+    },
+    {
+      "id": 2,
+      "night": "2026-11-20",
+      "at": "2026-11-20T21:41:00+01:00",
+      "amount_ml": 250,
+      "source": "session",
+      "session_id": 1,
+      "step_index": 0,
+      "logged_at": "2026-11-20T21:41:00+01:00"
+    }
+  ]
+}
+"""
+
+JSON_VALUES = [
+    "null", "true", "0", "-1", "11", "2001", "1e999", "-0", "1.5", "4294967296",
+    "9223372036854775808", '""', '"x"', "[]", "{}", '"2026-13-45"',
+    '"2026-11-20T25:00:00+01:00"', '"2026-11-20T03:10:00"', '"later"',
+    '"left "', '"calves"', '"ended early"', '"\\u0000"', '"\\ud800"',
+    '"\\u001b[2J"', '[{"name": 1}]', '{"outcome": "done"}',
+]
+JSON_KEYS = [
+    "id", "night", "at", "started_at", "ended_at", "routine", "title", "relief",
+    "outcome", "speed", "steps", "leg", "muscle", "lasted_s", "pain", "note",
+    "logged_at", "amount_ml", "source", "session_id", "step_index", "sessions",
+    "cramps", "drinks",
+]
+
+
+def mutate_json(text, rng):
+    lines = text.split("\n")
+    kind = rng.randrange(8)
+    valued = [i for i, l in enumerate(lines) if re.match(r'\s*"\w+": ', l)]
+    if kind == 0 and valued:  # an odd value for a field
+        i = rng.choice(valued)
+        key, rest = lines[i].split(": ", 1)
+        comma = "," if rest.endswith(",") else ""
+        value = rng.choice(JSON_VALUES + ['"' + long_text(rng) + '"'])
+        lines[i] = f"{key}: {value}{comma}"
+        return "\n".join(lines)
+    if kind == 1 and valued:  # a misspelt or unknown field
+        i = rng.choice(valued)
+        key = re.match(r'\s*"(\w+)"', lines[i]).group(1)
+        other = rng.choice(JSON_KEYS + [key + "s", key[:-1], long_text(rng)])
+        lines[i] = lines[i].replace(f'"{key}"', f'"{other}"', 1)
+        return "\n".join(lines)
+    if kind == 2 and valued:  # a field left out
+        del lines[rng.choice(valued)]
+        return "\n".join(lines)
+    if kind == 3:  # nesting deep enough to reach the parser's limits
+        depth = rng.choice([40, 200, 1000, 3000])
+        at = rng.randrange(len(text) + 1)
+        return text[:at] + "[" * depth + "]" * depth + text[at:]
+    if kind == 4 and valued:  # a record given twice
+        i = rng.choice(valued)
+        lines.insert(i, lines[i])
+        return "\n".join(lines)
+    return mutate(text, rng)
+
 
 # Pieces that tend to upset parsers and message writers.
 JUNK = [
@@ -159,6 +278,15 @@ def run(binary, what, data, scratch, timeout):
         path = scratch / "routine.toml"
         path.write_bytes(data)
         args = [binary, "check", str(path)]
+    elif what == "import":
+        # Into an empty journal, or a dry run beside one.
+        journal = scratch / "data" / "nocturne" / "journal.sqlite"
+        for leftover in journal.parent.glob("journal.sqlite*"):
+            leftover.unlink()
+        path = scratch / "export.json"
+        path.write_bytes(data)
+        dry = ["--dry-run"] if hashlib.sha1(data).digest()[0] % 2 else []
+        args = [binary, "journal", "import", *dry, str(path)]
     else:
         folder = scratch / "xdg" / "nocturne"
         folder.mkdir(parents=True, exist_ok=True)
@@ -213,6 +341,7 @@ def seeds():
             found.append(("routine", path.read_bytes()))
     for text in SAMPLE_CONFIGS:
         found.append(("config", text.encode()))
+    found.append(("import", SAMPLE_EXPORT.encode()))
     return found
 
 
@@ -231,22 +360,25 @@ def main():
                         help="most accepted inputs of each kind to keep")
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--dry-run", action="store_true", help="keep nothing")
+    parser.add_argument("--only", choices=["routine", "config", "import"],
+                        help="mutate only inputs of this kind")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
-    pool = seeds()
+    pool = [seed for seed in seeds() if args.only in (None, seed[0])]
     out = Path(args.out)
     seen = set()
     kept = 0
     faults = {}
-    accepted = {"routine": 0, "config": 0}
+    accepted = {"routine": 0, "config": 0, "import": 0}
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         for i in range(args.runs):
             what, data = rng.choice(pool)
             text = data.decode("utf-8", "replace")
+            change = mutate_json if what == "import" else mutate
             for _ in range(1 + rng.randrange(3)):
-                text = mutate(text, rng)
+                text = change(text, rng)
             data = text.encode("utf-8", "surrogatepass")
             if rng.random() < 0.02:  # now and then, bytes that are not UTF-8
                 data = data[: len(data) // 2] + b"\xff\xfe" + data[len(data) // 2:]
@@ -274,7 +406,8 @@ def main():
                     print(f"{fault}: {what} {stderr.splitlines()[:1]}", file=sys.stderr)
                 continue
             name = hashlib.sha1(data).hexdigest()[:12]
-            target = out / what / f"{name}.toml"
+            suffix = "json" if what == "import" else "toml"
+            target = out / what / f"{name}.{suffix}"
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
