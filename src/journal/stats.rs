@@ -666,18 +666,31 @@ fn pair_chart(out: &mut String, groups: &Groups, counts: &Counts, width: usize, 
 /// many more nights it needs.
 fn comparison(out: &mut String, groups: &Groups, counts: &Counts, width: usize, paint: &Paints) {
     let ((a, m), (b, n)) = (counts.first, counts.second);
-    paragraph(
-        out,
-        groups.topic,
-        &format!(
+    let counted = match (m, n) {
+        (0, 0) => format!(
+            "no nights {} yet, nor {} yet.",
+            groups.first_nights, groups.second_nights
+        ),
+        (0, n) => format!(
+            "no nights {} yet; cramps on {b} of {} {}.",
+            groups.first_nights,
+            nights_word(n),
+            groups.second_nights
+        ),
+        (m, 0) => format!(
+            "cramps on {a} of {} {}; no nights {} yet.",
+            nights_word(m),
+            groups.first_nights,
+            groups.second_nights
+        ),
+        (m, n) => format!(
             "cramps on {a} of {} {}, {b} of {n} {}.",
             nights_word(m),
             groups.first,
             groups.second
         ),
-        width,
-        &paint.bold,
-    );
+    };
+    paragraph(out, groups.topic, &counted, width, &paint.bold);
     let needed = nights_needed(counts);
     if needed != (0, 0) {
         paragraph(out, "", &not_enough(groups, needed), width, &paint.bold);
@@ -844,12 +857,16 @@ fn programme_lines(
 fn with_and_without(out: &mut String, compared: &Compared, options: &Options, paints: &Paints) {
     let width = options.width;
     let nights = days_between(compared.from, compared.to) + 1;
+    let span = if compared.from == compared.to {
+        week_name(compared.from)
+    } else {
+        format!("{} to {}", week_name(compared.from), week_name(compared.to))
+    };
     let _ = writeln!(
         out,
-        "{} {} to {} ({nights} nights)",
+        "{} {span} ({})",
         paints.bold.apply_to("With and without,"),
-        week_name(compared.from),
-        week_name(compared.to),
+        super::count(usize::try_from(nights).unwrap_or(0), "night"),
     );
     comparison(
         out,
@@ -1230,6 +1247,41 @@ mod tests {
         let all = weeks(&[], &c, day(TODAY));
         assert!(!all[0].complete && all[1].complete && !all.last().unwrap().complete);
         assert_eq!(before_after(&all), None);
+    }
+
+    #[test]
+    fn a_first_night_is_counted_in_words_that_fit_it() {
+        // One cramp last night, nothing else: a night without stretching
+        // and none after it.
+        let page = page_of(
+            &records(vec![], vec![cramp(day("2026-11-28"), 5)]),
+            TODAY,
+            2,
+            80,
+            false,
+        );
+        assert!(
+            page.contains(
+                "With and without, Nov 28 (1 night)\n\
+                 Stretching: no nights after stretching yet; cramps on 1 of 1 night without\n  \
+                 stretching.\n"
+            ),
+            "{page}"
+        );
+        let page = page_of(
+            &records(vec![session(day("2026-11-28"))], vec![]),
+            TODAY,
+            2,
+            80,
+            false,
+        );
+        assert!(
+            page.contains(
+                "Stretching: cramps on 0 of 1 night after stretching; no nights without\n  \
+                 stretching yet.\n"
+            ),
+            "{page}"
+        );
     }
 
     #[test]
