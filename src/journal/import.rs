@@ -715,18 +715,19 @@ pub fn read(text: &str) -> Result<Incoming, Rejected> {
     // The file's id of each session, to find the sessions drinks name.
     let mut ids: HashMap<i64, usize> = HashMap::new();
     for (i, node) in session_nodes.iter().enumerate() {
-        let name = record_name("session", i + 1, node, "started_at", "started");
-        let Some(fields) = object(node, &name, "session", text, &mut rejected) else {
+        let Some(mut check) = record(
+            Record {
+                what: "session",
+                number: i + 1,
+                node,
+                time: ("started_at", "started"),
+                known: &SESSION,
+            },
+            text,
+            &mut rejected,
+        ) else {
             continue;
         };
-        let mut check = Check {
-            text,
-            name,
-            span: node.span.clone(),
-            fields,
-            rejected: &mut rejected,
-        };
-        check.only(&SESSION, "a session");
         let id = check.id();
         let routine = check.text("routine");
         let title = check.text("title");
@@ -786,18 +787,19 @@ pub fn read(text: &str) -> Result<Incoming, Rejected> {
         }
     }
     for (i, node) in cramp_nodes.iter().enumerate() {
-        let name = record_name("cramp", i + 1, node, "at", "at");
-        let Some(fields) = object(node, &name, "cramp", text, &mut rejected) else {
+        let Some(mut check) = record(
+            Record {
+                what: "cramp",
+                number: i + 1,
+                node,
+                time: ("at", "at"),
+                known: &CRAMP,
+            },
+            text,
+            &mut rejected,
+        ) else {
             continue;
         };
-        let mut check = Check {
-            text,
-            name,
-            span: node.span.clone(),
-            fields,
-            rejected: &mut rejected,
-        };
-        check.only(&CRAMP, "a cramp");
         let _ = check.id();
         // Every field is read, so that every problem is told at once.
         let night = check.night();
@@ -843,18 +845,19 @@ pub fn read(text: &str) -> Result<Incoming, Rejected> {
     // Each session step that logged a drink, and which drink of the file.
     let mut steps_taken: HashMap<(usize, u64), usize> = HashMap::new();
     for (i, node) in drink_nodes.iter().enumerate() {
-        let name = record_name("drink", i + 1, node, "at", "at");
-        let Some(fields) = object(node, &name, "drink", text, &mut rejected) else {
+        let Some(mut check) = record(
+            Record {
+                what: "drink",
+                number: i + 1,
+                node,
+                time: ("at", "at"),
+                known: &DRINK,
+            },
+            text,
+            &mut rejected,
+        ) else {
             continue;
         };
-        let mut check = Check {
-            text,
-            name,
-            span: node.span.clone(),
-            fields,
-            rejected: &mut rejected,
-        };
-        check.only(&DRINK, "a drink");
         let _ = check.id();
         let night = check.night();
         let at = check.instant("at", false);
@@ -960,6 +963,45 @@ fn list<'a>(check: &mut Check<'a, '_>, key: &str, needed: bool) -> &'a [Node] {
 }
 
 /// A record's fields; a record that is not an object is a problem.
+/// One record of the file, as its check begins: what kind it is, its
+/// place among them (from 1), the field that names its time and how that
+/// is said ("started", "at"), and the fields it may have.
+struct Record<'a> {
+    what: &'static str,
+    number: usize,
+    node: &'a Node,
+    time: (&'static str, &'static str),
+    known: &'static [&'static str],
+}
+
+/// Begins the check of a record: it must be an object, with only the
+/// fields its kind has. `None` (with the problem noted) where it is not
+/// an object at all.
+fn record<'a, 'p>(
+    record: Record<'a>,
+    text: &'a str,
+    rejected: &'p mut Rejected,
+) -> Option<Check<'a, 'p>> {
+    let Record {
+        what,
+        number,
+        node,
+        time: (key, said),
+        known,
+    } = record;
+    let name = record_name(what, number, node, key, said);
+    let fields = object(node, &name, what, text, rejected)?;
+    let mut check = Check {
+        text,
+        name,
+        span: node.span.clone(),
+        fields,
+        rejected,
+    };
+    check.only(known, &format!("a {what}"));
+    Some(check)
+}
+
 fn object<'a>(
     node: &'a Node,
     name: &str,

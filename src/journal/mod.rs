@@ -293,20 +293,25 @@ pub fn log_drink(
         step_index: None,
         logged_at: when::stamp(now, tz),
     };
+    let (entry, evening) = add_drink(path, &drink)?;
+    Ok(format!(
+        "Logged a drink ({entry}): {}. That evening: {evening}.\n",
+        describe_drink(&drink, tz),
+    ))
+}
+
+/// Writes a drink; returns its entry and the evening's drinks so far, in
+/// words.
+fn add_drink(path: &Path, drink: &store::Drink) -> Result<(Entry, String)> {
     let journal = Journal::open(path)?;
-    let id = journal.add_drink(&drink)?.unwrap_or_default();
+    let id = journal.add_drink(drink)?.unwrap_or_default();
     let evening: Vec<u32> = journal
         .drinks()?
         .iter()
         .filter(|d| d.night == drink.night)
         .map(|d| d.amount_ml)
         .collect();
-    Ok(format!(
-        "Logged a drink ({}): {}. That evening: {}.\n",
-        Entry::Drink(id),
-        describe_drink(&drink, tz),
-        evening_words(&evening)
-    ))
+    Ok((Entry::Drink(id), evening_words(&evening)))
 }
 
 /// Records a drink of `amount_ml` at `now`, from a reminder's button or
@@ -319,10 +324,9 @@ pub fn log_glass(
     now: Timestamp,
     tz: &TimeZone,
 ) -> Result<(Entry, String)> {
-    let night = when::night_of(now, tz);
     let drink = store::Drink {
         id: None,
-        night,
+        night: when::night_of(now, tz),
         at: when::stamp(now, tz),
         amount_ml,
         source,
@@ -330,15 +334,7 @@ pub fn log_glass(
         step_index: None,
         logged_at: when::stamp(now, tz),
     };
-    let journal = Journal::open(path)?;
-    let id = journal.add_drink(&drink)?.unwrap_or_default();
-    let evening: Vec<u32> = journal
-        .drinks()?
-        .iter()
-        .filter(|d| d.night == night)
-        .map(|d| d.amount_ml)
-        .collect();
-    Ok((Entry::Drink(id), evening_words(&evening)))
+    add_drink(path, &drink)
 }
 
 /// "3 drinks, 750 ml".
