@@ -655,3 +655,25 @@ fn drinks_are_logged_and_shown_per_night() {
         .env("TZ", "UTC")
         .run();
 }
+
+#[test]
+fn a_mistake_in_the_settings_does_not_stop_a_drink_or_the_stats() {
+    let home = Home::new();
+    home.write("config/config.toml", "glass = \"a mug\"\n");
+    home.test()
+        .env("TZ", "UTC")
+        .args(["log", "drink", "--at", "2026-11-20T19:10"])
+        .stderr_starts("nocturne: the settings have an error, so a glass is taken to be 250 ml: ")
+        .stderr_has("(`nocturne check` shows every problem)\n")
+        .stderr_ends(
+            "Logged a drink (d1): Fri 2026-11-20 19:10, 250 ml. That evening: 1 drink, 250 ml.\n",
+        )
+        .run();
+    home.test()
+        .args(["stats"])
+        .stderr_starts(
+            "nocturne: the settings have an error, so drinks are compared from 2 an evening: ",
+        )
+        .stdout_has("Streak:")
+        .run();
+}

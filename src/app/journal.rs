@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use jiff::Timestamp;
 
 use super::Context;
-use super::shared::{journal_file, print, print_styled, settings};
+use super::shared::{forgiving_settings, journal_file, print, print_styled};
 use crate::diag::{Diagnostic, FileReport};
 use crate::error::{Error, Result};
 use crate::journal::{self, CrampInput};
@@ -39,7 +39,14 @@ pub fn log(ctx: &Context, input: CrampInput) -> Result<ExitCode> {
 
 /// `log drink`: a drink, a glass unless told how much.
 pub fn log_drink(ctx: &Context, input: &journal::DrinkInput) -> Result<ExitCode> {
-    let glass_ml = settings(&ctx.paths)?.glass_ml;
+    let glass_ml = forgiving_settings(
+        &ctx.paths,
+        &format!(
+            "a glass is taken to be {} ml",
+            journal::amount::DEFAULT_GLASS_ML
+        ),
+    )?
+    .glass_ml;
     let said = journal::log_drink(
         &journal_file(&ctx.paths)?,
         input,
@@ -231,7 +238,14 @@ pub fn stats(ctx: &Context, weeks: usize) -> Result<ExitCode> {
     let options = journal::stats::Options {
         weeks,
         width,
-        evening_drinks: settings(&ctx.paths)?.evening_drinks,
+        evening_drinks: forgiving_settings(
+            &ctx.paths,
+            &format!(
+                "drinks are compared from {} an evening",
+                crate::config::DEFAULT_EVENING_DRINKS
+            ),
+        )?
+        .evening_drinks,
     };
     // The page is nocturne's own words and styles; only the
     // cramps' notes come from the user, and it does not show them.

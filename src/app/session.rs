@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use super::Context;
 use super::journal::{CANCELLED, cancelled, offer_to_log};
-use super::shared::{DECODED, find, settings};
-use crate::config::{Config, DEFAULT_VOLUME};
+use super::shared::{DECODED, find, forgiving_settings};
+use crate::config::DEFAULT_VOLUME;
 use crate::desktop;
 use crate::error::{Error, Result};
 use crate::journal;
@@ -76,7 +76,7 @@ struct Setup {
 
 impl Setup {
     fn resolve(ctx: &Context, options: RunOptions) -> Result<Setup> {
-        let config = forgiving_settings(&ctx.paths)?;
+        let config = forgiving_settings(&ctx.paths, "this session uses the defaults")?;
         let (routine, _) = find(&ctx.paths, options.routine.as_deref(), &config, DECODED)?;
         let volume = options
             .volume
@@ -273,22 +273,6 @@ fn guidance(rendering: crate::voice::Rendering) -> Guidance {
         gain: crate::sound::gain(rendering.volume()),
         failure: Box::new(move || failure.failure()),
         notice: Box::new(move || rendering.notice()),
-    }
-}
-
-/// At bedtime the stretches matter more than the settings: a mistake in
-/// them is told in one line, and the session runs with the defaults.
-fn forgiving_settings(paths: &Paths) -> Result<Config> {
-    match settings(paths) {
-        Err(Error::File(report)) => {
-            eprintln!(
-                "nocturne: the settings have an error, so this session uses the defaults: {} \
-                 (`nocturne check` shows every problem)",
-                report.first_problem()
-            );
-            Ok(Config::default())
-        }
-        other => other,
     }
 }
 

@@ -41,6 +41,24 @@ pub fn settings(paths: &Paths) -> Result<Config> {
     }
 }
 
+/// The settings, where a mistake in them should not stop what was asked
+/// (a session at bedtime, a drink logged, the stats): the mistake is told
+/// in one line, ending with `instead` ("this session uses the defaults"),
+/// and the defaults are used.
+pub fn forgiving_settings(paths: &Paths, instead: &str) -> Result<Config> {
+    match settings(paths) {
+        Err(Error::File(report)) => {
+            eprintln!(
+                "nocturne: the settings have an error, so {instead}: {} \
+                 (`nocturne check` shows every problem)",
+                report.first_problem()
+            );
+            Ok(Config::default())
+        }
+        other => other,
+    }
+}
+
 pub fn journal_file(paths: &Paths) -> Result<PathBuf> {
     paths
         .data_file(journal::store::FILE)
